@@ -1,0 +1,20 @@
+"""The adoption model: firms with Direction, Technique and Business agents (see docs/ODD.md)."""
+
+from .agents import Business, Direction, Firm, Technique
+from .clock import SURVEY_MONTH
+from .model import AdoptionModel, run_model
+from .params import ParameterError, Params
+from .stages import Stage
+
+__all__ = [
+    "SURVEY_MONTH",
+    "AdoptionModel",
+    "Business",
+    "Direction",
+    "Firm",
+    "ParameterError",
+    "Params",
+    "Stage",
+    "Technique",
+    "run_model",
+]

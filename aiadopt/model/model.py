@@ -1,0 +1,178 @@
+"""AdoptionModel: the Mesa model of generative-AI adoption by French firms of 100+ employees.
+
+One step is one month, from the release of ChatGPT (November 2022) to the horizon (default
+December 2030); Mesa's step counter is the clock.  Each month, in this order:
+
+1. Bass engagement of not-engaged firms (imitation of peers of the same sector and size) and
+   the set-up of each new entrant (plans, investments, strategy, collaboration, obstacles);
+2. planned-only firms may give up;
+3. the use-case portfolios advance (start, overrun and stall, drop, complete, withdraw);
+4. deployed firms scale or fall back; stages are derived from the portfolios;
+5. Direction invests and revises its strategy; Technique learns and hears of agentic AI;
+   Business's enthusiasm follows the hype cycle and shadow AI spreads; collaboration
+   rebalances;
+6. realised and expected gains are updated; the DataCollector records the month.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import rules
+from .agents import Business, Direction, Firm, Technique
+from .clock import month_index, months_between, step_to_month, step_to_timestamp
+from .params import Params
+from .reporters import MODEL_REPORTERS
+from .state import FirmState, init_population
+from .streams import Streams
+
+
+class AdoptionModel(mesa.Model):
+    """Firms, each with a Direction, a Technique and a Business agent, adopting generative AI.
+
+    Args:
+        params: the parameter set (default: ``Params()``).
+        seed: the run's single seed; every random draw derives from it.  ``None`` draws fresh
+            entropy and records it in ``model.seed`` so that the run can be repeated.
+        collect: record the reporters every month (``True``), or not at all (``False``, for
+            speed when only the final state matters).
+        **overrides: parameters to change, by name (so ``mesa.batch_run`` can sweep them).
+    """
+
+    def __init__(
+        self,
+        params: Params | None = None,
+        seed: int | None = None,
+        *,
+        collect: bool = True,
+        **overrides: Any,
+    ) -> None:
+        params = params if params is not None else Params()
+        if overrides:
+            params = params.replace(**overrides)
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % (2**63))
+        super().__init__(seed=seed)
+        self.seed = int(seed)
+        self.params = params
+        self.streams = Streams(self.seed)
+        self.state: FirmState = init_population(params, self.streams)
+        self.n_months = months_between(params.start, params.horizon)
+        self._agentic_step = months_between(params.start, params.agentic_start)
+        self.firms: list[Firm] = [Firm(self, i) for i in range(params.n_firms)]
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS if collect else {})
+        self._collect = collect
+        rules.update_expectations(self.state, params)
+        if collect:
+            self.datacollector.collect(self)
+        self.running = self.n_months > 0
+
+    # --- time -----------------------------------------------------------------------------------
+    @property
+    def month(self) -> str:
+        """The current month, ``YYYY-MM``."""
+        return step_to_month(self.params.start, self.steps)
+
+    def step(self) -> None:
+        """Advance every firm by one month (see the module docstring for the order)."""
+        s, p, r = self.state, self.params, self.streams
+        peers = rules.peer_share(s, p)
+        entering = rules.engage(s, p, r)
+        rules.set_up_engagement(s, p, r, entering, self.steps)
+        rules.abandon_plans(s, p, r)
+        progress = rules.progress_log_effect(s, p)
+        overruns = rules.advance_usecases(s, p, r, progress)
+        rules.scale(s, p, r, progress)
+        rules.derive_stage(s)
+        Direction.invest(s, p, r)
+        Direction.revise_strategy(s, p, r)
+        Technique.learn(s, p)
+        Technique.hear_of_agentic(s, p, r, self.steps >= self._agentic_step)
+        rules.realise_gains(s, p)
+        Business.update_enthusiasm(s, p, overruns, peers)
+        Business.adopt_shadow_ai(s, p, r)
+        rules.rebalance_collaboration(s, p, r)
+        rules.update_expectations(s, p)
+        if self._collect:
+            self.datacollector.collect(self)
+        if self.steps >= self.n_months:
+            self.running = False
+
+    def run(self, until: str | None = None) -> AdoptionModel:
+        """Run to ``until`` (``YYYY-MM``, default the horizon); returns the model."""
+        last = self.n_months if until is None else months_between(self.params.start, until)
+        if not 0 <= last <= self.n_months:
+            raise ValueError(
+                f"until={until!r} is outside the run ({self.params.start} to {self.params.horizon})"
+            )
+        while self.steps < last:
+            self.step()
+        return self
+
+    # --- results ----------------------------------------------------------------------------------
+    def tidy(self) -> pd.DataFrame:
+        """Every recorded reporter as a long table: date, month, metric, group, value."""
+        rows_metric: list[str] = []
+        rows_group: list[str] = []
+        rows_step: list[int] = []
+        values: list[float] = []
+        for name, series in self.datacollector.model_vars.items():
+            for step, value in enumerate(series):
+                if isinstance(value, dict):
+                    for (metric, group), v in value.items():
+                        rows_metric.append(metric)
+                        rows_group.append(group)
+                        rows_step.append(step)
+                        values.append(v)
+                else:
+                    rows_metric.append(name)
+                    rows_group.append("all")
+                    rows_step.append(step)
+                    values.append(float(value))
+        steps = np.asarray(rows_step, dtype=np.int64)
+        start = self.params.start
+        dates = pd.DatetimeIndex([step_to_timestamp(start, k) for k in range(self.steps + 1)])
+        frame = pd.DataFrame(
+            {
+                "date": dates[steps] if len(steps) else pd.DatetimeIndex([]),
+                "metric": rows_metric,
+                "group": rows_group,
+                "value": np.asarray(values, dtype=np.float64),
+            }
+        )
+        return frame.sort_values(["date", "metric", "group"], kind="stable").reset_index(drop=True)
+
+    def close(self) -> None:
+        """Release what Mesa keeps about this model (mesa#3179: ``Agent._ids`` holds every
+        model alive in a long-running process) and drop the agents."""
+        mesa.Agent._ids.pop(self, None)
+        self.firms = []
+        self._agents.clear()
+        self._agents_by_type.clear()
+        self._all_agents = mesa.agent.AgentSet([], random=self.random)
+
+    def __enter__(self) -> AdoptionModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_model(
+    params: Params | None = None, seed: int = 0, until: str | None = None
+) -> pd.DataFrame:
+    """Build, run and release a model; returns its tidy trajectories."""
+    with AdoptionModel(params, seed=seed) as model:
+        model.run(until)
+        return model.tidy()
+
+
+def survey_step(params: Params) -> int:
+    """Step of the study's fieldwork month (March 2025) for these parameters."""
+    from .clock import SURVEY_MONTH
+
+    return month_index(SURVEY_MONTH) - month_index(params.start)

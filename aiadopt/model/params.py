@@ -1,0 +1,344 @@
+"""The model's parameters: one typed, frozen, validated object, loadable from and savable to TOML.
+
+Every parameter is declared on its own line with its default, its allowed range, its unit and
+its source: the study figure it comes from (Publicis Sapient 2025, "De l'experimentation au
+passage a l'echelle", 231 French decision-makers, fieldwork 3-24 March 2025) or the word
+"assumption".  Defaults are plausible and cited, not fitted: fitting is the calibration's job
+(``aiadopt.calibration``), which ships its own fitted values.
+
+Rates are monthly hazards unless the unit says otherwise.  Effects on hazards are additive on
+the log scale ("log-effect"): an effect of 0.7 multiplies the hazard by e^0.7 = 2.0.
+
+Vector parameters are tuples, in the order of the enumeration named in their unit
+(``stages.UseCase``, ``stages.SizeClass`` ...).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+__all__ = ["ParameterError", "Params", "describe_parameters"]
+
+
+class ParameterError(ValueError):
+    """A parameter set is invalid: unknown key, wrong type or value out of range."""
+
+
+def _p(
+    default: Any,
+    low: float | None,
+    high: float | None,
+    unit: str,
+    source: str,
+    *,
+    length: int | None = None,
+    simplex: bool = False,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """Declare a parameter: its default, allowed range, unit and source (figure or assumption)."""
+    meta = {
+        "low": low,
+        "high": high,
+        "unit": unit,
+        "source": source,
+        "length": length,
+        "simplex": simplex,
+        "choices": choices,
+    }
+    return field(default=default, metadata=meta)
+
+
+N_USE_CASES = 6
+
+# fmt: off
+@dataclass(frozen=True)
+class Params:
+    """All parameters of :class:`aiadopt.model.AdoptionModel` (see the module docstring)."""
+
+    # --- population and calendar --------------------------------------------------------------
+    n_firms: int = _p(10_000, 1, 50_000_000, "firms", "assumption: order of magnitude of French firms of 100+ employees in industry, commerce and services (INSEE counts about 10,000; not checked against a table here)")  # noqa: E501
+    start: str = _p("2022-11", None, None, "YYYY-MM", "release of ChatGPT (30 Nov 2022)")
+    horizon: str = _p("2030-12", None, None, "YYYY-MM", "assumption: default horizon of the issue")  # noqa: E501
+    size_shares: tuple[float, ...] = _p((0.62, 0.20, 0.18), 0.0, 1.0, "share by SizeClass", "assumption: INSEE-like distribution of firms of 100+ employees (100-249 dominate)", length=3, simplex=True)  # noqa: E501
+    sector_shares: tuple[float, ...] = _p((0.30, 0.22, 0.48), 0.0, 1.0, "share by Sector", "assumption: INSEE-like split of industry, commerce, services", length=3, simplex=True)  # noqa: E501
+    idf_share: float = _p(0.30, 0.0, 1.0, "share", "assumption: share of firms of 100+ employees headquartered in Ile-de-France")  # noqa: E501
+
+    # --- engagement: Bass diffusion with firm multipliers --------------------------------------
+    bass_p: float = _p(0.006, 0.0, 0.5, "per month", "assumption, to fit: innovation coefficient; engaged share 48% in March 2025 (Figure 1)")  # noqa: E501
+    bass_q: float = _p(0.055, 0.0, 2.0, "per month", "assumption, to fit: imitation coefficient; engaged share 48% in March 2025 (Figure 1)")  # noqa: E501
+    peer_pool: str = _p("sector_size", None, None, "choice", "assumption: firms imitate peers of the same sector and size class", choices=("sector_size", "population"))  # noqa: E501
+    peer_own_weight: float = _p(0.7, 0.0, 1.0, "weight", "assumption: weight of the own sector-size pool against the whole population in the peer share")  # noqa: E501
+    engage_size_effect: tuple[float, ...] = _p((0.25, 0.0, -0.1), -5.0, 5.0, "log-effect by SizeClass", "text p.2: 100-249 firms are more engaged (more than half engaged or planning)", length=3)  # noqa: E501
+    engage_obstacle_weights: tuple[float, ...] = _p((1.2, 0.8, 0.5, 0.3, 0.5), 0.0, 10.0, "log-effect per unit severity by Obstacle", "Figure 3: utility, skills and security are the main reasons not to invest; weights are an assumption", length=5)  # noqa: E501
+    abandon_planned: float = _p(0.008, 0.0, 1.0, "per month", "assumption: planned firms that give up and return to not engaged")  # noqa: E501
+
+    # --- initial role attributes (Beta draws with the given mean) ------------------------------
+    attribute_concentration: float = _p(4.0, 0.5, 200.0, "Beta a+b", "assumption: spread of firm attributes around their means")  # noqa: E501
+    skills_mean: float = _p(0.40, 0.01, 0.99, "0-1", "Figure 3: lack of internal skills is a main obstacle; level is an assumption")  # noqa: E501
+    security_mean: float = _p(0.55, 0.01, 0.99, "0-1", "Figure 4: 58% of not-engaged firms cite security/confidentiality")  # noqa: E501
+    regulation_mean: float = _p(0.42, 0.01, 0.99, "0-1", "Figure 4: 41% of not-engaged firms cite regulatory uncertainty")  # noqa: E501
+    finance_mean: float = _p(0.45, 0.01, 0.99, "0-1", "Figure 4: 44% of not-engaged firms cite financial constraints")  # noqa: E501
+    demand_mean: float = _p(0.45, 0.01, 0.99, "0-1", "Figure 3: lack of perceived utility is the first obstacle of not-engaged firms; level is an assumption")  # noqa: E501
+    enthusiasm_initial: float = _p(0.45, 0.0, 1.0, "0-1", "assumption: Business enthusiasm before the ChatGPT shock")  # noqa: E501
+    shadow_propensity_mean: float = _p(0.30, 0.01, 0.99, "0-1", "Figure 13: 32% of Business respondents report no collaboration (shadow AI); level is an assumption")  # noqa: E501
+    cite_threshold: float = _p(0.5, 0.0, 1.0, "0-1", "assumption: a respondent cites an obstacle when its severity exceeds this")  # noqa: E501
+
+    # --- obstacles discovered on engagement (salience rises once engaged) ----------------------
+    discovery: tuple[float, ...] = _p((0.0, 0.05, 0.12, 0.08, 0.16), 0.0, 1.0, "severity added on engagement by Obstacle", "Figure 4: security 58%->72%, regulation 41%->49%, finance 44%->61% from not engaged to engaged", length=5)  # noqa: E501
+
+    # --- Direction: strategy and investments ---------------------------------------------------
+    strategy_initial: tuple[float, ...] = _p((0.10, 0.46, 0.38, 0.06), 0.0, 1.0, "share by Strategy at engagement", "Figure 9: 10% tripartite and 82% ad hoc among firms deployed or in progress", length=4, simplex=True)  # noqa: E501
+    tripartite_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: an ad hoc firm adopts a tripartite strategy (doubled with balanced collaboration)")  # noqa: E501
+    outsource_initial: float = _p(0.90, 0.0, 1.0, "probability at engagement", "Figure 12: 91% of planned firms outsource")  # noqa: E501
+    outsource_all_initial: float = _p(0.70, 0.0, 1.0, "probability given outsourcing", "Figure 12: 63% of planned firms outsource all development (of 91%)")  # noqa: E501
+    insource_hazard: float = _p(0.004, 0.0, 1.0, "per month per unit skill", "Figure 12: outsourcing 91% (planned) -> 83% (in place or in progress)")  # noqa: E501
+    manager_shares: tuple[float, ...] = _p((0.59, 0.26, 0.15), 0.0, 1.0, "share by ProviderManager", "Figure 11: pair 59%, Technique alone 26%, Business alone the rest", length=3, simplex=True)  # noqa: E501
+    training_initial: float = _p(0.60, 0.0, 1.0, "probability at engagement", "Figure 12: 61% of planned firms train")  # noqa: E501
+    training_hazard: float = _p(0.010, 0.0, 1.0, "per month once experimenting", "Figure 12 and text p.6: 70% of active firms train")  # noqa: E501
+    dedicated_initial: float = _p(0.56, 0.0, 1.0, "probability at engagement", "Figure 12: 56% name dedicated staff, planned and active alike")  # noqa: E501
+    roles_internal_initial: float = _p(0.18, 0.0, 1.0, "probability at engagement", "Figure 12: 18% of planned firms create roles filled from inside")  # noqa: E501
+    roles_internal_hazard: float = _p(0.004, 0.0, 1.0, "per month once experimenting", "Figure 12: 18% (planned) -> 26% (in place or in progress)")  # noqa: E501
+    roles_external_initial: float = _p(0.01, 0.0, 1.0, "probability at engagement", "Figure 12: 1% of planned firms hire AI roles from outside")  # noqa: E501
+    roles_external_hazard: float = _p(0.008, 0.0, 1.0, "per month once experimenting", "Figure 12: 1% (planned) -> 16% (in place or in progress)")  # noqa: E501
+
+    # --- success factors: log-effects on progress and scaling hazards --------------------------
+    strategy_effect: tuple[float, ...] = _p((-0.3, 0.0, 0.0, 0.9), -5.0, 5.0, "log-effect by Strategy", "text p.5: most firms with a tripartite strategy have scaled; sizes are an assumption", length=4)  # noqa: E501
+    manager_effect: tuple[float, ...] = _p((0.3, 0.0, -0.1), -5.0, 5.0, "log-effect by ProviderManager", "text p.5: co-managed outsourcing works better than Technique alone; sizes are an assumption", length=3)  # noqa: E501
+    training_effect: float = _p(0.30, -5.0, 5.0, "log-effect", "text p.5: leaders invest in training; size is an assumption")  # noqa: E501
+    dedicated_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.5: dedicated staff; size is an assumption")  # noqa: E501
+    roles_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.5: new AI roles; size is an assumption")  # noqa: E501
+    collaboration_effect: tuple[float, ...] = _p((0.4, 0.1, 0.0, -0.4), -5.0, 5.0, "log-effect by Collaboration", "text p.6: balanced collaboration is crucial for scaling; non-collaborating firms have not succeeded; sizes are an assumption", length=4)  # noqa: E501
+    skills_effect: float = _p(1.0, 0.0, 10.0, "log-effect per unit skill", "Figure 10: lack of internal skills is the first reason to outsource; size is an assumption")  # noqa: E501
+    progress_obstacle_weights: tuple[float, ...] = _p((0.3, 0.3, 0.6, 0.4, 0.6), 0.0, 10.0, "log-effect per unit severity by Obstacle", "Figure 4: security, regulation and finance rise once engaged and explain scaling difficulties; sizes are an assumption", length=5)  # noqa: E501
+    progress_size_effect: tuple[float, ...] = _p((-0.2, 0.0, 0.3), -5.0, 5.0, "log-effect by SizeClass", "text p.2: large firms scale more easily", length=3)  # noqa: E501
+
+    # --- use cases: portfolio dynamics ----------------------------------------------------------
+    interest_technique: tuple[float, ...] = _p((0.73, 0.52, 0.42, 0.22, 0.61, 0.43), 0.0, 1.0, "share by UseCase", "Figure 5, Technique column (rows 4-6 mapped by assumption)", length=N_USE_CASES)  # noqa: E501
+    interest_business: tuple[float, ...] = _p((0.84, 0.65, 0.50, 0.26, 0.55, 0.29), 0.0, 1.0, "share by UseCase", "Figure 5, Business column (rows 4-6 mapped by assumption)", length=N_USE_CASES)  # noqa: E501
+    difficulty: tuple[float, ...] = _p((1.0, 1.4, 1.8, 2.0, 3.0, 3.5), 0.1, 20.0, "relative time to build by UseCase", "text p.4: technical use cases only 1-2% in place; values are an assumption", length=N_USE_CASES)  # noqa: E501
+    adopt_usecase_hazard: float = _p(0.02, 0.0, 1.0, "per month per unit interest", "assumption: an engaged firm adds a use case it finds interesting to its plan")  # noqa: E501
+    start_development: float = _p(0.07, 0.0, 1.0, "per month", "assumption, to fit: a planned use case enters development; 29% deployed or in progress (Figure 1)")  # noqa: E501
+    complete_development: float = _p(0.05, 0.0, 1.0, "per month at difficulty 1", "assumption, to fit: a use case in development goes in place; 15% in place (Figure 1)")  # noqa: E501
+    overrun_hazard: float = _p(0.03, 0.0, 1.0, "per month in development", "Figure 14: time/cost misestimates are the first collaboration difficulty (49%); level is an assumption")  # noqa: E501
+    misestimate_overrun_effect: float = _p(0.7, 0.0, 5.0, "log-effect", "Figure 14: misestimates; size is an assumption")  # noqa: E501
+    stall_months: int = _p(6, 0, 60, "months", "assumption: a use case that overruns stalls (valley of despair, Figure 7)")  # noqa: E501
+    stall_progress_factor: float = _p(0.2, 0.0, 1.0, "hazard multiplier while stalled", "assumption")  # noqa: E501
+    drop_stalled: float = _p(0.03, 0.0, 1.0, "per month while stalled", "assumption: a stalled use case is dropped back to the plan")  # noqa: E501
+    decommission_hazard: float = _p(0.002, 0.0, 1.0, "per month in place", "assumption: a use case in place is withdrawn")  # noqa: E501
+    scale_hazard: float = _p(0.015, 0.0, 1.0, "per month once deployed", "assumption, to fit: scaling; tripartite firms mostly scaled (text p.5)")  # noqa: E501
+    scale_per_usecase_effect: float = _p(0.4, 0.0, 5.0, "log-effect per extra use case in place", "assumption: breadth of deployment helps scaling")  # noqa: E501
+    unscale_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: a scaled firm falls back to deployed")  # noqa: E501
+
+    # --- collaboration -------------------------------------------------------------------------
+    collaboration_initial: tuple[float, ...] = _p((0.31, 0.33, 0.12, 0.24), 0.0, 1.0, "share by Collaboration at set-up", "Figure 13: 31% balanced at set-up, near 7 in 10 collaborate; rest is an assumption", length=4, simplex=True)  # noqa: E501
+    rebalance_hazard: tuple[float, ...] = _p((0.0, 0.005, 0.02, 0.02), 0.0, 1.0, "per month by Stage from PLANNED to SCALED (first entry unused)", "assumption: collaboration becomes balanced with experience; Figure 13 shift 31%->46% is kept for validation", length=4)  # noqa: E501
+    difficulty_initial: tuple[float, ...] = _p((0.49, 0.43, 0.28), 0.0, 1.0, "probability by Difficulty at set-up", "Figure 14: misestimates 49%, communication 43%, organisation 28%", length=3)  # noqa: E501
+    communication_effect: float = _p(-0.3, -5.0, 5.0, "log-effect", "Figure 14: communication difficulty slows progress; size is an assumption")  # noqa: E501
+    organisation_effect: float = _p(-0.3, -5.0, 5.0, "log-effect on scaling", "Figure 14: leaders need clarity on organisation; size is an assumption")  # noqa: E501
+
+    # --- Business: enthusiasm, demand, shadow AI -----------------------------------------------
+    engage_enthusiasm: float = _p(0.85, 0.0, 1.0, "0-1", "Figure 7, phase 1: enthusiasm peaks when engagement starts")  # noqa: E501
+    enthusiasm_drift: float = _p(0.05, 0.0, 1.0, "per month", "assumption: speed at which enthusiasm moves to its target")  # noqa: E501
+    overrun_enthusiasm_hit: float = _p(0.15, 0.0, 1.0, "0-1 per overrun", "Figure 7, phase 2: valley of despair when developments are harder or costlier than expected")  # noqa: E501
+    demand_drift: float = _p(0.03, 0.0, 1.0, "per month", "assumption: perceived utility follows enthusiasm")  # noqa: E501
+    shadow_hazard: float = _p(0.02, 0.0, 1.0, "per month per unit propensity", "Figure 13: Business teams that do not collaborate use tools of their own; level is an assumption")  # noqa: E501
+    pilot_loose_view: float = _p(0.5, 0.0, 1.0, "probability", "text p.2: Business may count use of a tool like ChatGPT as adoption; level is an assumption")  # noqa: E501
+
+    # --- Technique: skills and agentic AI ------------------------------------------------------
+    training_skill_gain: float = _p(0.015, 0.0, 1.0, "skill per month with training", "assumption")  # noqa: E501
+    practice_skill_gain: float = _p(0.005, 0.0, 1.0, "skill per month in development or beyond", "assumption: learning by doing")  # noqa: E501
+    agentic_start: str = _p("2024-06", None, None, "YYYY-MM", "assumption: agentic AI becomes a topic")  # noqa: E501
+    agentic_hazard: tuple[float, ...] = _p((0.04, 0.02), 0.0, 1.0, "per month for engaged Technique, Business", "Figure 2: 34% of Technique vs 18% of Business engaged respondents heard of agentic AI; levels to fit", length=2)  # noqa: E501
+
+    # --- expectations and gains ----------------------------------------------------------------
+    expected_gain: tuple[float, ...] = _p((7.6, 3.0, 3.3), 0.0, 100.0, "percent by Gain at enthusiasm 0.5", "Figures 15-16: expected productivity +7.6%, revenue +3.3%; cost expectation is an assumption", length=3)  # noqa: E501
+    usecase_value_productivity: tuple[float, ...] = _p((3.5, 2.0, 1.5, 1.0, 1.5, 1.5), 0.0, 50.0, "percent when in place by UseCase", "Figure 15: +5.4% productivity realised among firms deployed or in progress; split is an assumption", length=N_USE_CASES)  # noqa: E501
+    usecase_value_cost: tuple[float, ...] = _p((2.0, 0.8, 0.8, 0.8, 1.5, 2.0), 0.0, 50.0, "percent when in place by UseCase", "Figure 15: +3.3% cost realised; split is an assumption", length=N_USE_CASES)  # noqa: E501
+    usecase_value_revenue: tuple[float, ...] = _p((0.5, 1.2, 0.8, 0.2, 0.0, 0.0), 0.0, 50.0, "percent when in place by UseCase", "Figure 16: +1.2% revenue realised; split is an assumption", length=N_USE_CASES)  # noqa: E501
+    usecase_promise: tuple[float, ...] = _p((0.8, 0.9, 1.1, 1.1, 1.8, 1.4), 0.01, 10.0, "expected/realised value ratio by UseCase", "Figure 8: content and personalisation recover (91%, 73%), test automation and infrastructure stay low (26%, 48%); values are an assumption", length=N_USE_CASES)  # noqa: E501
+    pilot_gain_share: float = _p(0.25, 0.0, 1.0, "share of in-place value", "assumption: a use case in development already yields part of its value")  # noqa: E501
+    gain_lag_months: float = _p(6.0, 0.1, 120.0, "months", "assumption: realised gains ramp up after a use case goes in place")  # noqa: E501
+    interest_enthusiasm_effect: float = _p(1.5, 0.0, 10.0, "logit per unit enthusiasm", "Figure 7: interest follows the hype cycle")  # noqa: E501
+    interest_experience_effect: float = _p(2.0, 0.0, 10.0, "logit per unit experience", "Figure 8: interest of mature firms depends on what a use case delivered")  # noqa: E501
+    # fmt: on
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any], *, source: str = "<dict>") -> Params:
+        """Build parameters from a mapping of overrides; unknown keys raise ParameterError."""
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ParameterError(
+                f"{source}: unknown parameter(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(known)}"
+            )
+        coerced = {k: _coerce(known[k], v, source) for k, v in values.items()}
+        try:
+            return cls(**coerced)
+        except ParameterError as exc:
+            if source != "<dict>" and not str(exc).startswith(source):
+                raise ParameterError(f"{source}: {exc}") from None
+            raise
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Params:
+        """Load parameters from a TOML file (flat table, or under ``[params]``)."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ParameterError(f"{path}: no such parameter file") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ParameterError(f"{path}: not valid TOML ({exc})") from None
+        if "params" in data:
+            extra = sorted(k for k in data if k not in ("params", "meta"))
+            if extra:
+                raise ParameterError(
+                    f"{path}: unexpected top-level key(s) {', '.join(extra)} beside [params]; "
+                    "allowed: params, meta"
+                )
+            data = data["params"]
+        return cls.from_dict(data, source=str(path))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every parameter as a plain dict (tuples become lists), ready for TOML."""
+        return {
+            f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
+            for f in dataclasses.fields(self)
+        }
+
+    def to_toml(self, path: str | Path, meta: Mapping[str, Any] | None = None) -> None:
+        """Write the parameters (under ``[params]``, with an optional ``[meta]``) atomically."""
+        path = Path(path)
+        doc: dict[str, Any] = {}
+        if meta:
+            doc["meta"] = dict(meta)
+        doc["params"] = self.to_dict()
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(tomli_w.dumps(doc), encoding="utf-8")
+        tmp.replace(path)
+
+    def replace(self, **overrides: Any) -> Params:
+        """A copy with some parameters changed (validated; unknown names raise)."""
+        values = self.to_dict()
+        known = set(values)
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ParameterError(
+                f"unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
+            )
+        values.update(overrides)
+        return Params.from_dict(values)
+
+
+def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:
+    """Convert a TOML/Python value to the field's type, or raise naming the key."""
+    default = f.default
+    try:
+        if isinstance(default, tuple):
+            if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+                raise TypeError
+            return tuple(float(x) for x in value)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise TypeError
+            return value
+        if isinstance(default, int):
+            if isinstance(value, bool) or float(value) != int(value):
+                raise TypeError
+            return int(value)
+        if isinstance(default, float):
+            if isinstance(value, bool):
+                raise TypeError
+            return float(value)
+        if isinstance(default, str):
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+    except (TypeError, ValueError):
+        kind = type(default).__name__
+        raise ParameterError(
+            f"{source}: parameter {f.name!r} must be a {kind} "
+            f"(like {default!r}), got {value!r}"
+        ) from None
+    return value
+
+
+def _check_month(name: str, value: str) -> None:
+    try:
+        year, month = value.split("-")
+        if len(year) != 4 or not 1 <= int(month) <= 12:
+            raise ValueError
+        int(year)
+    except ValueError:
+        raise ParameterError(f"parameter {name!r} must be a month YYYY-MM, got {value!r}") from None
+
+
+def validate(params: Params) -> None:
+    """Check every parameter against its declared range, length, simplex and choices."""
+    for f in dataclasses.fields(params):
+        value = getattr(params, f.name)
+        meta = f.metadata
+        low, high = meta["low"], meta["high"]
+        if meta["unit"] == "YYYY-MM":
+            _check_month(f.name, value)
+            continue
+        if meta["choices"] is not None:
+            if value not in meta["choices"]:
+                raise ParameterError(
+                    f"parameter {f.name!r} is {value!r}; allowed: {', '.join(meta['choices'])}"
+                )
+            continue
+        items = value if isinstance(value, tuple) else (value,)
+        if meta["length"] is not None and len(items) != meta["length"]:
+            raise ParameterError(
+                f"parameter {f.name!r} needs {meta['length']} values ({meta['unit']}), "
+                f"got {len(items)}"
+            )
+        for x in items:
+            if not math.isfinite(x) or (low is not None and x < low) or (
+                high is not None and x > high
+            ):
+                raise ParameterError(
+                    f"parameter {f.name!r} = {value!r} is out of range; "
+                    f"allowed: [{low}, {high}] ({meta['unit']})"
+                )
+        if meta["simplex"] and abs(sum(items) - 1.0) > 1e-6:
+            raise ParameterError(
+                f"parameter {f.name!r} = {value!r} must sum to 1 (it sums to {sum(items):.6g})"
+            )
+    if params.horizon < params.start:
+        raise ParameterError(
+            f"parameter 'horizon' ({params.horizon}) is before 'start' ({params.start})"
+        )
+    if params.agentic_start < params.start:
+        raise ParameterError(
+            f"parameter 'agentic_start' ({params.agentic_start}) is before 'start' ({params.start})"
+        )
+
+
+def describe_parameters() -> list[dict[str, Any]]:
+    """One row per parameter: name, default, low, high, unit, source (for docs and the CLI)."""
+    return [
+        {
+            "name": f.name,
+            "default": f.default,
+            "low": f.metadata["low"],
+            "high": f.metadata["high"],
+            "unit": f.metadata["unit"],
+            "source": f.metadata["source"],
+        }
+        for f in dataclasses.fields(Params)
+    ]

@@ -1,0 +1,142 @@
+"""The firms' state as a structure of arrays: the fast engine behind the agents.
+
+One numpy array per attribute, one entry per firm (use-case arrays have one column per use
+case).  Every rule of the model is a vectorised function of these arrays and a random stream,
+so one step updates every firm at once; the Mesa agents (``agents.py``) are views that read and
+write a firm's entries.
+
+Memory: about 120 bytes per firm (compact dtypes: int8 for categories, float32 for attributes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .params import N_USE_CASES, Params
+from .stages import Collaboration, Outsourcing, ProviderManager, Stage, Strategy
+from .streams import Streams
+
+N_OBSTACLES = 5
+
+
+@dataclass
+class FirmState:
+    """All firm attributes, as arrays indexed by firm (see each field's comment)."""
+
+    # strata (fixed)
+    size: np.ndarray  # int8, SizeClass
+    sector: np.ndarray  # int8, Sector
+    region: np.ndarray  # int8, Region
+    pool: np.ndarray  # int16, sector * 3 + size: the peer pool for imitation
+    # adoption
+    stage: np.ndarray  # int8, Stage (derived from the portfolio and `scaled` each step)
+    engaged_month: np.ndarray  # int16, step at which the firm engaged, -1 if never
+    scaled: np.ndarray  # bool, the firm has scaled its deployment
+    # Direction
+    strategy: np.ndarray  # int8, Strategy (NONE until engaged)
+    outsourcing: np.ndarray  # int8, Outsourcing
+    manager: np.ndarray  # int8, ProviderManager
+    training: np.ndarray  # bool
+    dedicated: np.ndarray  # bool, dedicated staff or working groups
+    roles_internal: np.ndarray  # bool, new AI roles filled from inside
+    roles_external: np.ndarray  # bool, new AI roles hired from outside
+    # Technique
+    skills: np.ndarray  # float32 0-1, internal AI skills and integration capacity
+    security: np.ndarray  # float32 0-1, security/confidentiality concern
+    technique_agentic: np.ndarray  # bool, has heard of agentic AI
+    # Business
+    demand: np.ndarray  # float32 0-1, demand for use cases (perceived utility)
+    enthusiasm: np.ndarray  # float32 0-1, follows the hype cycle
+    shadow_propensity: np.ndarray  # float32 0-1
+    shadow_ai: np.ndarray  # bool, Business uses AI tools without the Technique team
+    loose_view: np.ndarray  # bool, Business counts a pilot as "in place"
+    business_agentic: np.ndarray  # bool
+    # firm-level obstacles held by Direction
+    regulation: np.ndarray  # float32 0-1, regulatory uncertainty
+    finance: np.ndarray  # float32 0-1, financial constraint
+    # collaboration
+    collaboration: np.ndarray  # int8, Collaboration
+    difficulties: np.ndarray  # bool (n, 3), Difficulty
+    # use-case portfolio
+    uc_stage: np.ndarray  # int8 (n, 6), UseCaseStage
+    uc_months: np.ndarray  # int16 (n, 6), months in the current use-case stage
+    uc_stall: np.ndarray  # int8 (n, 6), months of stall left
+    uc_experience: np.ndarray  # float32 (n, 6), what the use case delivered against its promise
+    # outcomes
+    expected: np.ndarray  # float32 (n, 3), expected gain by Gain, percent
+    realised: np.ndarray  # float32 (n, 3), realised gain by Gain, percent
+
+    @property
+    def n(self) -> int:
+        """Number of firms."""
+        return int(self.stage.shape[0])
+
+    def nbytes(self) -> int:
+        """Bytes held by all arrays."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+    def obstacle_severity(self) -> np.ndarray:
+        """Severity of each Obstacle per firm, (n, 5) float32 in [0, 1].
+
+        utility = 1 - Business demand; skills = 1 - Technique skills; security = Technique's
+        concern; regulation and finance are held by Direction (Figures 3-4).
+        """
+        return np.stack(
+            [1.0 - self.demand, 1.0 - self.skills, self.security, self.regulation, self.finance],
+            axis=1,
+        )
+
+
+def beta_draw(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:
+    """``n`` Beta draws with the given mean and a + b = concentration, as float32."""
+    a = mean * concentration
+    b = (1.0 - mean) * concentration
+    return rng.beta(a, b, n).astype(np.float32)
+
+
+def init_population(params: Params, streams: Streams) -> FirmState:
+    """Draw the initial population of firms (November 2022: nobody engaged yet)."""
+    n = params.n_firms
+    rng = streams["population"]
+    size = rng.choice(3, size=n, p=np.asarray(params.size_shares)).astype(np.int8)
+    sector = rng.choice(3, size=n, p=np.asarray(params.sector_shares)).astype(np.int8)
+    region = (rng.random(n) >= params.idf_share).astype(np.int8)
+    c = params.attribute_concentration
+    attrs = streams["attributes"]
+    return FirmState(
+        size=size,
+        sector=sector,
+        region=region,
+        pool=(sector.astype(np.int16) * 3 + size),
+        stage=np.full(n, Stage.NOT_ENGAGED, dtype=np.int8),
+        engaged_month=np.full(n, -1, dtype=np.int16),
+        scaled=np.zeros(n, dtype=bool),
+        strategy=np.full(n, Strategy.NONE, dtype=np.int8),
+        outsourcing=np.full(n, Outsourcing.NONE, dtype=np.int8),
+        manager=np.full(n, ProviderManager.NOBODY, dtype=np.int8),
+        training=np.zeros(n, dtype=bool),
+        dedicated=np.zeros(n, dtype=bool),
+        roles_internal=np.zeros(n, dtype=bool),
+        roles_external=np.zeros(n, dtype=bool),
+        skills=beta_draw(attrs, params.skills_mean, c, n),
+        security=beta_draw(attrs, params.security_mean, c, n),
+        technique_agentic=np.zeros(n, dtype=bool),
+        demand=beta_draw(attrs, params.demand_mean, c, n),
+        enthusiasm=np.full(n, params.enthusiasm_initial, dtype=np.float32),
+        shadow_propensity=beta_draw(attrs, params.shadow_propensity_mean, c, n),
+        shadow_ai=np.zeros(n, dtype=bool),
+        loose_view=attrs.random(n) < params.pilot_loose_view,
+        business_agentic=np.zeros(n, dtype=bool),
+        regulation=beta_draw(attrs, params.regulation_mean, c, n),
+        finance=beta_draw(attrs, params.finance_mean, c, n),
+        collaboration=np.full(n, Collaboration.UNSET, dtype=np.int8),
+        difficulties=np.zeros((n, 3), dtype=bool),
+        uc_stage=np.zeros((n, N_USE_CASES), dtype=np.int8),
+        uc_months=np.zeros((n, N_USE_CASES), dtype=np.int16),
+        uc_stall=np.zeros((n, N_USE_CASES), dtype=np.int8),
+        uc_experience=np.zeros((n, N_USE_CASES), dtype=np.float32),
+        expected=np.zeros((n, 3), dtype=np.float32),
+        realised=np.zeros((n, 3), dtype=np.float32),
+    )
