@@ -131,7 +131,7 @@ class Technique(RoleAgent):
     @property
     def interest(self) -> dict[str, float]:
         """Probability of finding each use case interesting (Figure 5, Technique)."""
-        return _interest(self, "interest_technique")
+        return _interest(self, self.params.interest_technique)
 
     @property
     def sees_deployed(self) -> bool:
@@ -159,7 +159,7 @@ class Business(RoleAgent):
     @property
     def interest(self) -> dict[str, float]:
         """Probability of finding each use case interesting (Figure 5, Business)."""
-        return _interest(self, "interest_business")
+        return _interest(self, self.params.interest_business)
 
     @property
     def sees_deployed(self) -> bool:
@@ -175,10 +175,10 @@ def _one_firm(state: FirmState, index: int) -> FirmState:
     )
 
 
-def _interest(agent: RoleAgent, base_name: str) -> dict[str, float]:
-    one = _one_firm(agent.state, agent.index)
-    probs = rules.usecase_interest(one, agent.params, getattr(agent.params, base_name))[0]
-    return {uc.name.lower(): float(p) for uc, p in zip(UseCase, probs, strict=True)}
+def _interest(agent: RoleAgent, base: tuple[float, ...]) -> dict[str, float]:
+    i = slice(agent.index, agent.index + 1)
+    row = rules.interest_from(agent.state.enthusiasm[i], agent.state.uc_experience[i], agent.params, base)[0]
+    return {uc.name.lower(): float(p) for uc, p in zip(UseCase, row, strict=True)}
 
 
 class Firm(mesa.Agent):

@@ -26,8 +26,8 @@ from . import rules
 from .agents import Business, Direction, Firm, Technique
 from .clock import month_index, months_between, step_to_month, step_to_timestamp
 from .params import Params
-from .reporters import MODEL_REPORTERS
-from .state import FirmState, init_population
+from .reporters import MODEL_REPORTERS, Tally, tally
+from .state import FirmState, MonthDraw, init_population
 from .streams import Streams
 
 
@@ -66,9 +66,11 @@ class AdoptionModel(mesa.Model):
         self.firms: list[Firm] = [Firm(self, i) for i in range(params.n_firms)]
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS if collect else {})
         self._collect = collect
-        rules.update_expectations(self.state, params)
+        rules.update_gains(self.state, params)
+        self._tally: Tally | None = None
+        self._collected_steps: list[int] = []
         if collect:
-            self.datacollector.collect(self)
+            self.collect()
         self.running = self.n_months > 0
 
     # --- time -----------------------------------------------------------------------------------
@@ -79,28 +81,42 @@ class AdoptionModel(mesa.Model):
 
     def step(self) -> None:
         """Advance every firm by one month (see the module docstring for the order)."""
-        s, p, r = self.state, self.params, self.streams
-        peers = rules.peer_share(s, p)
-        entering = rules.engage(s, p, r)
-        rules.set_up_engagement(s, p, r, entering, self.steps)
-        rules.abandon_plans(s, p, r)
+        s, p = self.state, self.params
+        u = self.streams["month"].random((s.n, len(MonthDraw)), dtype=np.float32)
+        u_cases = self.streams["usecases"].random(s.uc_stage.shape, dtype=np.float32)
+        peers = rules.pool_peer_shares(s, p)
+        entering = rules.engage(s, p, u[:, MonthDraw.ENGAGE], peers)
+        rules.set_up_engagement(s, p, entering, self.steps)
+        rules.abandon_plans(s, p, u[:, MonthDraw.ABANDON])
         progress = rules.progress_log_effect(s, p)
-        overruns = rules.advance_usecases(s, p, r, progress)
-        rules.scale(s, p, r, progress)
-        rules.derive_stage(s)
-        Direction.invest(s, p, r)
-        Direction.revise_strategy(s, p, r)
+        overruns = rules.advance_usecases(s, p, u_cases, progress)
+        rules.scale_and_derive_stage(s, p, u, progress)
+        Direction.invest(s, p, u)
+        Direction.revise_strategy(s, p, u)
         Technique.learn(s, p)
-        Technique.hear_of_agentic(s, p, r, self.steps >= self._agentic_step)
-        rules.realise_gains(s, p)
+        if self.steps >= self._agentic_step:
+            Technique.hear_of_agentic(s, p, u)
+        rules.update_gains(s, p)
         Business.update_enthusiasm(s, p, overruns, peers)
-        Business.adopt_shadow_ai(s, p, r)
-        rules.rebalance_collaboration(s, p, r)
-        rules.update_expectations(s, p)
+        Business.adopt_shadow_ai(s, p, u)
+        rules.rebalance_collaboration(s, p, u)
         if self._collect:
-            self.datacollector.collect(self)
+            self.collect()
         if self.steps >= self.n_months:
             self.running = False
+
+    def collect(self) -> None:
+        """Record every reporter for the current month (one shared tally of the firms)."""
+        self._tally = tally(self)
+        try:
+            self.datacollector.collect(self)
+            self._collected_steps.append(self.steps)
+        finally:
+            self._tally = None
+
+    def tally(self) -> Tally:
+        """The counts behind the reporters, for the current state (shared during a collect)."""
+        return self._tally if self._tally is not None else tally(self)
 
     def run(self, until: str | None = None) -> AdoptionModel:
         """Run to ``until`` (``YYYY-MM``, default the horizon); returns the model."""
@@ -121,9 +137,9 @@ class AdoptionModel(mesa.Model):
         rows_step: list[int] = []
         values: list[float] = []
         for name, series in self.datacollector.model_vars.items():
-            for step, value in enumerate(series):
-                if isinstance(value, dict):
-                    for (metric, group), v in value.items():
+            for step, value in zip(self._collected_steps, series, strict=True):
+                if isinstance(value, np.ndarray):
+                    for (metric, group), v in zip(MODEL_REPORTERS[name].keys, value, strict=True):
                         rows_metric.append(metric)
                         rows_group.append(group)
                         rows_step.append(step)
@@ -135,7 +151,7 @@ class AdoptionModel(mesa.Model):
                     values.append(float(value))
         steps = np.asarray(rows_step, dtype=np.int64)
         start = self.params.start
-        dates = pd.DatetimeIndex([step_to_timestamp(start, k) for k in range(self.steps + 1)])
+        dates = pd.DatetimeIndex([step_to_timestamp(start, k) for k in range(max(steps, default=0) + 1)])
         frame = pd.DataFrame(
             {
                 "date": dates[steps] if len(steps) else pd.DatetimeIndex([]),

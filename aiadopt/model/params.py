@@ -129,6 +129,7 @@ class Params:
     complete_development: float = _p(0.05, 0.0, 1.0, "per month at difficulty 1", "assumption, to fit: a use case in development goes in place; 15% in place (Figure 1)")  # noqa: E501
     overrun_hazard: float = _p(0.03, 0.0, 1.0, "per month in development", "Figure 14: time/cost misestimates are the first collaboration difficulty (49%); level is an assumption")  # noqa: E501
     misestimate_overrun_effect: float = _p(0.7, 0.0, 5.0, "log-effect", "Figure 14: misestimates; size is an assumption")  # noqa: E501
+    overrun_experience_hit: float = _p(0.25, 0.0, 2.0, "experience per overrun", "assumption: an overrun lowers the interest in that use case (Figure 8)")  # noqa: E501
     stall_months: int = _p(6, 0, 60, "months", "assumption: a use case that overruns stalls (valley of despair, Figure 7)")  # noqa: E501
     stall_progress_factor: float = _p(0.2, 0.0, 1.0, "hazard multiplier while stalled", "assumption")  # noqa: E501
     drop_stalled: float = _p(0.03, 0.0, 1.0, "per month while stalled", "assumption: a stalled use case is dropped back to the plan")  # noqa: E501

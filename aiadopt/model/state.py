@@ -5,12 +5,13 @@ case).  Every rule of the model is a vectorised function of these arrays and a r
 so one step updates every firm at once; the Mesa agents (``agents.py``) are views that read and
 write a firm's entries.
 
-Memory: about 120 bytes per firm (compact dtypes: int8 for categories, float32 for attributes).
+Memory: about 250 bytes per firm (compact dtypes: int8 for categories, float32 for attributes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from enum import IntEnum
 
 import numpy as np
 
@@ -19,6 +20,51 @@ from .stages import Collaboration, Outsourcing, ProviderManager, Stage, Strategy
 from .streams import Streams
 
 N_OBSTACLES = 5
+
+
+class SetUpDraw(IntEnum):
+    """Columns of a firm's set-up draws: fixed at birth, used on the month it engages.
+
+    Drawing them once per firm (not each month) keeps common random numbers exact: a firm
+    makes the same set-up choices in two scenarios whenever it engages.
+    """
+
+    PLAN_CONTENT = 0  # PLAN_* : one per UseCase, in UseCase order
+    PLAN_PERSONALISATION = 1
+    PLAN_CUSTOMER_KNOWLEDGE = 2
+    PLAN_ROI_MEASUREMENT = 3
+    PLAN_TEST_AUTOMATION = 4
+    PLAN_INFRASTRUCTURE = 5
+    STRATEGY = 6
+    OUTSOURCE = 7
+    OUTSOURCE_ALL = 8
+    MANAGER = 9
+    TRAINING = 10
+    DEDICATED = 11
+    ROLES_INTERNAL = 12
+    ROLES_EXTERNAL = 13
+    COLLABORATION = 14
+    MISESTIMATES = 15  # difficulties: in Difficulty order
+    COMMUNICATION = 16
+    ORGANISATION = 17
+    SHADOW = 18
+
+
+class MonthDraw(IntEnum):
+    """Columns of the monthly per-firm draws (one uniform per firm, decision and month)."""
+
+    ENGAGE = 0
+    ABANDON = 1
+    TRAINING = 2
+    ROLES_INTERNAL = 3
+    ROLES_EXTERNAL = 4
+    INSOURCE = 5
+    REVISE_STRATEGY = 6
+    SCALE = 7
+    AGENTIC_TECHNIQUE = 8
+    AGENTIC_BUSINESS = 9
+    SHADOW = 10
+    REBALANCE = 11
 
 
 @dataclass
@@ -67,6 +113,8 @@ class FirmState:
     # outcomes
     expected: np.ndarray  # float32 (n, 3), expected gain by Gain, percent
     realised: np.ndarray  # float32 (n, 3), realised gain by Gain, percent
+    # the firm's own draws for its set-up on engagement (SetUpDraw columns), drawn once
+    setup_draws: np.ndarray  # float32 (n, len(SetUpDraw))
 
     @property
     def n(self) -> int:
@@ -139,4 +187,5 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         uc_experience=np.zeros((n, N_USE_CASES), dtype=np.float32),
         expected=np.zeros((n, 3), dtype=np.float32),
         realised=np.zeros((n, 3), dtype=np.float32),
+        setup_draws=streams["set_up"].random((n, len(SetUpDraw)), dtype=np.float32),
     )
