@@ -98,8 +98,8 @@ class Direction(RoleAgent):
 
     __slots__ = ()
     role = "direction"
-    rule_names = ("set_up_investments", "invest", "revise_strategy")
-    set_up_investments = staticmethod(rules.set_up_investments)
+    rule_names = ("set_up_engagement", "invest", "revise_strategy")
+    set_up_engagement = staticmethod(rules.set_up_engagement)
     invest = staticmethod(rules.invest)
     revise_strategy = staticmethod(rules.revise_strategy)
 

@@ -17,6 +17,8 @@ share their draws decision by decision, whatever an intervention changes elsewhe
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numba import njit
 
@@ -260,71 +262,115 @@ def _firm_interest_one(i, j, enthusiasm, experience, logit_t, logit_b, k_enthusi
 # --- set-up on engagement --------------------------------------------------------------------------
 
 
-def _categorical(u: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
-    """Category index for uniforms ``u`` and category ``shares`` (inverse CDF)."""
-    cdf = np.cumsum(shares)
-    cdf[-1] = 1.0 + 1e-9
-    return np.searchsorted(cdf, u, side="right").astype(np.int8)
+@njit(cache=True)
+def _draw_category(u, cdf):
+    """Index of the first cumulative share above ``u`` (inverse CDF of a categorical)."""
+    for k in range(cdf.shape[0] - 1):
+        if u < cdf[k]:
+            return k
+    return cdf.shape[0] - 1
+
+
+@njit(cache=True)
+def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc_experience,
+                   enthusiasm, logit_t, logit_b, k_enthusiasm, k_experience,
+                   strategy, cdf_strategy, outsourcing, p_outsource, p_all, manager, cdf_manager,
+                   training, p_training, dedicated, p_dedicated, roles_internal, p_internal,
+                   roles_external, p_external, collaboration, cdf_collaboration, difficulties,
+                   p_difficulty, shadow_ai, shadow_propensity, skills, demand, security,
+                   regulation, finance, discovery, engage_enthusiasm):  # fmt: skip
+    m = uc_stage.shape[1]
+    for i in range(entering.shape[0]):
+        if not entering[i]:
+            continue
+        u = draws[i]
+        engaged_month[i] = step
+        # portfolio: each use case planned with the firm's interest; at least the favourite
+        best, best_interest, planned = 0, -1.0, 0
+        for j in range(m):
+            interest = _firm_interest_one(
+                i, j, enthusiasm, uc_experience, logit_t, logit_b, k_enthusiasm, k_experience
+            )
+            uc_months[i, j] = 0
+            if u[j] < interest:
+                uc_stage[i, j] = _UC_PLANNED
+                planned += 1
+            else:
+                uc_stage[i, j] = _UC_NONE
+            if interest > best_interest:
+                best, best_interest = j, interest
+        if planned == 0:
+            uc_stage[i, best] = _UC_PLANNED
+        # Direction's choices (Figures 9, 11, 12)
+        strategy[i] = _draw_category(u[6], cdf_strategy)
+        if u[7] < p_outsource:
+            outsourcing[i] = 2 if u[8] < p_all else 1
+            manager[i] = _draw_category(u[9], cdf_manager)
+        else:
+            outsourcing[i] = _OUT_NONE
+            manager[i] = _NOBODY
+        training[i] = u[10] < p_training
+        dedicated[i] = u[11] < p_dedicated
+        roles_internal[i] = u[12] < p_internal
+        roles_external[i] = u[13] < p_external
+        # collaboration mode and its difficulties (Figures 13, 14)
+        collaboration[i] = _draw_category(u[14], cdf_collaboration)
+        for k in range(3):
+            difficulties[i, k] = u[15 + k] < p_difficulty[k]
+        if collaboration[i] == _COLLAB_NONE and u[18] < shadow_propensity[i]:
+            shadow_ai[i] = True
+        # obstacles discovered by trying (Figure 4)
+        demand[i] = max(demand[i] - discovery[0], 0.0)
+        skills[i] = max(skills[i] - discovery[1], 0.0)
+        security[i] = min(security[i] + discovery[2], 1.0)
+        regulation[i] = min(regulation[i] + discovery[3], 1.0)
+        finance[i] = min(finance[i] + discovery[4], 1.0)
+        # peak of inflated expectations (Figure 7, phase 1)
+        enthusiasm[i] = max(enthusiasm[i], engage_enthusiasm)
+
+
+_SETUP_LAYOUT = {
+    "PLAN_CONTENT": 0, "STRATEGY": 6, "OUTSOURCE": 7, "OUTSOURCE_ALL": 8, "MANAGER": 9,
+    "TRAINING": 10, "DEDICATED": 11, "ROLES_INTERNAL": 12, "ROLES_EXTERNAL": 13,
+    "COLLABORATION": 14, "MISESTIMATES": 15, "SHADOW": 18,
+}  # fmt: skip
+if any(SetUpDraw[name] != col for name, col in _SETUP_LAYOUT.items()):  # pragma: no cover
+    raise RuntimeError("_set_up_kernel's columns no longer match state.SetUpDraw")
+
+
+def _cdf(shares: tuple[float, ...]) -> np.ndarray:
+    return np.cumsum(np.asarray(shares, dtype=np.float64))
 
 
 def set_up_engagement(state: FirmState, params: Params, entering: np.ndarray, step: int) -> None:
-    """What happens when a firm engages: plan use cases, invest, choose a strategy and a
-    collaboration mode, and discover obstacles (Figures 4, 9, 11, 12, 13, 14).  Uses each
-    entering firm's own set-up draws (fixed at birth)."""
-    idx = np.flatnonzero(entering)
-    if idx.size == 0:
-        return
-    u = state.setup_draws[idx]
-    state.engaged_month[idx] = step
-    # portfolio: each use case planned with the firm's interest; at least the favourite
-    interest = firm_interest(state, params, idx)
-    plan = u[:, SetUpDraw.PLAN_CONTENT : SetUpDraw.PLAN_INFRASTRUCTURE + 1] < interest
-    none = ~plan.any(axis=1)
-    plan[none, np.argmax(interest[none], axis=1)] = True
-    state.uc_stage[idx] = np.where(plan, PLANNED, UseCaseStage.NONE)
-    state.uc_months[idx] = 0
-    set_up_investments(state, params, idx, u)
-    # collaboration mode and its difficulties (Figures 13, 14)
-    state.collaboration[idx] = _categorical(
-        u[:, SetUpDraw.COLLABORATION], params.collaboration_initial
-    )
-    state.difficulties[idx] = u[
-        :, SetUpDraw.MISESTIMATES : SetUpDraw.ORGANISATION + 1
-    ] < np.asarray(params.difficulty_initial)
-    no_collab = state.collaboration[idx] == Collaboration.NONE
-    state.shadow_ai[idx] |= no_collab & (u[:, SetUpDraw.SHADOW] < state.shadow_propensity[idx])
-    # obstacles discovered by trying (Figure 4)
-    d = params.discovery
-    state.skills[idx] = np.maximum(state.skills[idx] - d[Obstacle.SKILLS], 0)
-    state.demand[idx] = np.maximum(state.demand[idx] - d[Obstacle.UTILITY], 0)
-    state.security[idx] = np.minimum(state.security[idx] + d[Obstacle.SECURITY], 1)
-    state.regulation[idx] = np.minimum(state.regulation[idx] + d[Obstacle.REGULATION], 1)
-    state.finance[idx] = np.minimum(state.finance[idx] + d[Obstacle.FINANCE], 1)
-    # peak of inflated expectations (Figure 7, phase 1)
-    state.enthusiasm[idx] = np.maximum(state.enthusiasm[idx], params.engage_enthusiasm)
+    """What happens when a firm engages, with the firm's own set-up draws (fixed at birth,
+    ``SetUpDraw`` columns):
 
-
-def set_up_investments(
-    state: FirmState, params: Params, idx: np.ndarray, u: np.ndarray
-) -> None:
-    """Direction's choices at engagement: strategy, outsourcing, training, staff, roles
-    (Figure 9 strategy; Figure 11 provider manager; Figure 12 planned column).  ``u`` holds
-    the entering firms' set-up draws."""
-    state.strategy[idx] = _categorical(u[:, SetUpDraw.STRATEGY], params.strategy_initial)
-    outsource = u[:, SetUpDraw.OUTSOURCE] < params.outsource_initial
-    all_dev = u[:, SetUpDraw.OUTSOURCE_ALL] < params.outsource_all_initial
-    state.outsourcing[idx] = np.where(
-        outsource, np.where(all_dev, Outsourcing.ALL, Outsourcing.PARTIAL), Outsourcing.NONE
-    )
-    state.manager[idx] = np.where(
-        outsource,
-        _categorical(u[:, SetUpDraw.MANAGER], params.manager_shares),
-        ProviderManager.NOBODY,
-    )
-    state.training[idx] = u[:, SetUpDraw.TRAINING] < params.training_initial
-    state.dedicated[idx] = u[:, SetUpDraw.DEDICATED] < params.dedicated_initial
-    state.roles_internal[idx] = u[:, SetUpDraw.ROLES_INTERNAL] < params.roles_internal_initial
-    state.roles_external[idx] = u[:, SetUpDraw.ROLES_EXTERNAL] < params.roles_external_initial
+    - its portfolio: each use case planned with the firm's interest (Figure 5), at least its
+      favourite;
+    - Direction's choices: strategy (Figure 9), outsourcing and who manages the providers
+      (Figures 11-12), training, dedicated staff, new roles (Figure 12, planned column);
+    - the collaboration mode and its difficulties (Figures 13-14); without collaboration,
+      Business may turn to shadow AI;
+    - obstacles discovered by trying (Figure 4: security, regulation and finance rise);
+    - the peak of inflated expectations (Figure 7, phase 1).
+    """
+    s = state
+    _set_up_kernel(
+        entering, step, s.setup_draws, s.engaged_month, s.uc_stage, s.uc_months,
+        s.uc_experience, s.enthusiasm,
+        _logit(np.asarray(params.interest_technique, dtype=np.float64)),
+        _logit(np.asarray(params.interest_business, dtype=np.float64)),
+        params.interest_enthusiasm_effect, params.interest_experience_effect,
+        s.strategy, _cdf(params.strategy_initial), s.outsourcing, params.outsource_initial,
+        params.outsource_all_initial, s.manager, _cdf(params.manager_shares), s.training,
+        params.training_initial, s.dedicated, params.dedicated_initial, s.roles_internal,
+        params.roles_internal_initial, s.roles_external, params.roles_external_initial,
+        s.collaboration, _cdf(params.collaboration_initial), s.difficulties,
+        np.asarray(params.difficulty_initial, dtype=np.float64), s.shadow_ai,
+        s.shadow_propensity, s.skills, s.demand, s.security, s.regulation, s.finance,
+        np.asarray(params.discovery, dtype=np.float64), params.engage_enthusiasm,
+    )  # fmt: skip
 
 
 # --- Direction: monthly decisions ------------------------------------------------------------------
@@ -698,7 +744,7 @@ def rebalance_collaboration(state: FirmState, params: Params, u: np.ndarray) -> 
 
 
 @njit(cache=True)
-def _gains_kernel(uc_stage, uc_months, enthusiasm, realised, expected, values, ramp_table,
+def _gains_kernel(stage, uc_stage, uc_months, enthusiasm, realised, expected, values, ramp_table,
                   pilot_share, expected_base):  # fmt: skip
     n, m = uc_stage.shape
     top = ramp_table.shape[0] - 1
@@ -706,7 +752,7 @@ def _gains_kernel(uc_stage, uc_months, enthusiasm, realised, expected, values, r
         r0 = 0.0
         r1 = 0.0
         r2 = 0.0
-        for j in range(m):
+        for j in range(m if stage[i] >= _EXPERIMENTING else 0):
             st = uc_stage[i, j]
             if st == _UC_PLACE:
                 w = ramp_table[min(uc_months[i, j], top)]
@@ -726,6 +772,12 @@ def _gains_kernel(uc_stage, uc_months, enthusiasm, realised, expected, values, r
         expected[i, 2] = k * expected_base[2]
 
 
+@functools.lru_cache(maxsize=16)
+def _ramp_table(lag_months: float) -> np.ndarray:
+    """1 - e^(-months/lag) for 0..1199 months in place."""
+    return -np.expm1(-np.arange(1200, dtype=np.float64) / lag_months)
+
+
 def update_gains(state: FirmState, params: Params) -> None:
     """Realised gains come only from use cases in place, ramping up as 1 - e^(-months/lag),
     plus a share of a use case's value while it is piloted (Figures 15-16: +5.4%
@@ -736,9 +788,10 @@ def update_gains(state: FirmState, params: Params) -> None:
         [params.usecase_value_productivity, params.usecase_value_cost, params.usecase_value_revenue],
         dtype=np.float64,
     )
-    ramp_table = -np.expm1(-np.arange(1200, dtype=np.float64) / params.gain_lag_months)
+    ramp_table = _ramp_table(params.gain_lag_months)
     _gains_kernel(
-        state.uc_stage, state.uc_months, state.enthusiasm, state.realised, state.expected,
+        state.stage, state.uc_stage, state.uc_months, state.enthusiasm, state.realised,
+        state.expected,
         values, ramp_table, params.pilot_gain_share,
         np.asarray(params.expected_gain, dtype=np.float64),
     )  # fmt: skip
