@@ -72,8 +72,9 @@ OUTPUT_FILES = {
 }
 """The files a run writes, by kind."""
 
-FITTED_RESOURCE = ("aiadopt.calibration", "fitted.toml")
-"""Where the calibration ships its fitted parameters (package, file name)."""
+FITTED_RESOURCE = ("aiadopt", "calibration/fitted.toml")
+"""Where the calibration ships its fitted parameters: package, then path inside it (looked up
+without importing ``aiadopt.calibration``)."""
 
 STAGE_METRICS = [f"stage_share.{label(s)}" for s in Stage]
 """Stage-share metrics in stage order (not engaged first)."""
@@ -95,7 +96,9 @@ def default_params_with_source() -> tuple[Params, str]:
     """
     package, name = FITTED_RESOURCE
     try:
-        ref = resources.files(package).joinpath(name)
+        ref = resources.files(package)
+        for part in name.split("/"):
+            ref = ref.joinpath(part)
         exists = ref.is_file()
     except (ModuleNotFoundError, FileNotFoundError):
         exists = False

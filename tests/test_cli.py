@@ -270,16 +270,16 @@ def test_params_lists_every_parameter(capsys: pytest.CaptureFixture[str]) -> Non
 def test_default_params_load_a_shipped_fitted_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package = tmp_path / "fakecalib"
-    package.mkdir()
+    package = tmp_path / "fakepkg"
+    (package / "calibration").mkdir(parents=True)
     (package / "__init__.py").write_text("", encoding="utf-8")
-    Params().replace(bass_q=0.09).to_toml(package / "fitted.toml")
+    Params().replace(bass_q=0.09).to_toml(package / "calibration" / "fitted.toml")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(runs, "FITTED_RESOURCE", ("fakecalib", "fitted.toml"))
+    monkeypatch.setattr(runs, "FITTED_RESOURCE", ("fakepkg", "calibration/fitted.toml"))
     params, source = runs.default_params_with_source()
     assert params.bass_q == 0.09
     assert "fitted" in source
-    monkeypatch.setattr(runs, "FITTED_RESOURCE", ("fakecalib", "absent.toml"))
+    monkeypatch.setattr(runs, "FITTED_RESOURCE", ("fakepkg", "calibration/absent.toml"))
     assert runs.default_params() == Params()
 
 

@@ -29,8 +29,8 @@ from .stages import (
     Outsourcing,
     ProviderManager,
     Region,
-    SizeClass,
     Sector,
+    SizeClass,
     Stage,
     Strategy,
     UseCase,
@@ -170,14 +170,14 @@ class Business(RoleAgent):
 
 def _one_firm(state: FirmState, index: int) -> FirmState:
     """A one-firm FirmState (views, not copies) for applying a rule to a single firm."""
-    return type(state)(
-        **{f.name: getattr(state, f.name)[index : index + 1] for f in fields(state)}
-    )
+    return type(state)(**{f.name: getattr(state, f.name)[index : index + 1] for f in fields(state)})
 
 
 def _interest(agent: RoleAgent, base: tuple[float, ...]) -> dict[str, float]:
     i = slice(agent.index, agent.index + 1)
-    row = rules.interest_from(agent.state.enthusiasm[i], agent.state.uc_experience[i], agent.params, base)[0]
+    row = rules.interest_from(
+        agent.state.enthusiasm[i], agent.state.uc_experience[i], agent.params, base
+    )[0]
     return {uc.name.lower(): float(p) for uc, p in zip(UseCase, row, strict=True)}
 
 
@@ -232,12 +232,24 @@ class Firm(mesa.Agent):
     @property
     def expected_gains(self) -> dict[str, float]:
         """Expected productivity, cost and revenue gains, percent (Figures 15-16)."""
-        return dict(zip(("productivity", "cost", "revenue"), map(float, self.state.expected[self.index]), strict=True))
+        return dict(
+            zip(
+                ("productivity", "cost", "revenue"),
+                map(float, self.state.expected[self.index]),
+                strict=True,
+            )
+        )
 
     @property
     def realised_gains(self) -> dict[str, float]:
         """Realised productivity, cost and revenue gains, percent (Figures 15-16)."""
-        return dict(zip(("productivity", "cost", "revenue"), map(float, self.state.realised[self.index]), strict=True))
+        return dict(
+            zip(
+                ("productivity", "cost", "revenue"),
+                map(float, self.state.realised[self.index]),
+                strict=True,
+            )
+        )
 
     def __repr__(self) -> str:
         return (

@@ -40,6 +40,9 @@ class AdoptionModel(mesa.Model):
             entropy and records it in ``model.seed`` so that the run can be repeated.
         collect: record the reporters every month (``True``), or not at all (``False``, for
             speed when only the final state matters).
+        firm_agents: build the Mesa agent of every firm (``True``).  ``False`` skips them
+            (``model.firms`` is empty) for calibration and sweeps, where nobody reads a
+            single firm: the rules run on the arrays either way, with identical results.
         **overrides: parameters to change, by name (so ``mesa.batch_run`` can sweep them).
     """
 
@@ -49,6 +52,7 @@ class AdoptionModel(mesa.Model):
         seed: int | None = None,
         *,
         collect: bool = True,
+        firm_agents: bool = True,
         **overrides: Any,
     ) -> None:
         params = params if params is not None else Params()
@@ -63,7 +67,9 @@ class AdoptionModel(mesa.Model):
         self.state: FirmState = init_population(params, self.streams)
         self.n_months = months_between(params.start, params.horizon)
         self._agentic_step = months_between(params.start, params.agentic_start)
-        self.firms: list[Firm] = [Firm(self, i) for i in range(params.n_firms)]
+        self.firms: list[Firm] = (
+            [Firm(self, i) for i in range(params.n_firms)] if firm_agents else []
+        )
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS if collect else {})
         self._collect = collect
         rules.update_gains(self.state, params)
@@ -151,7 +157,9 @@ class AdoptionModel(mesa.Model):
                     values.append(float(value))
         steps = np.asarray(rows_step, dtype=np.int64)
         start = self.params.start
-        dates = pd.DatetimeIndex([step_to_timestamp(start, k) for k in range(max(steps, default=0) + 1)])
+        dates = pd.DatetimeIndex(
+            [step_to_timestamp(start, k) for k in range(max(steps, default=0) + 1)]
+        )
         frame = pd.DataFrame(
             {
                 "date": dates[steps] if len(steps) else pd.DatetimeIndex([]),

@@ -58,6 +58,7 @@ def _p(
 
 N_USE_CASES = 6
 
+
 # fmt: off
 @dataclass(frozen=True)
 class Params:
@@ -66,7 +67,7 @@ class Params:
     # --- population and calendar --------------------------------------------------------------
     n_firms: int = _p(10_000, 1, 50_000_000, "firms", "assumption: order of magnitude of French firms of 100+ employees in industry, commerce and services (INSEE counts about 10,000; not checked against a table here)")  # noqa: E501
     start: str = _p("2022-11", None, None, "YYYY-MM", "release of ChatGPT (30 Nov 2022)")
-    horizon: str = _p("2030-12", None, None, "YYYY-MM", "assumption: default horizon of the issue")  # noqa: E501
+    horizon: str = _p("2030-12", None, None, "YYYY-MM", "assumption: default horizon of the issue")
     size_shares: tuple[float, ...] = _p((0.62, 0.20, 0.18), 0.0, 1.0, "share by SizeClass", "assumption: INSEE-like distribution of firms of 100+ employees (100-249 dominate)", length=3, simplex=True)  # noqa: E501
     sector_shares: tuple[float, ...] = _p((0.30, 0.22, 0.48), 0.0, 1.0, "share by Sector", "assumption: INSEE-like split of industry, commerce, services", length=3, simplex=True)  # noqa: E501
     idf_share: float = _p(0.30, 0.0, 1.0, "share", "assumption: share of firms of 100+ employees headquartered in Ile-de-France")  # noqa: E501
@@ -154,7 +155,7 @@ class Params:
     pilot_loose_view: float = _p(0.5, 0.0, 1.0, "probability", "text p.2: Business may count use of a tool like ChatGPT as adoption; level is an assumption")  # noqa: E501
 
     # --- Technique: skills and agentic AI ------------------------------------------------------
-    training_skill_gain: float = _p(0.015, 0.0, 1.0, "skill per month with training", "assumption")  # noqa: E501
+    training_skill_gain: float = _p(0.015, 0.0, 1.0, "skill per month with training", "assumption")
     practice_skill_gain: float = _p(0.005, 0.0, 1.0, "skill per month in development or beyond", "assumption: learning by doing")  # noqa: E501
     agentic_start: str = _p("2024-06", None, None, "YYYY-MM", "assumption: agentic AI becomes a topic")  # noqa: E501
     agentic_hazard: tuple[float, ...] = _p((0.04, 0.02), 0.0, 1.0, "per month for engaged Technique, Business", "Figure 2: 34% of Technique vs 18% of Business engaged respondents heard of agentic AI; levels to fit", length=2)  # noqa: E501
@@ -167,6 +168,7 @@ class Params:
     usecase_promise: tuple[float, ...] = _p((0.8, 0.9, 1.1, 1.1, 1.8, 1.4), 0.01, 10.0, "expected/realised value ratio by UseCase", "Figure 8: content and personalisation recover (91%, 73%), test automation and infrastructure stay low (26%, 48%); values are an assumption", length=N_USE_CASES)  # noqa: E501
     pilot_gain_share: float = _p(0.25, 0.0, 1.0, "share of in-place value", "assumption: a use case in development already yields part of its value")  # noqa: E501
     gain_lag_months: float = _p(6.0, 0.1, 120.0, "months", "assumption: realised gains ramp up after a use case goes in place")  # noqa: E501
+    favourite_sharpness: float = _p(3.0, 0.0, 20.0, "Luce choice exponent", "Figure 5: 41% name content the most interesting; the choice rule P ~ interest^k is an assumption")  # noqa: E501
     interest_enthusiasm_effect: float = _p(1.5, 0.0, 10.0, "logit per unit enthusiasm", "Figure 7: interest follows the hype cycle")  # noqa: E501
     interest_experience_effect: float = _p(2.0, 0.0, 10.0, "logit per unit experience", "Figure 8: interest of mature firms depends on what a use case delivered")  # noqa: E501
     # fmt: on

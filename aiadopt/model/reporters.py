@@ -175,7 +175,8 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
             for k in range(3):
                 real_active[k] += realised[i, k]
     return (stage_by_size, views, strat, outs, actions, managers, planned_training, collab,
-            diffs, shadow, obstacles, usecases, exp_sum, real_active, real_all, enth, agentic)  # fmt: skip
+            diffs, shadow, obstacles, usecases, exp_sum, real_active, real_all, enth,
+            agentic)  # fmt: skip
 
 
 def tally(model: AdoptionModel) -> Tally:
@@ -271,17 +272,21 @@ def deployed_views(t: Tally) -> np.ndarray:
     return _ratio(t.views, t.n)
 
 
-_DIRECTION_KEYS = [
-    key
-    for g in DIRECTION_GROUPS
-    for key in (
-        _keys("strategy_share", _labels(Strategy), (g,))
-        + _keys("outsourcing_share", _labels(Outsourcing), (g,))
-        + _keys("action_share", ["outsourcing", "outsource_all", *ACTIONS], (g,))
+_DIRECTION_KEYS = (
+    [
+        key
+        for g in DIRECTION_GROUPS
+        for key in (
+            _keys("strategy_share", _labels(Strategy), (g,))
+            + _keys("outsourcing_share", _labels(Outsourcing), (g,))
+            + _keys("action_share", ["outsourcing", "outsource_all", *ACTIONS], (g,))
+        )
+    ]
+    + _keys(
+        "manager_share", _labels(ProviderManager, skip=(ProviderManager.NOBODY,)), ("outsourcing",)
     )
-] + _keys("manager_share", _labels(ProviderManager, skip=(ProviderManager.NOBODY,)), ("outsourcing",)) + [
-    ("action_share.training", "planned")
-]
+    + [("action_share.training", "planned")]
+)
 
 
 @table_reporter(_DIRECTION_KEYS)
@@ -337,11 +342,7 @@ _UC_STAGES = (UseCaseStage.PLANNED, UseCaseStage.IN_DEVELOPMENT, UseCaseStage.IN
 
 
 @table_reporter(
-    [
-        (f"usecase_stage.{label(uc)}.{label(st)}", "engaged")
-        for uc in UseCase
-        for st in _UC_STAGES
-    ]
+    [(f"usecase_stage.{label(uc)}.{label(st)}", "engaged") for uc in UseCase for st in _UC_STAGES]
     + [
         (f"usecase_interest.{label(uc)}", g)
         for g in ("technique", "business", "mature")
@@ -352,9 +353,7 @@ def usecases(t: Tally) -> np.ndarray:
     """Use-case stages among engaged firms (Figure 6) and interest by role and maturity
     (Figures 5, 8)."""
     stages = np.atleast_1d(_ratio(t.usecases[:, 1:].ravel(), t.n_engaged()))
-    return np.concatenate(
-        [stages, t.interest_technique, t.interest_business, t.interest_mature]
-    )
+    return np.concatenate([stages, t.interest_technique, t.interest_business, t.interest_mature])
 
 
 @table_reporter(

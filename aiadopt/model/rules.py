@@ -24,14 +24,9 @@ from numba import njit
 
 from .params import Params
 from .stages import (
-    Collaboration,
     Difficulty,
     Gain,
-    Obstacle,
-    Outsourcing,
-    ProviderManager,
     Stage,
-    Strategy,
     UseCase,
     UseCaseStage,
 )
@@ -162,7 +157,9 @@ def _engage_kernel(stage, pool, size, demand, skills, security, regulation, fina
     return entering
 
 
-def engage(state: FirmState, params: Params, u: np.ndarray, peers_by_pool: np.ndarray) -> np.ndarray:
+def engage(
+    state: FirmState, params: Params, u: np.ndarray, peers_by_pool: np.ndarray
+) -> np.ndarray:
     """Not-engaged firms start planning; returns the mask of new entrants.
 
     The Bass monthly probability from the peer share (``bass_month_probability``) is raised
@@ -259,7 +256,7 @@ def _firm_interest_one(i, j, enthusiasm, experience, logit_t, logit_b, k_enthusi
     return 0.5 * (1.0 / (1.0 + np.exp(-(logit_t[j] + x))) + 1.0 / (1.0 + np.exp(-(logit_b[j] + x))))
 
 
-# --- set-up on engagement --------------------------------------------------------------------------
+# --- set-up on engagement -------------------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -373,7 +370,7 @@ def set_up_engagement(state: FirmState, params: Params, entering: np.ndarray, st
     )  # fmt: skip
 
 
-# --- Direction: monthly decisions ------------------------------------------------------------------
+# --- Direction: monthly decisions -----------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -400,9 +397,9 @@ def invest(state: FirmState, params: Params, u: np.ndarray) -> None:
     s = state
     _invest_kernel(
         s.stage, s.skills, s.training, s.roles_internal, s.roles_external, s.outsourcing,
-        s.manager, u, int(MonthDraw.TRAINING), int(MonthDraw.ROLES_INTERNAL), int(MonthDraw.ROLES_EXTERNAL),
-        int(MonthDraw.INSOURCE), params.training_hazard, params.roles_internal_hazard,
-        params.roles_external_hazard, params.insource_hazard,
+        s.manager, u, int(MonthDraw.TRAINING), int(MonthDraw.ROLES_INTERNAL),
+        int(MonthDraw.ROLES_EXTERNAL), int(MonthDraw.INSOURCE), params.training_hazard,
+        params.roles_internal_hazard, params.roles_external_hazard, params.insource_hazard,
     )  # fmt: skip
 
 
@@ -425,7 +422,7 @@ def revise_strategy(state: FirmState, params: Params, u: np.ndarray) -> None:
     )  # fmt: skip
 
 
-# --- progress of use cases -------------------------------------------------------------------------
+# --- progress of use cases ------------------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -514,10 +511,7 @@ def _advance_kernel(stage, uc_stage, uc_months, uc_stall, uc_experience, misesti
             elif st == _UC_DEV:
                 stalled = uc_stall[i, j] > 0
                 rate_done = h_complete / difficulty[j] * mult * (stall_factor if stalled else 1.0)
-                if stalled:
-                    p_first = p_drop
-                else:
-                    p_first = -np.expm1(-rate_overrun)
+                p_first = p_drop if stalled else -np.expm1(-rate_overrun)
                 if x < p_first:
                     if stalled:
                         new = _UC_PLANNED  # dropped back to the plan
@@ -621,7 +615,7 @@ def derive_stage(state: FirmState) -> None:
     state.stage[state.scaled & (top == IN_PLACE)] = Stage.SCALED
 
 
-# --- Technique -------------------------------------------------------------------------------------
+# --- Technique ------------------------------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -664,7 +658,7 @@ def hear_of_agentic(state: FirmState, params: Params, u: np.ndarray) -> None:
     )  # fmt: skip
 
 
-# --- Business ---------------------------------------------------------------------------------------
+# --- Business -------------------------------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -705,9 +699,9 @@ def _shadow_kernel(stage, collaboration, shadow_ai, propensity, enthusiasm, u, c
     for i in range(stage.shape[0]):
         if shadow_ai[i]:
             continue
-        if stage[i] == _NOT_ENGAGED or collaboration[i] == _COLLAB_NONE:
-            if u[i, col] < hazard * propensity[i] * enthusiasm[i]:
-                shadow_ai[i] = True
+        exposed = stage[i] == _NOT_ENGAGED or collaboration[i] == _COLLAB_NONE
+        if exposed and u[i, col] < hazard * propensity[i] * enthusiasm[i]:
+            shadow_ai[i] = True
 
 
 def adopt_shadow_ai(state: FirmState, params: Params, u: np.ndarray) -> None:
@@ -719,16 +713,16 @@ def adopt_shadow_ai(state: FirmState, params: Params, u: np.ndarray) -> None:
     )  # fmt: skip
 
 
-# --- collaboration ---------------------------------------------------------------------------------
+# --- collaboration --------------------------------------------------------------------------------
 
 
 @njit(cache=True)
 def _rebalance_kernel(stage, collaboration, u, col, rates):
     for i in range(stage.shape[0]):
         c = collaboration[i]
-        if c >= 0 and c != _COLLAB_BALANCED and stage[i] >= _PLANNED_STAGE:
-            if u[i, col] < rates[stage[i] - 1]:
-                collaboration[i] = _COLLAB_BALANCED
+        unbalanced = c >= 0 and c != _COLLAB_BALANCED and stage[i] >= _PLANNED_STAGE
+        if unbalanced and u[i, col] < rates[stage[i] - 1]:
+            collaboration[i] = _COLLAB_BALANCED
 
 
 def rebalance_collaboration(state: FirmState, params: Params, u: np.ndarray) -> None:
@@ -740,7 +734,7 @@ def rebalance_collaboration(state: FirmState, params: Params, u: np.ndarray) -> 
     )  # fmt: skip
 
 
-# --- outcomes ----------------------------------------------------------------------------------------
+# --- outcomes -------------------------------------------------------------------------------------
 
 
 @njit(cache=True)
@@ -785,7 +779,11 @@ def update_gains(state: FirmState, params: Params) -> None:
     enthusiasm: the base value at enthusiasm 0.5 (Figures 15-16: +7.6% productivity, +3.3%
     revenue expected on average)."""
     values = np.array(
-        [params.usecase_value_productivity, params.usecase_value_cost, params.usecase_value_revenue],
+        [
+            params.usecase_value_productivity,
+            params.usecase_value_cost,
+            params.usecase_value_revenue,
+        ],
         dtype=np.float64,
     )
     ramp_table = _ramp_table(params.gain_lag_months)

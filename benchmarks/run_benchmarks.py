@@ -1,0 +1,407 @@
+"""Benchmarks of the vectorised AdoptionModel against the per-agent Mesa build.
+
+    python benchmarks/run_benchmarks.py [--quick] [--strict]
+
+Prints the machine, then, measured side by side in one run:
+
+(a) the vectorised ``AdoptionModel`` at 10,000 firms from 2022-11 to 2030-12, construction
+    included, with monthly data collection (the default) and without (``collect=False``):
+    best of 3 and median;
+(b) the per-agent build (``per_agent.PerAgentModel``) at 10,000 firms, one run (2,000 firms
+    scaled linearly with ``--quick``), and the speed ratio;
+(c) 1,000,000 firms to 2030-12 with data collection, in a fresh subprocess: wall time and
+    peak memory per firm (skipped with ``--quick``);
+(d) agreement of the two builds: stage shares at the survey month and at the horizon over
+    20 seeds (10 with ``--quick``) at 5,000 firms;
+
+and a summary of pass/fail against each target.  ``--strict`` exits with status 1 if a target
+fails.  Nothing in tests/ runs this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import gc
+import json
+import math
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import mesa  # noqa: E402
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+
+from aiadopt.model.clock import SURVEY_MONTH, months_between  # noqa: E402
+from aiadopt.model.model import AdoptionModel  # noqa: E402
+from aiadopt.model.params import Params  # noqa: E402
+from per_agent import PerAgentModel, stage_shares_at  # noqa: E402
+
+N_FIRMS = 10_000
+N_FIRMS_QUICK_PER_AGENT = 2_000
+N_MILLION = 1_000_000
+AGREEMENT_FIRMS = 5_000
+STAGES = ("not_engaged", "planned", "experimenting", "deployed", "scaled")
+
+TARGET_RATIO = 50.0
+TARGET_RATE = 5e6  # firm-months per second
+TARGET_MILLION_SECONDS = 60.0
+TARGET_BYTES_PER_FIRM = 1024.0
+TARGET_Z = 3.0
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# --- the machine ------------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_lines() -> list[str]:
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [
+        f"platform : {platform.platform()}",
+        f"cpu      : {cpu_model()}",
+        f"cores    : {os.cpu_count()} logical ({usable} usable by this process)",
+        f"python   : {platform.python_version()} ({platform.python_implementation()})",
+        f"numpy    : {np.__version__}",
+        f"numba    : {numba.__version__}",
+        f"mesa     : {mesa.__version__}",
+    ]
+
+
+# --- timing -------------------------------------------------------------------------------------------
+
+
+def warm_up() -> None:
+    """One tiny run so that numba's compiled kernels are loaded (or compiled) before timing."""
+    with AdoptionModel(Params(n_firms=200), seed=0) as model:
+        model.run()
+
+
+def time_vectorised(n_firms: int, collect: bool, seed: int) -> tuple[float, float]:
+    """(construction seconds, whole-run seconds) of one vectorised run to the horizon."""
+    gc.collect()
+    t0 = time.perf_counter()
+    model = AdoptionModel(Params(n_firms=n_firms), seed=seed, collect=collect)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    model.close()
+    return t1 - t0, t2 - t0
+
+
+def time_per_agent(n_firms: int, seed: int) -> tuple[float, float]:
+    """(construction seconds, whole-run seconds) of one per-agent run to the horizon."""
+    gc.collect()
+    t0 = time.perf_counter()
+    model = PerAgentModel(Params(n_firms=n_firms), seed=seed)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    model.close()
+    return t1 - t0, t2 - t0
+
+
+def rate(n_firms: int, n_months: int, seconds: float) -> float:
+    return n_firms * n_months / seconds
+
+
+def fmt_rate(x: float) -> str:
+    return f"{x / 1e6:.2f} M firm-months/s"
+
+
+# --- one million firms, in a fresh process -----------------------------------------------------------
+
+
+def million_child(n_firms: int) -> None:
+    """Run in a fresh process: warm up, then time a run of ``n_firms`` with data collection
+    and measure the peak RSS increase (``ru_maxrss``); print one JSON line."""
+    warm_up()
+    gc.collect()
+    before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    model = AdoptionModel(Params(n_firms=n_firms), seed=1, collect=True)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = {
+        "n_firms": n_firms,
+        "construction_s": t1 - t0,
+        "wall_s": t2 - t0,
+        "rss_before_kb": before_kb,
+        "rss_peak_kb": peak_kb,
+        "state_bytes": model.state.nbytes(),
+        "months": model.n_months,
+    }
+    print(json.dumps(out), flush=True)
+
+
+def run_million(n_firms: int, timeout: float) -> dict | None:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child-million", str(n_firms)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        say(f"  the subprocess did not finish within {timeout:.0f} s")
+        return None
+    if done.returncode != 0:
+        say(f"  the subprocess failed (status {done.returncode}):")
+        say("  " + done.stderr.strip().replace("\n", "\n  "))
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- agreement ------------------------------------------------------------------------------------------
+
+
+def vectorised_shares_at(params: Params, seed: int, months: tuple[str, ...]) -> dict:
+    out = {}
+    with AdoptionModel(params, seed=seed, collect=False) as model:
+        for month in months:
+            model.run(until=month)
+            out[month] = list(np.bincount(model.state.stage, minlength=len(STAGES)) / model.state.n)
+    return out
+
+
+def agreement_task(seed: int, n_firms: int, months: tuple[str, ...]) -> tuple[dict, dict]:
+    params = Params(n_firms=n_firms)
+    return stage_shares_at(params, seed, months), vectorised_shares_at(params, seed, months)
+
+
+def agreement(n_seeds: int, n_firms: int, months: tuple[str, ...]) -> dict:
+    """Stage shares of both builds over ``n_seeds`` seeds; the per-month comparison."""
+    workers = max(1, min(n_seeds, os.cpu_count() or 1))
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = list(
+            pool.map(
+                agreement_task,
+                range(n_seeds),
+                [n_firms] * n_seeds,
+                [months] * n_seeds,
+            )
+        )
+    rows = []
+    for month in months:
+        a = np.array([r[0][month] for r in results])  # per-agent, (seeds, stages)
+        v = np.array([r[1][month] for r in results])  # vectorised
+        se = np.sqrt(a.var(axis=0, ddof=1) / n_seeds + v.var(axis=0, ddof=1) / n_seeds)
+        for k, stage in enumerate(STAGES):
+            diff = a[:, k].mean() - v[:, k].mean()
+            z = diff / se[k] if se[k] > 0 else (0.0 if diff == 0 else math.inf)
+            rows.append(
+                {
+                    "month": month,
+                    "stage": stage,
+                    "per_agent": a[:, k].mean(),
+                    "vectorised": v[:, k].mean(),
+                    "diff": diff,
+                    "se": se[k],
+                    "z": z,
+                }
+            )
+    return {"rows": rows, "workers": workers}
+
+
+# --- main --------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller, faster run")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target fails")
+    parser.add_argument("--child-million", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_million:
+        million_child(args.child_million)
+        return 0
+
+    default = Params()
+    n_months = months_between(default.start, default.horizon)
+    started = time.perf_counter()
+    say("== Machine ==")
+    for line in machine_lines():
+        say(line)
+    say(f"mode     : {'quick' if args.quick else 'full'}")
+    say()
+
+    say("numba warm-up: one tiny AdoptionModel run (200 firms), not timed ...")
+    t0 = time.perf_counter()
+    warm_up()
+    say(f"  done in {time.perf_counter() - t0:.2f} s")
+    say()
+
+    # (a) vectorised
+    say(
+        f"== (a) Vectorised AdoptionModel: {N_FIRMS:,} firms, {default.start} to "
+        f"{default.horizon} ({n_months} months), construction included =="
+    )
+    say(f"   firm-months per run: {N_FIRMS * n_months:,}")
+    vec: dict[bool, list[float]] = {}
+    for collect in (True, False):
+        runs = [time_vectorised(N_FIRMS, collect, seed=100 + k) for k in range(3)]
+        totals = [r[1] for r in runs]
+        vec[collect] = totals
+        label = "collect=True (default)" if collect else "collect=False"
+        best, median = min(totals), statistics.median(totals)
+        build = statistics.median(r[0] for r in runs)
+        say(
+            f"  {label:<23}: best {best:.3f} s ({fmt_rate(rate(N_FIRMS, n_months, best))}), "
+            f"median {median:.3f} s ({fmt_rate(rate(N_FIRMS, n_months, median))}); "
+            f"construction {build:.3f} s"
+        )
+    say()
+
+    # (b) per-agent
+    n_pa = N_FIRMS_QUICK_PER_AGENT if args.quick else N_FIRMS
+    say(f"== (b) Per-agent Mesa build: {n_pa:,} firms, one run, construction included ==")
+    build_pa, total_pa = time_per_agent(n_pa, seed=100)
+    scale = N_FIRMS / n_pa
+    pa_10k = total_pa * scale
+    say(
+        f"  {total_pa:.2f} s (construction {build_pa:.2f} s): "
+        f"{fmt_rate(rate(n_pa, n_months, total_pa))}"
+    )
+    if scale != 1:
+        say(f"  --quick: scaled linearly to {N_FIRMS:,} firms: {pa_10k:.2f} s")
+    best_c, best_nc = min(vec[True]), min(vec[False])
+    ratio = pa_10k / best_c
+    say(f"  speed ratio (per-agent / vectorised best, collect=True):  {ratio:.1f}x")
+    say(f"  speed ratio (per-agent / vectorised best, collect=False): {pa_10k / best_nc:.1f}x")
+    say("  (the per-agent build records nothing monthly: the collect=True ratio is conservative)")
+    say()
+
+    # (c) one million firms
+    million = None
+    if args.quick:
+        say("== (c) 1,000,000 firms: skipped (--quick) ==")
+    else:
+        say(
+            f"== (c) {N_MILLION:,} firms to {default.horizon}, collect=True, in a fresh "
+            "subprocess =="
+        )
+        say(
+            "  memory: peak RSS increase (resource.getrusage(RUSAGE_SELF).ru_maxrss after the run "
+            "minus before construction, after imports and numba warm-up), divided by firms"
+        )
+        million = run_million(N_MILLION, timeout=1800)
+        if million is not None:
+            per_firm = (million["rss_peak_kb"] - million["rss_before_kb"]) * 1024 / N_MILLION
+            million["bytes_per_firm"] = per_firm
+            say(
+                f"  wall {million['wall_s']:.1f} s (construction {million['construction_s']:.1f} s)"
+                f": {fmt_rate(rate(N_MILLION, million['months'], million['wall_s']))}"
+            )
+            say(
+                f"  RSS before {million['rss_before_kb'] / 1024:.0f} MiB, peak "
+                f"{million['rss_peak_kb'] / 1024:.0f} MiB: {per_firm:.0f} bytes per firm "
+                f"(state arrays alone: {million['state_bytes'] / N_MILLION:.0f} bytes per firm)"
+            )
+    say()
+
+    # (d) agreement
+    n_seeds = 10 if args.quick else 20
+    months = (SURVEY_MONTH, default.horizon)
+    say(
+        f"== (d) Agreement: {n_seeds} seeds x {AGREEMENT_FIRMS:,} firms, stage shares at "
+        f"{months[0]} (survey) and {months[1]} (horizon) =="
+    )
+    t0 = time.perf_counter()
+    agree = agreement(n_seeds, AGREEMENT_FIRMS, months)
+    say(f"  ({agree['workers']} worker processes, {time.perf_counter() - t0:.0f} s)")
+    say(
+        f"  {'month':<8} {'stage':<14} {'per-agent':>9} {'vectorised':>10} {'diff':>8} "
+        f"{'s.e.':>7} {'z':>6}"
+    )
+    for r in agree["rows"]:
+        say(
+            f"  {r['month']:<8} {r['stage']:<14} {r['per_agent']:>9.4f} {r['vectorised']:>10.4f} "
+            f"{r['diff']:>+8.4f} {r['se']:>7.4f} {r['z']:>+6.2f}"
+        )
+    largest = max(agree["rows"], key=lambda r: abs(r["diff"]))
+    worst_z = max(agree["rows"], key=lambda r: abs(r["z"]))
+    agree_ok = all(abs(r["z"]) <= TARGET_Z for r in agree["rows"])
+    say(
+        f"  largest |difference of means|: {abs(largest['diff']):.4f} ({largest['stage']}, "
+        f"{largest['month']}), standard error {largest['se']:.4f} (seed-to-seed spread of "
+        f"both builds): {abs(largest['z']):.2f} s.e., "
+        f"{'within' if abs(largest['z']) <= TARGET_Z else 'NOT within'} 3 s.e."
+    )
+    say(
+        f"  largest |z| over all stages and both months: {abs(worst_z['z']):.2f} "
+        f"({worst_z['stage']}, {worst_z['month']})"
+    )
+    say()
+
+    # summary
+    rate_best = rate(N_FIRMS, n_months, best_c)
+    checks = [
+        (
+            f"vectorised >= {TARGET_RATIO:.0f}x faster than per-agent (10,000 firms)",
+            f"{ratio:.1f}x" + (" (per-agent scaled)" if scale != 1 else ""),
+            ratio >= TARGET_RATIO,
+        ),
+        (
+            "vectorised >= 5 M firm-months/s (10,000 firms, collect=True, best of 3)",
+            fmt_rate(rate_best),
+            rate_best >= TARGET_RATE,
+        ),
+    ]
+    if million is None:
+        skipped = "skipped (--quick)" if args.quick else "did not run"
+        checks.append(("1,000,000 firms to 2030-12 < 60 s", skipped, None))
+        checks.append(("memory < 1 KB per firm (1,000,000 firms)", skipped, None))
+    else:
+        checks.append(
+            (
+                "1,000,000 firms to 2030-12 < 60 s",
+                f"{million['wall_s']:.1f} s",
+                million["wall_s"] < TARGET_MILLION_SECONDS,
+            )
+        )
+        checks.append(
+            (
+                "memory < 1 KB per firm (1,000,000 firms)",
+                f"{million['bytes_per_firm']:.0f} bytes",
+                million["bytes_per_firm"] < TARGET_BYTES_PER_FIRM,
+            )
+        )
+    checks.append(
+        (
+            "builds agree: every stage share within 3 s.e.",
+            f"max |z| {abs(worst_z['z']):.2f}",
+            agree_ok,
+        )
+    )
+    say("== Summary ==")
+    for name, value, ok in checks:
+        verdict = "skip" if ok is None else ("PASS" if ok else "FAIL")
+        say(f"  [{verdict}] {name:<72} {value}")
+    say(f"  (whole benchmark: {time.perf_counter() - started:.0f} s)")
+    failed = any(ok is False for _, _, ok in checks)
+    return 1 if (args.strict and failed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
