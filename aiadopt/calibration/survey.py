@@ -56,10 +56,8 @@ _DIFFICULTIES = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["coll
 _GAINS = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["gains"])}
 
 NOT_MODELLED = {
-    "outsourcing_reason": "the model has no reasons for outsourcing (Figure 10)",
-    "action_share:external_experts": (
-        "the model does not separate external experts from outsourcing"
-    ),
+    "outsourcing_reason:complexity": "the model has no perceived complexity of deployment",
+    "outsourcing_reason:provider_quality": "the model has no quality of provider solutions",
 }
 """Quantities of the study the model cannot speak to, with the reason (reported, never fitted)."""
 
@@ -91,6 +89,7 @@ class Answers:
     dedicated: np.ndarray
     roles_internal: np.ndarray
     roles_external: np.ndarray
+    external_experts: np.ndarray
     collaboration: np.ndarray  # as reported by the respondent's role (-1: unset)
     difficulties: np.ndarray  # (m, 3) bool
     expected: np.ndarray  # (m, 3) percent
@@ -171,6 +170,7 @@ def answer(
         dedicated=state.dedicated[firms],
         roles_internal=state.roles_internal[firms],
         roles_external=state.roles_external[firms],
+        external_experts=state.external_experts[firms],
         collaboration=collaboration,
         difficulties=state.difficulties[firms],
         expected=state.expected[firms].astype(np.float64),
@@ -237,6 +237,9 @@ def metric_values(answers: Answers, metric: str, categories: Sequence[str]) -> n
         return None
     if metric in ("stage_share", "deployed_view"):
         return _codes(a.stage, categories, _STAGE_CODES)
+    if metric == "outsourcing_reason":  # only "skills" is modelled (see NOT_MODELLED)
+        # lack of internal AI skills, cited as a reason to outsource = the skills obstacle
+        return a.obstacles[:, _OBSTACLES["skills"]].astype(float)
     if metric == "obstacle_prevalence":
         return a.obstacles[:, [_OBSTACLES[c] for c in categories]].any(axis=1).astype(float)
     if metric in ("usecase_interest", "usecase_most_interesting", "usecase_in_place"):
@@ -260,6 +263,7 @@ def metric_values(answers: Answers, metric: str, categories: Sequence[str]) -> n
             "dedicated_staff": a.dedicated,
             "new_roles_internal": a.roles_internal,
             "new_roles_external": a.roles_external,
+            "external_experts": a.external_experts,
         }
         return np.logical_or.reduce([actions[c] for c in categories]).astype(float)
     if metric == "collaboration_share":

@@ -110,6 +110,7 @@ class Direction(RoleAgent):
     dedicated_staff = ArrayAttribute("dedicated", None, "dedicated staff or working groups")
     roles_internal = ArrayAttribute("roles_internal", None, "new AI roles filled from inside")
     roles_external = ArrayAttribute("roles_external", None, "new AI roles hired from outside")
+    external_experts = ArrayAttribute("external_experts", None, "uses external experts")
     regulatory_uncertainty = ArrayAttribute("regulation", None, "0-1 (Figure 4)")
     financial_constraint = ArrayAttribute("finance", None, "0-1 (Figure 4)")
 

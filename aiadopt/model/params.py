@@ -107,6 +107,7 @@ class Params:
     dedicated_initial: float = _p(0.56, 0.0, 1.0, "probability at engagement", "Figure 12: 56% name dedicated staff, planned and active alike")  # noqa: E501
     roles_internal_initial: float = _p(0.18, 0.0, 1.0, "probability at engagement", "Figure 12: 18% of planned firms create roles filled from inside")  # noqa: E501
     roles_internal_hazard: float = _p(0.004, 0.0, 1.0, "per month once experimenting", "Figure 12: 18% (planned) -> 26% (in place or in progress)")  # noqa: E501
+    experts_initial: float = _p(0.64, 0.0, 1.0, "probability at engagement", "Figure 12: 64% of planned firms use external experts (consultants, providers)")  # noqa: E501
     roles_external_initial: float = _p(0.01, 0.0, 1.0, "probability at engagement", "Figure 12: 1% of planned firms hire AI roles from outside")  # noqa: E501
     roles_external_hazard: float = _p(0.008, 0.0, 1.0, "per month once experimenting", "Figure 12: 1% (planned) -> 16% (in place or in progress)")  # noqa: E501
 

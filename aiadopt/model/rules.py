@@ -273,8 +273,8 @@ def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc
                    enthusiasm, logit_t, logit_b, k_enthusiasm, k_experience,
                    strategy, cdf_strategy, outsourcing, p_outsource, p_all, manager, cdf_manager,
                    training, p_training, dedicated, p_dedicated, roles_internal, p_internal,
-                   roles_external, p_external, collaboration, cdf_collaboration, difficulties,
-                   p_difficulty, shadow_ai, shadow_propensity, skills, demand, security,
+                   roles_external, p_external, experts, p_experts, collaboration,
+                   cdf_collaboration, difficulties, p_difficulty, shadow_ai, shadow_propensity, skills, demand, security,
                    regulation, finance, discovery, engage_enthusiasm):  # fmt: skip
     m = uc_stage.shape[1]
     for i in range(entering.shape[0]):
@@ -310,6 +310,7 @@ def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc
         dedicated[i] = u[11] < p_dedicated
         roles_internal[i] = u[12] < p_internal
         roles_external[i] = u[13] < p_external
+        experts[i] = u[19] < p_experts
         # collaboration mode and its difficulties (Figures 13, 14)
         collaboration[i] = _draw_category(u[14], cdf_collaboration)
         for k in range(3):
@@ -329,7 +330,7 @@ def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc
 _SETUP_LAYOUT = {
     "PLAN_CONTENT": 0, "STRATEGY": 6, "OUTSOURCE": 7, "OUTSOURCE_ALL": 8, "MANAGER": 9,
     "TRAINING": 10, "DEDICATED": 11, "ROLES_INTERNAL": 12, "ROLES_EXTERNAL": 13,
-    "COLLABORATION": 14, "MISESTIMATES": 15, "SHADOW": 18,
+    "COLLABORATION": 14, "MISESTIMATES": 15, "SHADOW": 18, "EXTERNAL_EXPERTS": 19,
 }  # fmt: skip
 if any(SetUpDraw[name] != col for name, col in _SETUP_LAYOUT.items()):  # pragma: no cover
     raise RuntimeError("_set_up_kernel's columns no longer match state.SetUpDraw")
@@ -346,7 +347,8 @@ def set_up_engagement(state: FirmState, params: Params, entering: np.ndarray, st
     - its portfolio: each use case planned with the firm's interest (Figure 5), at least its
       favourite;
     - Direction's choices: strategy (Figure 9), outsourcing and who manages the providers
-      (Figures 11-12), training, dedicated staff, new roles (Figure 12, planned column);
+      (Figures 11-12), training, external experts, dedicated staff, new roles (Figure 12,
+      planned column);
     - the collaboration mode and its difficulties (Figures 13-14); without collaboration,
       Business may turn to shadow AI;
     - obstacles discovered by trying (Figure 4: security, regulation and finance rise);
@@ -363,8 +365,8 @@ def set_up_engagement(state: FirmState, params: Params, entering: np.ndarray, st
         params.outsource_all_initial, s.manager, _cdf(params.manager_shares), s.training,
         params.training_initial, s.dedicated, params.dedicated_initial, s.roles_internal,
         params.roles_internal_initial, s.roles_external, params.roles_external_initial,
-        s.collaboration, _cdf(params.collaboration_initial), s.difficulties,
-        np.asarray(params.difficulty_initial, dtype=np.float64), s.shadow_ai,
+        s.external_experts, params.experts_initial, s.collaboration,
+        _cdf(params.collaboration_initial), s.difficulties, np.asarray(params.difficulty_initial, dtype=np.float64), s.shadow_ai,
         s.shadow_propensity, s.skills, s.demand, s.security, s.regulation, s.finance,
         np.asarray(params.discovery, dtype=np.float64), params.engage_enthusiasm,
     )  # fmt: skip

@@ -48,6 +48,7 @@ class SetUpDraw(IntEnum):
     COMMUNICATION = 16
     ORGANISATION = 17
     SHADOW = 18
+    EXTERNAL_EXPERTS = 19
 
 
 class MonthDraw(IntEnum):
@@ -88,6 +89,7 @@ class FirmState:
     dedicated: np.ndarray  # bool, dedicated staff or working groups
     roles_internal: np.ndarray  # bool, new AI roles filled from inside
     roles_external: np.ndarray  # bool, new AI roles hired from outside
+    external_experts: np.ndarray  # bool, uses external experts (consultants, providers)
     # Technique
     skills: np.ndarray  # float32 0-1, internal AI skills and integration capacity
     security: np.ndarray  # float32 0-1, security/confidentiality concern
@@ -168,6 +170,7 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         dedicated=np.zeros(n, dtype=bool),
         roles_internal=np.zeros(n, dtype=bool),
         roles_external=np.zeros(n, dtype=bool),
+        external_experts=np.zeros(n, dtype=bool),
         skills=beta_draw(attrs, params.skills_mean, c, n),
         security=beta_draw(attrs, params.security_mean, c, n),
         technique_agentic=np.zeros(n, dtype=bool),

@@ -23,7 +23,7 @@ def test_expected_mode_answers_every_target(model_at_survey):
     targets = load_targets()
     frame = sv.survey_model(model_at_survey, targets, "expected")
     assert list(frame.id) == [t.id for t in targets]
-    modelled = frame[~frame.id.str.contains("outsourcing_reason|external_experts")]
+    modelled = frame[~frame.id.str.contains("outsourcing_reason_(complexity|provider_quality)")]
     assert modelled.value.notna().all()
     shares = frame[frame.kind == "proportion"].value.dropna()
     assert ((shares >= 0) & (shares <= 1)).all()
@@ -31,8 +31,9 @@ def test_expected_mode_answers_every_target(model_at_survey):
 
 def test_not_modelled_targets_are_nan_not_invented(model_at_survey):
     frame = sv.survey_model(model_at_survey, load_targets(), "expected").set_index("id")
-    assert np.isnan(frame.loc["outsourcing_reason_skills_planned", "value"])
-    assert np.isnan(frame.loc["action_external_experts_engaged", "value"])
+    assert np.isnan(frame.loc["outsourcing_reason_complexity_planned", "value"])
+    assert np.isnan(frame.loc["outsourcing_reason_provider_quality_in_place", "value"])
+    assert np.isfinite(frame.loc["outsourcing_reason_skills_planned", "value"])
 
 
 def test_business_view_of_deployed_is_looser(model_at_survey):
