@@ -271,11 +271,12 @@ def _draw_category(u, cdf):
 @njit(cache=True)
 def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc_experience,
                    enthusiasm, logit_t, logit_b, k_enthusiasm, k_experience,
-                   strategy, cdf_strategy, outsourcing, p_outsource, p_all, manager, cdf_manager,
-                   training, p_training, dedicated, p_dedicated, roles_internal, p_internal,
-                   roles_external, p_external, experts, p_experts, collaboration,
-                   cdf_collaboration, difficulties, p_difficulty, shadow_ai, shadow_propensity,
-                   skills, demand, security, regulation, finance, discovery, engage_enthusiasm):  # fmt: skip
+                   strategy, cdf_strategy, outsourcing, p_outsource, p_all, manager,
+                   cdf_manager, training, p_training, dedicated, p_dedicated, roles_internal,
+                   p_internal, roles_external, p_external, experts, p_experts,
+                   collaboration, cdf_collaboration, difficulties, p_difficulty, shadow_ai,
+                   shadow_propensity, skills, demand, security, regulation, finance,
+                   discovery, engage_enthusiasm):  # fmt: skip
     m = uc_stage.shape[1]
     for i in range(entering.shape[0]):
         if not entering[i]:
@@ -367,7 +368,8 @@ def set_up_engagement(state: FirmState, params: Params, entering: np.ndarray, st
         params.roles_internal_initial, s.roles_external, params.roles_external_initial,
         s.external_experts, params.experts_initial, s.collaboration,
         _cdf(params.collaboration_initial), s.difficulties,
-        np.asarray(params.difficulty_initial, dtype=np.float64), s.shadow_ai, s.shadow_propensity, s.skills, s.demand, s.security, s.regulation, s.finance,
+        np.asarray(params.difficulty_initial, dtype=np.float64), s.shadow_ai,
+        s.shadow_propensity, s.skills, s.demand, s.security, s.regulation, s.finance,
         np.asarray(params.discovery, dtype=np.float64), params.engage_enthusiasm,
     )  # fmt: skip
 
