@@ -56,7 +56,7 @@ N_STAGES = len(Stage)
 MISESTIMATES, COMMUNICATION, ORGANISATION = 0, 1, 2  # stages.Difficulty
 
 
-# --- small scalar helpers ---------------------------------------------------------------------------
+# --- small scalar helpers ------------------------------------------------------------------------
 
 
 def probability(rate: float) -> float:
@@ -104,7 +104,7 @@ def bass_month_probability(share: float, p: float, q: float) -> float:
     return (f1 - f) / (1.0 - f)
 
 
-# --- the model -----------------------------------------------------------------------------------------
+# --- the model -----------------------------------------------------------------------------------
 
 
 class PerAgentModel(mesa.Model):
@@ -216,7 +216,7 @@ def stage_shares_at(
     return out
 
 
-# --- the agents -----------------------------------------------------------------------------------
+# --- the agents ----------------------------------------------------------------------------------
 
 
 class FirmAgent(mesa.Agent):
@@ -291,9 +291,10 @@ class FirmAgent(mesa.Agent):
         """Interest of the firm in use case ``j``: the mean of its Technique's and its
         Business's (Figure 5), moved by enthusiasm and by what the use case delivered."""
         m = self.model
-        x = m.params.interest_enthusiasm_effect * (
-            self.business.enthusiasm - 0.5
-        ) + m.params.interest_experience_effect * self.uc_experience[j]
+        x = (
+            m.params.interest_enthusiasm_effect * (self.business.enthusiasm - 0.5)
+            + m.params.interest_experience_effect * self.uc_experience[j]
+        )
         return 0.5 * (sigmoid(m.logit_technique[j] + x) + sigmoid(m.logit_business[j] + x))
 
     def set_up(self) -> None:
@@ -453,9 +454,13 @@ class FirmAgent(mesa.Agent):
     def rebalance_collaboration(self) -> None:
         """Collaboration becomes balanced with experience, faster once deployed."""
         c = self.collaboration
-        if c >= 0 and c != COLLAB_BALANCED and self.stage >= PLANNED:
-            if self.random.random() < self.model.params.rebalance_hazard[self.stage - 1]:
-                self.collaboration = COLLAB_BALANCED
+        if (
+            c >= 0
+            and c != COLLAB_BALANCED
+            and self.stage >= PLANNED
+            and self.random.random() < self.model.params.rebalance_hazard[self.stage - 1]
+        ):
+            self.collaboration = COLLAB_BALANCED
 
 
 class DirectionAgent(mesa.Agent):
@@ -473,7 +478,9 @@ class DirectionAgent(mesa.Agent):
         self.roles_internal = False
         self.roles_external = False
         c = p.attribute_concentration
-        self.regulation = self.random.betavariate(p.regulation_mean * c, (1 - p.regulation_mean) * c)
+        self.regulation = self.random.betavariate(
+            p.regulation_mean * c, (1 - p.regulation_mean) * c
+        )
         self.finance = self.random.betavariate(p.finance_mean * c, (1 - p.finance_mean) * c)
 
     def set_up(self, u: list[float]) -> None:
@@ -547,9 +554,9 @@ class TechniqueAgent(mesa.Agent):
             gain += p.practice_skill_gain
         if gain > 0.0:
             self.skills = min(self.skills + gain, 1.0)
-        if self.model.steps >= self.model.agentic_step and firm.stage >= PLANNED:
-            if self.random.random() < p.agentic_hazard[0]:
-                self.agentic_aware = True
+        hears = self.model.steps >= self.model.agentic_step and firm.stage >= PLANNED
+        if hears and self.random.random() < p.agentic_hazard[0]:
+            self.agentic_aware = True
 
 
 class BusinessAgent(mesa.Agent):
@@ -578,9 +585,9 @@ class BusinessAgent(mesa.Agent):
         """Agentic AI (``rules.hear_of_agentic``), enthusiasm and demand
         (``rules.update_enthusiasm``), shadow AI (``rules.adopt_shadow_ai``)."""
         m, p, firm = self.model, self.model.params, self.firm
-        if m.steps >= m.agentic_step and firm.stage >= PLANNED:
-            if self.random.random() < p.agentic_hazard[1]:
-                self.agentic_aware = True
+        hears = m.steps >= m.agentic_step and firm.stage >= PLANNED
+        if hears and self.random.random() < p.agentic_hazard[1]:
+            self.agentic_aware = True
         # the hype cycle: a fall with each overrun, then a drift towards a target
         e = self.enthusiasm - p.overrun_enthusiasm_hit * firm.overruns
         if firm.stage >= DEPLOYED:
@@ -593,8 +600,7 @@ class BusinessAgent(mesa.Agent):
         self.enthusiasm = e = min(max(e, 0.0), 1.0)
         self.demand += p.demand_drift * (e - self.demand)
         # shadow AI where Business does not work with Technique
-        if not self.shadow_ai and (
-            firm.stage == NOT_ENGAGED or firm.collaboration == COLLAB_NONE
-        ):
+        alone = firm.stage == NOT_ENGAGED or firm.collaboration == COLLAB_NONE
+        if not self.shadow_ai and alone:
             if self.random.random() < p.shadow_hazard * self.shadow_propensity * e:
                 self.shadow_ai = True

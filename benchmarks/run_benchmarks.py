@@ -37,14 +37,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import mesa  # noqa: E402
-import numba  # noqa: E402
-import numpy as np  # noqa: E402
+import mesa
+import numba
+import numpy as np
+from per_agent import PerAgentModel, stage_shares_at
 
-from aiadopt.model.clock import SURVEY_MONTH, months_between  # noqa: E402
-from aiadopt.model.model import AdoptionModel  # noqa: E402
-from aiadopt.model.params import Params  # noqa: E402
-from per_agent import PerAgentModel, stage_shares_at  # noqa: E402
+from aiadopt.model.clock import SURVEY_MONTH, months_between
+from aiadopt.model.model import AdoptionModel
+from aiadopt.model.params import Params
 
 N_FIRMS = 10_000
 N_FIRMS_QUICK_PER_AGENT = 2_000
@@ -63,7 +63,7 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
-# --- the machine ------------------------------------------------------------------------------------
+# --- the machine ---------------------------------------------------------------------------------
 
 
 def cpu_model() -> str:
@@ -87,10 +87,13 @@ def machine_lines() -> list[str]:
         f"numpy    : {np.__version__}",
         f"numba    : {numba.__version__}",
         f"mesa     : {mesa.__version__}",
+        "load avg : {:.2f} {:.2f} {:.2f} (1, 5, 15 min: other work skews the timings)".format(
+            *os.getloadavg()
+        ),
     ]
 
 
-# --- timing -------------------------------------------------------------------------------------------
+# --- timing --------------------------------------------------------------------------------------
 
 
 def warm_up() -> None:
@@ -131,7 +134,7 @@ def fmt_rate(x: float) -> str:
     return f"{x / 1e6:.2f} M firm-months/s"
 
 
-# --- one million firms, in a fresh process -----------------------------------------------------------
+# --- one million firms, in a fresh process -------------------------------------------------------
 
 
 def million_child(n_firms: int) -> None:
@@ -172,7 +175,7 @@ def run_million(n_firms: int, timeout: float) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-# --- agreement ------------------------------------------------------------------------------------------
+# --- agreement -----------------------------------------------------------------------------------
 
 
 def vectorised_shares_at(params: Params, seed: int, months: tuple[str, ...]) -> dict:
@@ -224,7 +227,7 @@ def agreement(n_seeds: int, n_firms: int, months: tuple[str, ...]) -> dict:
     return {"rows": rows, "workers": workers}
 
 
-# --- main --------------------------------------------------------------------------------------------
+# --- main ----------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,7 @@ def _run_cli(argv: list[str]) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, str]:
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, str]:
     """One small run shared by the tests that only read its outputs."""
     out = tmp_path_factory.mktemp("run") / "out"
     code, stdout, stderr = _run_cli(
@@ -43,16 +43,16 @@ def expected_params() -> Params:
     return runs.default_params().replace(n_firms=FIRMS)
 
 
-def test_run_writes_every_output_and_no_temporary_file(small_run) -> None:
-    out, code, _, stderr = small_run
+def test_run_writes_every_output_and_no_temporary_file(cli_run) -> None:
+    out, code, _, stderr = cli_run
     assert code == 0, stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
     for name in OUTPUTS:
         assert (out / name).stat().st_size > 0
 
 
-def test_parquet_reads_back_with_columns_and_metadata(small_run) -> None:
-    out = small_run[0]
+def test_parquet_reads_back_with_columns_and_metadata(cli_run) -> None:
+    out = cli_run[0]
     frame = pd.read_parquet(out / "trajectories.parquet")
     assert list(frame.columns) == ["date", "metric", "group", "value"]
     assert pd.api.types.is_datetime64_any_dtype(frame["date"])
@@ -67,8 +67,8 @@ def test_parquet_reads_back_with_columns_and_metadata(small_run) -> None:
     assert len(meta["param_hash"]) == 12
 
 
-def test_stage_shares_sum_to_one_at_each_date(small_run) -> None:
-    frame = pd.read_parquet(small_run[0] / "trajectories.parquet")
+def test_stage_shares_sum_to_one_at_each_date(cli_run) -> None:
+    frame = pd.read_parquet(cli_run[0] / "trajectories.parquet")
     stages = frame[frame["metric"].str.startswith("stage_share.") & (frame["group"] == "all")]
     assert set(stages["metric"]) == set(runs.STAGE_METRICS)
     totals = stages.groupby("date")["value"].sum()
@@ -76,8 +76,8 @@ def test_stage_shares_sum_to_one_at_each_date(small_run) -> None:
     assert totals.to_numpy() == pytest.approx(1.0, abs=1e-9)
 
 
-def test_csv_holds_the_same_table(small_run) -> None:
-    out = small_run[0]
+def test_csv_holds_the_same_table(cli_run) -> None:
+    out = cli_run[0]
     csv = pd.read_csv(out / "trajectories.csv", parse_dates=["date"])
     parquet = pd.read_parquet(out / "trajectories.parquet")
     assert list(csv.columns) == ["date", "metric", "group", "value"]
@@ -85,8 +85,8 @@ def test_csv_holds_the_same_table(small_run) -> None:
     assert csv["value"].to_numpy() == pytest.approx(parquet["value"].to_numpy(), nan_ok=True)
 
 
-def test_run_toml_holds_parameters_and_metadata(small_run) -> None:
-    path = small_run[0] / "run.toml"
+def test_run_toml_holds_parameters_and_metadata(cli_run) -> None:
+    path = cli_run[0] / "run.toml"
     assert Params.from_toml(path) == expected_params()  # usable as --params to repeat the run
     meta = tomllib.loads(path.read_text(encoding="utf-8"))["meta"]
     assert meta["seed"] == 7
@@ -97,8 +97,8 @@ def test_run_toml_holds_parameters_and_metadata(small_run) -> None:
     assert "created" in meta
 
 
-def test_png_is_an_image_with_metadata(small_run) -> None:
-    data = (small_run[0] / "stage_shares.png").read_bytes()
+def test_png_is_an_image_with_metadata(cli_run) -> None:
+    data = (cli_run[0] / "stage_shares.png").read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1500, 840)  # 10 x 5.6 in at dpi 150
@@ -106,8 +106,8 @@ def test_png_is_an_image_with_metadata(small_run) -> None:
     assert runs.param_hash(expected_params()).encode() in data
 
 
-def test_printed_table_shows_survey_and_last_month(small_run) -> None:
-    _, _, stdout, stderr = small_run
+def test_printed_table_shows_survey_and_last_month(cli_run) -> None:
+    _, _, stdout, stderr = cli_run
     assert "2025-03" in stdout
     assert UNTIL in stdout
     for stage in ("not engaged", "planned", "experimenting", "deployed", "scaled"):
@@ -118,8 +118,8 @@ def test_printed_table_shows_survey_and_last_month(small_run) -> None:
     assert "Simulating" not in stderr  # no progress bar when stderr is not a terminal
 
 
-def test_table_columns_are_aligned(small_run) -> None:
-    stdout = small_run[2]
+def test_table_columns_are_aligned(cli_run) -> None:
+    stdout = cli_run[2]
     lines = stdout.splitlines()
     rows = [line for line in lines if line.rstrip().endswith("%")]
     assert len(rows) == 7  # five stages, two views

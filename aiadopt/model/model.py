@@ -3,6 +3,7 @@
 One step is one month, from the release of ChatGPT (November 2022) to the horizon (default
 December 2030); Mesa's step counter is the clock.  Each month, in this order:
 
+0. interventions act on the firms they are due to treat (``interventions.py``);
 1. Bass engagement of not-engaged firms (imitation of peers of the same sector and size) and
    the set-up of each new entrant (plans, investments, strategy, collaboration, obstacles);
 2. planned-only firms may give up;
@@ -16,6 +17,7 @@ December 2030); Mesa's step counter is the clock.  Each month, in this order:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import mesa
@@ -25,6 +27,7 @@ import pandas as pd
 from . import rules
 from .agents import Business, Direction, Firm, Technique
 from .clock import month_index, months_between, step_to_month, step_to_timestamp
+from .interventions import Intervention, bind
 from .params import Params
 from .reporters import MODEL_REPORTERS, Tally, tally
 from .state import FirmState, MonthDraw, init_population
@@ -40,6 +43,7 @@ class AdoptionModel(mesa.Model):
             entropy and records it in ``model.seed`` so that the run can be repeated.
         collect: record the reporters every month (``True``), or not at all (``False``, for
             speed when only the final state matters).
+        interventions: policies acting from their start month (see ``interventions.py``).
         firm_agents: build the Mesa agent of every firm (``True``).  ``False`` skips them
             (``model.firms`` is empty) for calibration and sweeps, where nobody reads a
             single firm: the rules run on the arrays either way, with identical results.
@@ -53,6 +57,7 @@ class AdoptionModel(mesa.Model):
         *,
         collect: bool = True,
         firm_agents: bool = True,
+        interventions: Sequence[Intervention] = (),
         **overrides: Any,
     ) -> None:
         params = params if params is not None else Params()
@@ -67,6 +72,7 @@ class AdoptionModel(mesa.Model):
         self.state: FirmState = init_population(params, self.streams)
         self.n_months = months_between(params.start, params.horizon)
         self._agentic_step = months_between(params.start, params.agentic_start)
+        self.interventions = bind(interventions, self.state, self.streams, params.start)
         self.firms: list[Firm] = (
             [Firm(self, i) for i in range(params.n_firms)] if firm_agents else []
         )
@@ -88,6 +94,8 @@ class AdoptionModel(mesa.Model):
     def step(self) -> None:
         """Advance every firm by one month (see the module docstring for the order)."""
         s, p = self.state, self.params
+        for intervention in self.interventions:
+            intervention.apply(s, self.steps)
         u = self.streams["month"].random((s.n, len(MonthDraw)), dtype=np.float32)
         u_cases = self.streams["usecases"].random(s.uc_stage.shape, dtype=np.float32)
         peers = rules.pool_peer_shares(s, p)
