@@ -50,7 +50,7 @@ COLLAB_UNSET, COLLAB_BALANCED, COLLAB_NONE = (
 )
 TRIPARTITE = int(Strategy.TRIPARTITE)
 NO_STRATEGY = int(Strategy.NONE)
-NOT_OUTSOURCED = int(Outsourcing.NONE)
+NOT_OUTSOURCED, OUTSOURCE_PARTIAL, OUTSOURCE_ALL = (int(o) for o in Outsourcing)
 NOBODY = int(ProviderManager.NOBODY)
 N_STAGES = len(Stage)
 MISESTIMATES, COMMUNICATION, ORGANISATION = 0, 1, 2  # stages.Difficulty
@@ -306,7 +306,7 @@ class FirmAgent(mesa.Agent):
         for j in range(N_USE_CASES):
             interest = self.interest(j)
             self.uc_months[j] = 0
-            if u[j] < interest:
+            if u[SetUpDraw.PLAN_CONTENT + j] < interest:
                 self.uc_stage[j] = UC_PLANNED
                 planned += 1
             else:
@@ -317,10 +317,13 @@ class FirmAgent(mesa.Agent):
             self.uc_stage[best] = UC_PLANNED
         self.direction.set_up(u)
         # collaboration and its difficulties (Figures 13, 14); without it, shadow AI
-        self.collaboration = draw_category(u[14], m.cdf_collaboration)
+        self.collaboration = draw_category(u[SetUpDraw.COLLABORATION], m.cdf_collaboration)
         for k in range(3):
-            self.difficulties[k] = u[15 + k] < p.difficulty_initial[k]
-        if self.collaboration == COLLAB_NONE and u[18] < self.business.shadow_propensity:
+            self.difficulties[k] = u[SetUpDraw.MISESTIMATES + k] < p.difficulty_initial[k]
+        if (
+            self.collaboration == COLLAB_NONE
+            and u[SetUpDraw.SHADOW] < self.business.shadow_propensity
+        ):
             self.business.shadow_ai = True
         # obstacles discovered by trying (Figure 4), then the peak of expectations (Figure 7)
         self.technique.discover_obstacles()
@@ -477,6 +480,7 @@ class DirectionAgent(mesa.Agent):
         self.dedicated = False
         self.roles_internal = False
         self.roles_external = False
+        self.external_experts = False
         c = p.attribute_concentration
         self.regulation = self.random.betavariate(
             p.regulation_mean * c, (1 - p.regulation_mean) * c
@@ -486,17 +490,19 @@ class DirectionAgent(mesa.Agent):
     def set_up(self, u: list[float]) -> None:
         """Choices on engagement (Figures 9, 11, 12) from the firm's set-up draws ``u``."""
         m, p = self.model, self.model.params
-        self.strategy = draw_category(u[6], m.cdf_strategy)
-        if u[7] < p.outsource_initial:
-            self.outsourcing = 2 if u[8] < p.outsource_all_initial else 1
-            self.manager = draw_category(u[9], m.cdf_manager)
+        self.strategy = draw_category(u[SetUpDraw.STRATEGY], m.cdf_strategy)
+        if u[SetUpDraw.OUTSOURCE] < p.outsource_initial:
+            all_of_it = u[SetUpDraw.OUTSOURCE_ALL] < p.outsource_all_initial
+            self.outsourcing = OUTSOURCE_ALL if all_of_it else OUTSOURCE_PARTIAL
+            self.manager = draw_category(u[SetUpDraw.MANAGER], m.cdf_manager)
         else:
             self.outsourcing = NOT_OUTSOURCED
             self.manager = NOBODY
-        self.training = u[10] < p.training_initial
-        self.dedicated = u[11] < p.dedicated_initial
-        self.roles_internal = u[12] < p.roles_internal_initial
-        self.roles_external = u[13] < p.roles_external_initial
+        self.training = u[SetUpDraw.TRAINING] < p.training_initial
+        self.dedicated = u[SetUpDraw.DEDICATED] < p.dedicated_initial
+        self.roles_internal = u[SetUpDraw.ROLES_INTERNAL] < p.roles_internal_initial
+        self.roles_external = u[SetUpDraw.ROLES_EXTERNAL] < p.roles_external_initial
+        self.external_experts = u[SetUpDraw.EXTERNAL_EXPERTS] < p.experts_initial
 
     def discover_obstacles(self) -> None:
         d = self.model.params.discovery
@@ -601,6 +607,6 @@ class BusinessAgent(mesa.Agent):
         self.demand += p.demand_drift * (e - self.demand)
         # shadow AI where Business does not work with Technique
         alone = firm.stage == NOT_ENGAGED or firm.collaboration == COLLAB_NONE
-        if not self.shadow_ai and alone:
-            if self.random.random() < p.shadow_hazard * self.shadow_propensity * e:
-                self.shadow_ai = True
+        chance = p.shadow_hazard * self.shadow_propensity * e
+        if not self.shadow_ai and alone and self.random.random() < chance:
+            self.shadow_ai = True
