@@ -143,6 +143,7 @@ _WORDS = (
     ("not_engaged", "not engaged"),
     ("ad_hoc", "ad hoc"),
     ("sme", "SME"),
+    ("roi", "ROI"),
 )
 
 
@@ -551,10 +552,12 @@ class FitReport:
         runs, total = len(self.plan), self.replicates
         counts = sorted({k for _, k in self.plan})
         per = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+        runs_text = f"{runs} model run{'s' if runs > 1 else ''}"
+        seeds_text = f"seed{'s' if runs > 1 else ''} {_seed_text(self.plan)}"
+        surveys = f"sampled survey{'s' if per != '1' else ''}"
         return (
-            f"sampled survey, {runs} model run(s) (seeds {_seed_text(self.plan)}) x {per} "
-            f"sampled survey(s) of 231 respondents each = {total} replicates, "
-            f"{self.params.n_firms:,} firms"
+            f"sampled survey mode, {runs_text} ({seeds_text}) x {per} {surveys} of 231 "
+            f"respondents each = {total} replicates, {self.params.n_firms:,} firms"
         )
 
     def share_lines(self) -> list[str]:
@@ -563,10 +566,10 @@ class FitReport:
         for section in SECTIONS:
             s = self.summary[section]
             share = f"{100 * s['share_inside']:.1f}%" if s["modelled"] else "n/a"
-            extra = f" ({s['not_modelled']} not modelled, not counted)" if s["not_modelled"] else ""
+            extra = f"; {s['not_modelled']} not modelled, not counted" if s["not_modelled"] else ""
             lines.append(
                 f"{section.capitalize()} targets inside the study's interval: {share} "
-                f"({s['inside']} of {s['modelled']} modelled){extra}"
+                f"({s['inside']} of {s['modelled']} modelled targets{extra})"
             )
         return lines
 

@@ -1,0 +1,704 @@
+"""Interactive dashboard: the adoption model on Mesa's SolaraViz, in a web browser.
+
+Start it with ``aiadopt dashboard`` (or :func:`serve`): a Solara server on 127.0.0.1 (port 8765
+by default) shows one page with
+
+- inputs for the population size, the seed and the levers: the share of engaged firms given a
+  tripartite strategy, a training programme or co-managed outsourcing, and cuts in the
+  regulatory, financial and security obstacles.  The levers are :mod:`interventions
+  <aiadopt.model.interventions>` acting from :data:`LEVER_START` (April 2025, the month after
+  the survey) on top of the calibrated defaults (:func:`aiadopt.runs.default_params`);
+- Mesa's Reset, Play and Step controls (a changed input takes effect on Reset, which restarts
+  the run in November 2022);
+- live charts of the stage shares, the share of firms with use cases in place at scale, and
+  the Technique and Business views of "deployed", with the study's March 2025 values and their
+  95% intervals marked; once a lever is set, the run without levers (same population and seed)
+  is drawn dashed for comparison, and a table gives the current values.
+
+The dashboard needs the optional extra ``dashboard`` (``pip install -e ".[dashboard]"``): Mesa's
+visualisation dependencies (Solara, Altair) and ``solara-assets``, the browser files Solara
+would otherwise fetch from a CDN at run time.
+
+Everything but the page itself is plain Python and usable without a browser::
+
+    from aiadopt.dashboard import DashboardModel, run_frame, stage_figure
+    model = DashboardModel(n_firms=2_000, seed=1, tripartite_share=1.0)
+    model.run()
+    stage_figure(run_frame(model), baseline_frame(2_000, 1)).savefig("stages.png")
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import socket
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from .calibration.targets import load_targets, study_interval
+from .model import AdoptionModel, Params
+from .model.clock import SURVEY_MONTH, months_between, step_to_timestamp
+from .model.interventions import Intervention
+from .model.reporters import MODEL_REPORTERS
+from .model.stages import Stage, label
+from .plotting import PALETTE, new_figure, style
+from .runs import default_params_with_source
+
+try:
+    import solara
+    from mesa.visualization import Slider, SolaraViz
+except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
+    raise ModuleNotFoundError(
+        f"the dashboard needs the optional dependencies of aiadopt's 'dashboard' extra "
+        f"({exc.name} is missing): pip install -e '.[dashboard]'",
+        name=exc.name,
+    ) from exc
+
+__all__ = [
+    "DEFAULT_FIRMS",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "DEFAULT_SEED",
+    "LEVER_START",
+    "MAX_FIRMS",
+    "STUDY",
+    "DashboardError",
+    "DashboardModel",
+    "Levers",
+    "Page",
+    "baseline_frame",
+    "deployed_views_figure",
+    "model_params",
+    "run_frame",
+    "scale_figure",
+    "serve",
+    "stage_figure",
+]
+
+LEVER_START = "2025-04"
+"""First month the levers act (the month after the study's fieldwork)."""
+
+DEFAULT_FIRMS = 5_000
+"""Population of the dashboard's first run: small enough to step at interactive speed."""
+
+MAX_FIRMS = 50_000
+"""Largest population the slider offers."""
+
+DEFAULT_SEED = 42
+"""Seed of the first run (the same default as ``aiadopt run``)."""
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+TITLE = "Generative-AI adoption by French firms: levers (aiadopt)"
+
+_APP = "aiadopt.dashboard:Page"
+
+
+class DashboardError(ValueError):
+    """The dashboard cannot start as asked (e.g. the port is taken, a bad seed)."""
+
+
+# --- the levers and the model ---------------------------------------------------------------------
+_SHARE_LEVERS = {
+    "tripartite_share": ("tripartite_strategy", "tripartite strategy"),
+    "training_share": ("training", "training programme"),
+    "co_managed_share": ("co_managed_outsourcing", "co-managed outsourcing"),
+}
+_REDUCTION_LEVERS = {
+    "regulation_reduction": ("regulatory_clarity", "regulatory uncertainty"),
+    "cost_reduction": ("cost_support", "financial constraint"),
+    "security_reduction": ("security_framework", "security concern"),
+}
+
+
+@dataclass(frozen=True)
+class Levers:
+    """The dashboard's levers, each 0 (off) to 1, acting from ``start``.
+
+    Shares are the share of engaged firms that the policy reaches (firms that engage later are
+    reached when they engage); reductions cut an obstacle's severity of every firm by that
+    fraction.
+    """
+
+    tripartite_share: float = 0.0
+    training_share: float = 0.0
+    co_managed_share: float = 0.0
+    regulation_reduction: float = 0.0
+    cost_reduction: float = 0.0
+    security_reduction: float = 0.0
+    start: str = LEVER_START
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if f.name == "start":
+                continue
+            value = float(getattr(self, f.name))
+            if not 0.0 <= value <= 1.0:
+                raise DashboardError(f"{f.name} must be between 0 and 1, got {value}")
+            object.__setattr__(self, f.name, round(value, 6))
+
+    @property
+    def active(self) -> bool:
+        """Whether any lever is set."""
+        return bool(self.interventions())
+
+    def interventions(self) -> list[Intervention]:
+        """The interventions the levers stand for (none for a lever at 0)."""
+        out = []
+        for name, (kind, text) in _SHARE_LEVERS.items():
+            share = getattr(self, name)
+            if share > 0:
+                out.append(Intervention(kind, self.start, share=share, name=text))
+        for name, (kind, text) in _REDUCTION_LEVERS.items():
+            cut = getattr(self, name)
+            if cut > 0:
+                out.append(Intervention(kind, self.start, reduction=cut, name=text))
+        return out
+
+    def describe(self) -> list[str]:
+        """One phrase per lever set, e.g. ``"tripartite strategy: 100% of engaged firms"``."""
+        out = []
+        for name, (_, text) in _SHARE_LEVERS.items():
+            if getattr(self, name) > 0:
+                out.append(f"{text}: {getattr(self, name):.0%} of engaged firms")
+        for name, (_, text) in _REDUCTION_LEVERS.items():
+            if getattr(self, name) > 0:
+                out.append(f"{text}: cut by {getattr(self, name):.0%}")
+        return out
+
+
+def _parse_seed(seed: int | str) -> int:
+    text = str(seed).strip()
+    try:
+        value = int(text)
+    except ValueError:
+        raise DashboardError(f"the seed must be an integer >= 0, got {seed!r}") from None
+    if value < 0:
+        raise DashboardError(f"the seed must be an integer >= 0, got {value}")
+    return value
+
+
+@functools.cache
+def _defaults() -> tuple[Params, str]:
+    """The calibrated defaults and where they come from (read once per process)."""
+    return default_params_with_source()
+
+
+class DashboardModel(AdoptionModel):
+    """The adoption model as the dashboard builds it from its inputs.
+
+    The calibrated defaults (:func:`aiadopt.runs.default_params`) with ``n_firms`` firms,
+    ``seed``, and the levers as interventions from :data:`LEVER_START`.  The firms' Mesa
+    agents are not built (nobody looks at a single firm here; the rules run on the arrays
+    either way, with identical results), and stepping past the horizon does nothing.
+    """
+
+    def __init__(
+        self,
+        n_firms: int = DEFAULT_FIRMS,
+        seed: int | str = DEFAULT_SEED,
+        tripartite_share: float = 0.0,
+        training_share: float = 0.0,
+        co_managed_share: float = 0.0,
+        regulation_reduction: float = 0.0,
+        cost_reduction: float = 0.0,
+        security_reduction: float = 0.0,
+        *,
+        params: Params | None = None,
+    ) -> None:
+        levers = Levers(
+            tripartite_share=tripartite_share,
+            training_share=training_share,
+            co_managed_share=co_managed_share,
+            regulation_reduction=regulation_reduction,
+            cost_reduction=cost_reduction,
+            security_reduction=security_reduction,
+        )
+        base, source = (params, "given parameters") if params is not None else _defaults()
+        super().__init__(
+            base,
+            seed=_parse_seed(seed),
+            firm_agents=False,
+            interventions=levers.interventions(),
+            n_firms=int(n_firms),
+        )
+        self.levers = levers
+        self.params_source = source
+
+    def step(self) -> None:
+        """Advance one month; nothing once the horizon is reached."""
+        if self.running:
+            super().step()
+
+
+# --- data: the dashboard's series ---------------------------------------------------------------
+_STAGES = [label(s) for s in Stage]
+
+COLUMNS = [*_STAGES, "engaged", "active", "in_place", "technique", "business"]
+"""Columns of :func:`run_frame`: the stage shares, then engaged (planned or beyond), active
+(experimenting or beyond), in place (deployed or scaled: the study's "en place", "a
+l'echelle"), and the share of firms whose Technique / Business respondent would say AI is
+deployed."""
+
+
+def _table(model: AdoptionModel, reporter: str, keys: Sequence[tuple[str, str]]) -> np.ndarray:
+    """(months, len(keys)) values of a table reporter, as recorded by the DataCollector."""
+    index = [MODEL_REPORTERS[reporter].keys.index(k) for k in keys]
+    rows = model.datacollector.model_vars.get(reporter, [])
+    if not rows:
+        return np.empty((0, len(keys)))
+    return np.vstack(rows)[:, index]
+
+
+def run_frame(model: AdoptionModel) -> pd.DataFrame:
+    """The dashboard's series of a model so far: one row per recorded month (index ``date``,
+    the first day of the month), columns :data:`COLUMNS`, shares in [0, 1]."""
+    stages = _table(model, "stage_shares", [(f"stage_share.{s}", "all") for s in _STAGES])
+    views = _table(
+        model,
+        "deployed_views",
+        [("deployed_view.technique", "all"), ("deployed_view.business", "all")],
+    )
+    dates = pd.DatetimeIndex(
+        [step_to_timestamp(model.params.start, k) for k in model._collected_steps], name="date"
+    )
+    frame = pd.DataFrame(stages, index=dates, columns=_STAGES)
+    frame["engaged"] = frame[_STAGES[Stage.PLANNED :]].sum(axis=1)
+    frame["active"] = frame[_STAGES[Stage.EXPERIMENTING :]].sum(axis=1)
+    frame["in_place"] = frame[_STAGES[Stage.DEPLOYED :]].sum(axis=1)
+    frame["technique"] = views[:, 0]
+    frame["business"] = views[:, 1]
+    return frame[COLUMNS]
+
+
+@functools.lru_cache(maxsize=16)
+def _baseline(params: Params, n_firms: int, seed: int) -> pd.DataFrame:
+    model = DashboardModel(n_firms=n_firms, seed=seed, params=params)
+    model.run()
+    return run_frame(model)
+
+
+def baseline_frame(n_firms: int, seed: int, params: Params | None = None) -> pd.DataFrame:
+    """:func:`run_frame` of the whole run without levers (same parameters, population and seed;
+    cached).  The levers draw from their own random streams, so a run with levers is the same
+    as this one until they start."""
+    return _baseline(params if params is not None else _defaults()[0], int(n_firms), int(seed))
+
+
+def _study() -> dict[str, tuple[float, float, float]]:
+    """The study's March 2025 values used by the dashboard: value and 95% interval."""
+    ids = {
+        "engaged": "engaged_share",
+        "active": "in_place_or_in_progress_share",
+        "in_place": "in_place_share",
+        "technique": "deployed_view_technique",
+        "business": "deployed_view_business",
+    }
+    targets = {t.id: t for t in load_targets()}
+    out = {}
+    for key, target_id in ids.items():
+        target = targets[target_id]
+        low, high = study_interval(target)
+        out[key] = (float(target.value), low, high)
+    return out
+
+
+STUDY: dict[str, tuple[float, float, float]] = _study()
+"""The study's values (March 2025) marked on the charts, by column of :func:`run_frame`:
+``(value, low, high)`` with the 95% interval of :func:`aiadopt.calibration.targets.study_interval`
+(engaged 48%, active 29%, in place 15%, Technique says deployed 10%, Business 21%)."""
+
+
+# --- figures --------------------------------------------------------------------------------------
+STAGE_COLOURS = {
+    "not_engaged": "#e3e3e3",
+    "planned": "#c6dbef",
+    "experimenting": "#6baed6",
+    "deployed": "#2171b5",
+    "scaled": "#08306b",
+}
+ROLE_COLOURS = {"technique": "#5e3c99", "business": "#e66101"}
+_STAGE_NAMES = {
+    "not_engaged": "not engaged",
+    "planned": "planned",
+    "experimenting": "experimenting",
+    "deployed": "deployed",
+    "scaled": "scaled",
+}
+_FIG_SIZE = (6.4, 3.9)
+_DPI = 100
+_BASELINE = {"color": "0.35", "ls": (0, (4, 2.5)), "lw": 1.3}
+
+
+def _timestamp(month: str) -> pd.Timestamp:
+    return pd.Timestamp(month + "-01")
+
+
+def _frame_axes(ax, params: Params, levers_active: bool) -> None:
+    """Common axes: months on x over the whole run, percent on y, the survey month and (when
+    set) the levers' start marked."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import PercentFormatter
+
+    ax.set_xlim(_timestamp(params.start), _timestamp(params.horizon))
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_ylabel("share of firms")
+    ax.grid(axis="y", color=PALETTE["grid"], lw=0.6)
+    survey = _timestamp(SURVEY_MONTH)
+    ax.axvline(survey, color=PALETTE["muted"], lw=0.9, ls=":", zorder=1)
+    ax.annotate(
+        "survey\nMar 2025",
+        (survey, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(-3, -2),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=8,
+        color=PALETTE["muted"],
+    )
+    if levers_active:
+        ax.axvspan(_timestamp(LEVER_START), ax.get_xlim()[1], color="#fff3d6", lw=0, zorder=0)
+        ax.annotate(
+            "levers act",
+            (_timestamp(LEVER_START), 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="#a66a00",
+        )
+
+
+def _study_mark(ax, key: str, *, colour: str = "black", label: str | None = None) -> None:
+    value, low, high = STUDY[key]
+    ax.errorbar(
+        [_timestamp(SURVEY_MONTH)],
+        [value],
+        yerr=[[value - low], [high - value]],
+        fmt="D",
+        ms=6,
+        mfc=colour,
+        mec="white",
+        mew=0.8,
+        ecolor=colour,
+        elinewidth=1.2,
+        capsize=3,
+        zorder=6,
+        label=label,
+    )
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=_DPI)
+    return buffer.getvalue()
+
+
+def stage_figure(run: pd.DataFrame, baseline: pd.DataFrame | None = None, params=None):
+    """Stacked shares of the stages over time (scaled at the bottom), the study's engaged,
+    active and in-place shares marked at the survey month on the matching boundaries, and the
+    boundaries of the run without levers dashed (``baseline``)."""
+    params = params if params is not None else _defaults()[0]
+    with style():
+        fig = new_figure(*_FIG_SIZE)
+        ax = fig.subplots()
+        _frame_axes(ax, params, baseline is not None)
+        order = list(reversed(_STAGES))  # scaled at the bottom, not engaged on top
+        if len(run):
+            ax.stackplot(
+                run.index,
+                *[run[s].to_numpy() for s in order],
+                colors=[STAGE_COLOURS[s] for s in order],
+                labels=[_STAGE_NAMES[s] for s in order],
+                lw=0,
+                zorder=2,
+            )
+        if baseline is not None:
+            for i, column in enumerate(("in_place", "active", "engaged")):
+                ax.plot(
+                    baseline.index,
+                    baseline[column],
+                    **_BASELINE,
+                    zorder=3,
+                    label="without levers" if i == 0 else None,
+                )
+        for i, key in enumerate(("in_place", "active", "engaged")):
+            _study_mark(ax, key, label="study, Mar 2025 (95% CI)" if i == 0 else None)
+        ax.set_ylim(0, 1)
+        ax.set_title("Adoption stages")
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(
+            handles[::-1],
+            labels[::-1],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize=8.5,
+            handlelength=1.6,
+        )
+    return fig
+
+
+def scale_figure(run: pd.DataFrame, baseline: pd.DataFrame | None = None, params=None):
+    """Share of firms with use cases in place (deployed or scaled: the study's 15% "a
+    l'echelle") and of scaled firms, over time; the study's value marked."""
+    params = params if params is not None else _defaults()[0]
+    value = STUDY["in_place"][0]
+    with style():
+        fig = new_figure(*_FIG_SIZE)
+        ax = fig.subplots()
+        _frame_axes(ax, params, baseline is not None)
+        ax.axhline(value, color="black", lw=0.8, ls=":", zorder=1)
+        if baseline is not None:
+            ax.plot(baseline.index, baseline["in_place"], **_BASELINE, label="without levers")
+            ax.plot(baseline.index, baseline["scaled"], **{**_BASELINE, "lw": 0.9})
+        ax.plot(run.index, run["in_place"], color=PALETTE["model"], lw=2.2,
+                label="in place (deployed + scaled)", zorder=4)  # fmt: skip
+        ax.plot(run.index, run["scaled"], color="#7fbc41", lw=1.5, label="scaled", zorder=4)
+        _study_mark(ax, "in_place", label=f"study: {value:.0%} in place, Mar 2025")
+        top = max(
+            0.3,
+            float(np.nanmax(run[["in_place"]].to_numpy(), initial=0.0)),
+            float(np.nanmax(baseline["in_place"].to_numpy(), initial=0.0))
+            if baseline is not None
+            else 0.0,
+        )
+        ax.set_ylim(0, min(1.0, top * 1.15))
+        ax.set_title("Firms at scale: use cases in place")
+        ax.legend(loc="upper left", fontsize=8.5, bbox_to_anchor=(0.0, 0.9))
+    return fig
+
+
+def deployed_views_figure(run: pd.DataFrame, baseline: pd.DataFrame | None = None, params=None):
+    """Share of firms whose Technique / Business respondent would say AI is deployed, with the
+    study's 10% and 21% (March 2025) as horizontal markers."""
+    params = params if params is not None else _defaults()[0]
+    with style():
+        fig = new_figure(*_FIG_SIZE)
+        ax = fig.subplots()
+        _frame_axes(ax, params, baseline is not None)
+        tops = [0.35]
+        for role in ("technique", "business"):
+            colour = ROLE_COLOURS[role]
+            value = STUDY[role][0]
+            ax.axhline(value, color=colour, lw=0.9, ls=":", zorder=1)
+            if baseline is not None:
+                ax.plot(baseline.index, baseline[role], **{**_BASELINE, "color": colour,
+                        "alpha": 0.6}, zorder=3)  # fmt: skip
+                tops.append(float(np.nanmax(baseline[role].to_numpy(), initial=0.0)))
+            ax.plot(run.index, run[role], color=colour, lw=2.2, zorder=4,
+                    label=f"{role.capitalize()} says deployed")  # fmt: skip
+            tops.append(float(np.nanmax(run[role].to_numpy(), initial=0.0)))
+            _study_mark(ax, role, colour=colour, label=f"study: {value:.0%} ({role.capitalize()})")
+        if baseline is not None:
+            ax.plot([], [], **_BASELINE, label="without levers")
+        ax.set_ylim(0, min(1.0, max(tops) * 1.15))
+        ax.set_title('Who says AI is "deployed"? Technique vs Business')
+        ax.legend(loc="upper left", fontsize=8.5, bbox_to_anchor=(0.0, 0.9))
+    return fig
+
+
+# --- the page -------------------------------------------------------------------------------------
+def model_params() -> dict:
+    """The inputs of the page, by constructor argument of :class:`DashboardModel`."""
+    return {
+        "n_firms": Slider("Firms", DEFAULT_FIRMS, 1_000, MAX_FIRMS, 1_000),
+        "seed": {"type": "InputText", "value": str(DEFAULT_SEED), "label": "Seed (integer)"},
+        "tripartite_share": Slider("Tripartite strategy", 0.0, 0.0, 1.0, 0.05),
+        "training_share": Slider("Training", 0.0, 0.0, 1.0, 0.05),
+        "co_managed_share": Slider("Co-managed outsourcing", 0.0, 0.0, 1.0, 0.05),
+        "regulation_reduction": Slider("Regulation obstacle cut", 0.0, 0.0, 1.0, 0.05),
+        "cost_reduction": Slider("Cost obstacle cut", 0.0, 0.0, 1.0, 0.05),
+        "security_reduction": Slider("Security obstacle cut", 0.0, 0.0, 1.0, 0.05),
+    }
+
+
+def _frames(model: DashboardModel) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    run = run_frame(model)
+    baseline = (
+        baseline_frame(model.params.n_firms, model.seed, model.params)
+        if model.levers.active
+        else None
+    )
+    return run, baseline
+
+
+_FIGURES = {
+    "stages": stage_figure,
+    "scale": scale_figure,
+    "views": deployed_views_figure,
+}
+
+
+@solara.component
+def Chart(model: DashboardModel, kind: str):
+    """One chart of the page, redrawn when the model steps or is replaced."""
+
+    def render() -> bytes:
+        run, baseline = _frames(model)
+        return _png(_FIGURES[kind](run, baseline, model.params))
+
+    png = solara.use_memo(render, dependencies=[model, model.steps, kind])
+    solara.Image(png, width="100%", classes=["aiadopt-chart", f"aiadopt-chart-{kind}"])
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{100 * x:.1f}%"
+
+
+_READOUT_ROWS = [
+    ("in_place", "In place (deployed + scaled)"),
+    ("scaled", "Scaled"),
+    ("engaged", "Engaged (planned or beyond)"),
+    ("technique", "Technique says deployed"),
+    ("business", "Business says deployed"),
+]
+
+
+def readout_html(model: DashboardModel) -> str:
+    """The table of current values (this run, without levers, the study) with the settings."""
+    run, baseline = _frames(model)
+    last = run.iloc[-1]
+    month = model.month
+    rows = []
+    for key, text in _READOUT_ROWS:
+        base = ""
+        if baseline is not None and run.index[-1] in baseline.index:
+            base = _pct(float(baseline.loc[run.index[-1], key]))
+        study = _pct(STUDY[key][0]) if key in STUDY else ""
+        rows.append(
+            f'<tr data-metric="{key}"><td>{html.escape(text)}</td>'
+            f'<td class="run" data-value="{float(last[key]):.6f}" style="text-align:right">'
+            f"<b>{_pct(float(last[key]))}</b></td>"
+            f'<td style="text-align:right">{base}</td>'
+            f'<td style="text-align:right">{study}</td></tr>'
+        )
+    levers = model.levers.describe()
+    lever_text = (
+        "; ".join(html.escape(x) for x in levers)
+        if levers
+        else "none (the calibrated run as it is)"
+    )
+    return (
+        f'<div class="aiadopt-readout" data-month="{month}" data-step="{model.steps}" '
+        f'style="font-size:14px;line-height:1.45">'
+        f'<div style="font-size:17px;font-weight:bold;margin-bottom:4px">Month '
+        f'<span class="aiadopt-month">{month}</span> '
+        f'<span style="font-weight:normal;color:#666">(step {model.steps} of {model.n_months},'
+        f" {model.params.n_firms:,} firms, seed {model.seed})</span></div>"
+        f'<table style="border-collapse:collapse;width:100%">'
+        f'<tr style="color:#666;border-bottom:1px solid #ccc"><th></th>'
+        f'<th style="text-align:right">this run</th>'
+        f'<th style="text-align:right">without levers</th>'
+        f'<th style="text-align:right">study, Mar 2025</th></tr>'
+        f"{''.join(rows)}</table>"
+        f'<p style="margin:8px 0 2px 0"><b>Levers</b> (from {LEVER_START}): {lever_text}.</p>'
+        f'<p style="margin:2px 0;color:#555">Shares reach that share of engaged firms (firms '
+        f"that engage later are reached when they engage); cuts lower an obstacle for every "
+        f"firm. Move a lever or the population, then press <b>Reset</b> to restart the run "
+        f"in November 2022; <b>Step</b> advances by the render interval, &#9654; plays.</p>"
+        f'<p style="margin:2px 0;color:#555">Parameters: {html.escape(model.params_source)}.</p>'
+        f"</div>"
+    )
+
+
+@solara.component
+def Readout(model: DashboardModel):
+    """The current values and the settings, as a table."""
+    text = solara.use_memo(lambda: readout_html(model), dependencies=[model, model.steps])
+    solara.HTML(tag="div", unsafe_innerHTML=text)
+
+
+def _stages_chart(model):
+    return Chart(model, "stages")
+
+
+def _scale_chart(model):
+    return Chart(model, "scale")
+
+
+def _views_chart(model):
+    return Chart(model, "views")
+
+
+def _readout(model):
+    return Readout(model)
+
+
+COMPONENTS = [_stages_chart, _scale_chart, _views_chart, _readout]
+"""The page's panels, in grid order (two per row)."""
+
+
+@solara.component
+def Page():
+    """The dashboard page: one model per browser session, Mesa's controls and the charts."""
+    model = solara.use_memo(DashboardModel, dependencies=[])
+    return SolaraViz(
+        model,
+        components=COMPONENTS,
+        model_params=model_params(),
+        name=TITLE,
+        play_interval=50,
+    )
+
+
+# --- the server -----------------------------------------------------------------------------------
+def _check_port(host: str, port: int) -> None:
+    if not 1 <= port <= 65535:
+        raise DashboardError(f"port must be between 1 and 65535, got {port}")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise DashboardError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                "choose another port with --port"
+            ) from None
+
+
+def url_of(host: str, port: int) -> str:
+    """The address to open in a browser."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def serve(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, open_browser: bool = False
+) -> int:
+    """Run the dashboard's web server until interrupted (Ctrl+C); returns an exit code.
+
+    Runs ``solara run aiadopt.dashboard:Page`` in this process, in production mode, on
+    ``host`` (the loopback interface unless another is asked for) and ``port``, without
+    Solara's version check and telemetry.  Raises :class:`DashboardError` if the port cannot
+    be listened on.
+    """
+    _check_port(host, port)
+    from solara.__main__ import cli
+    from solara.server import settings as server_settings
+
+    server_settings.telemetry.mixpanel_enable = False  # no usage reports sent anywhere
+    print(f"aiadopt dashboard: open {url_of(host, port)} (Ctrl+C to stop)", flush=True)
+    args = ["run", _APP, "--host", host, "--port", str(port), "--production",
+            "--no-check-version", "--open" if open_browser else "--no-open"]  # fmt: skip
+    try:
+        cli.main(args=args, prog_name="solara", standalone_mode=False)
+    except SystemExit as exc:  # uvicorn exits on a startup failure
+        return int(exc.code or 0) if isinstance(exc.code, int) else 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(serve())

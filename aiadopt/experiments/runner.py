@@ -1,0 +1,211 @@
+"""One run of an experiment: a scenario point and a replicate, to a tidy frame.
+
+:func:`execute_run` is what the executors send to their workers (a module-level function of a
+picklable :class:`RunSpec`, so a process pool and Dask can both ship it).  It never raises: a
+run that fails comes back as a :class:`RunOutcome` with its error and traceback, so one bad run
+does not stop the others.
+
+What is kept.  The model records 129 series (metric x group) every month; an experiment keeps
+by default the categories its summary and plots need (:data:`DEFAULT_METRICS`: stage shares,
+the two views of "deployed", expected and realised gains, strategy, outsourcing, provider
+management, actions, collaboration and obstacles), about two thirds of the rows: the use-case
+detail (36 series), enthusiasm, agentic awareness, difficulties and shadow AI are dropped.
+``metrics="all"`` keeps everything.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..model import AdoptionModel, Params
+from ..model.interventions import Intervention
+from ..model.reporters import MODEL_REPORTERS
+
+__all__ = [
+    "DEFAULT_METRICS",
+    "RESULT_COLUMNS",
+    "RunOutcome",
+    "RunSpec",
+    "all_metrics",
+    "execute_run",
+    "resolve_metrics",
+    "warm_up",
+]
+
+RESULT_COLUMNS = ("scenario", "replicate", "seed", "date", "metric", "group", "value")
+"""Columns of an experiment's tidy results, in order."""
+
+DEFAULT_METRICS = (
+    "stage_share",
+    "deployed_view",
+    "gain_realised",
+    "gain_expected",
+    "strategy_share",
+    "outsourcing_share",
+    "manager_share",
+    "action_share",
+    "collaboration_share",
+    "obstacle_prevalence",
+)
+"""Metric categories kept by default (a category is the part of a metric's name before the
+first dot; a full metric name selects that metric alone)."""
+
+
+def all_metrics() -> list[str]:
+    """Every metric name the model records (in the reporters' order)."""
+    names: list[str] = []
+    for name, reporter in MODEL_REPORTERS.items():
+        keys = getattr(reporter, "keys", None)
+        for metric in [name] if keys is None else [m for m, _ in keys]:
+            if metric not in names:
+                names.append(metric)
+    return names
+
+
+def resolve_metrics(metrics: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """The metric selection: ``"default"`` (:data:`DEFAULT_METRICS`), ``"all"`` or ``None``
+    (everything: returns None), or categories and metric names (unknown ones raise
+    ValueError)."""
+    if metrics is None or metrics == "all":
+        return None
+    if metrics == "default":
+        return DEFAULT_METRICS
+    items = (
+        [m.strip() for m in metrics.split(",") if m.strip()]
+        if isinstance(metrics, str)
+        else [str(m) for m in metrics]
+    )
+    if not items:
+        raise ValueError("metrics: empty selection")
+    known = all_metrics()
+    categories = {m.split(".", 1)[0] for m in known}
+    bad = [m for m in items if m not in categories and m not in known]
+    if bad:
+        raise ValueError(
+            f"metrics: unknown {', '.join(map(repr, bad))}; categories: "
+            f"{', '.join(sorted(categories))} (or a full metric name, or 'all')"
+        )
+    return tuple(dict.fromkeys(items))
+
+
+def select_metrics(tidy: pd.DataFrame, metrics: Sequence[str] | None) -> pd.DataFrame:
+    """Rows of ``tidy`` whose metric is in ``metrics`` (by category or full name)."""
+    if metrics is None:
+        return tidy
+    names = tidy["metric"].astype(str)
+    keep = names.isin(metrics) | names.str.split(".", n=1).str[0].isin(metrics)
+    return tidy.loc[keep.to_numpy()].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs for one run (picklable)."""
+
+    scenario: str
+    replicate: int
+    seed: int
+    params: Params
+    interventions: tuple[Intervention, ...]
+    until: str
+    metrics: tuple[str, ...] | None
+    param_draw: int | None = None
+    param_hash: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.scenario, self.replicate)
+
+
+@dataclass
+class RunOutcome:
+    """What came back from one run: its tidy frame, or its error."""
+
+    scenario: str
+    replicate: int
+    seed: int
+    frame: pd.DataFrame | None
+    error: str | None = None
+    traceback: str | None = None
+    elapsed: float = 0.0
+    param_draw: int | None = None
+    param_hash: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.scenario, self.replicate)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @classmethod
+    def failure(cls, spec: RunSpec, error: str, tb: str | None = None, elapsed: float = 0.0):
+        return cls(
+            spec.scenario,
+            spec.replicate,
+            spec.seed,
+            None,
+            error=error,
+            traceback=tb,
+            elapsed=elapsed,
+            param_draw=spec.param_draw,
+            param_hash=spec.param_hash,
+        )
+
+
+def execute_run(spec: RunSpec) -> RunOutcome:
+    """Run one scenario point for one replicate; never raises (errors are in the outcome)."""
+    t0 = time.perf_counter()
+    try:
+        with AdoptionModel(
+            spec.params, seed=spec.seed, firm_agents=False, interventions=spec.interventions
+        ) as model:
+            model.run(spec.until)
+            tidy = model.tidy()
+        frame = to_result_frame(select_metrics(tidy, spec.metrics), spec)
+    except Exception as exc:
+        return RunOutcome.failure(
+            spec, f"{type(exc).__name__}: {exc}", traceback.format_exc(), time.perf_counter() - t0
+        )
+    return RunOutcome(
+        spec.scenario,
+        spec.replicate,
+        spec.seed,
+        frame,
+        elapsed=time.perf_counter() - t0,
+        param_draw=spec.param_draw,
+        param_hash=spec.param_hash,
+    )
+
+
+def to_result_frame(tidy: pd.DataFrame, spec: RunSpec) -> pd.DataFrame:
+    """The model's tidy frame with the run's scenario, replicate and seed in front."""
+    n = len(tidy)
+    return pd.DataFrame(
+        {
+            "scenario": pd.array([spec.scenario] * n, dtype="str"),
+            "replicate": np.full(n, spec.replicate, dtype=np.int32),
+            "seed": np.full(n, spec.seed, dtype=np.int64),
+            "date": tidy["date"].to_numpy(),
+            "metric": tidy["metric"].astype("str").to_numpy(),
+            "group": tidy["group"].astype("str").to_numpy(),
+            "value": tidy["value"].to_numpy(dtype=np.float64),
+        }
+    )
+
+
+def warm_up() -> str:
+    """Run a tiny model once (compiles or loads the numba kernels in this process); returns
+    the package version, so a driver can check its workers run the same code."""
+    from .. import __version__
+
+    with AdoptionModel(Params(n_firms=20, horizon="2023-02"), seed=0, firm_agents=False) as model:
+        model.run()
+        model.tidy()
+    return __version__

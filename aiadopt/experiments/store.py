@@ -1,0 +1,340 @@
+"""The experiment's folder: one Parquet file per run, written atomically; resumable.
+
+Layout of ``OUT``::
+
+    OUT/manifest.json                         what the experiment is (checked on resume)
+    OUT/runs/<scenario>/<replicate>.parquet   one run's tidy rows (scenario, replicate, seed,
+                                              date, metric, group, value) + metadata
+    OUT/failures/<scenario>__<replicate>.json a failed run: its error and traceback
+    OUT/results.parquet                       every run's rows together (written at the end)
+    OUT/summary.csv                           the summary table (written at the end)
+    OUT/runs.csv                              one line per run: seed, parameter draw, status
+
+A run's file is written to a hidden temporary name in the same folder, flushed to disk and
+renamed (``os.replace``): it is there whole or not at all, so an experiment interrupted at any
+point (Ctrl-C, a killed worker, a killed process) and started again with the same command
+finds every finished run and runs only the missing ones; none is lost or run twice.  A failed
+run is recorded under ``failures/`` and tried again when the experiment is resumed (its
+record is removed once it succeeds).
+
+The manifest says what the experiment is (scenarios and their full definitions, replicates,
+root seed, firms, last month, metrics kept, parameter source and its hash, package version).
+Resuming into a folder whose manifest differs is an :class:`ExperimentError` naming each
+difference.  How the runs execute (workers, pool or Dask) is not part of it: results are the
+same either way, so an experiment started on a pool can be finished on a cluster.
+
+A lock file (``OUT/.lock``, POSIX ``flock``) stops two experiments writing the same folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .runner import RESULT_COLUMNS, RunOutcome
+
+__all__ = ["ExperimentError", "Store", "load_manifest", "load_results"]
+
+MANIFEST = "manifest.json"
+RUNS_DIR = "runs"
+FAILURES_DIR = "failures"
+RESULTS_FILE = "results.parquet"
+SUMMARY_FILE = "summary.csv"
+RUNS_INDEX = "runs.csv"
+LOCK_FILE = ".lock"
+FORMAT = 1
+
+CHECKED_KEYS = (
+    "format",
+    "aiadopt_version",
+    "root_seed",
+    "replicates",
+    "firms",
+    "until",
+    "metrics",
+    "parameters",
+    "scenarios",
+)
+"""Manifest keys that must match for an experiment to resume into a folder."""
+
+
+class ExperimentError(ValueError):
+    """An experiment cannot run as asked (e.g. its folder holds another experiment)."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _temp_beside(final: Path) -> Path:
+    return final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename)."""
+    tmp = _temp_beside(path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic_parquet(frame: pd.DataFrame, path: Path, meta: Mapping[str, Any]) -> None:
+    """Write ``frame`` as Parquet with ``aiadopt.*`` schema metadata, atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    merged = dict(table.schema.metadata or {})
+    for key, value in meta.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        merged[f"aiadopt.{key}".encode()] = text.encode("utf-8")
+    table = table.replace_schema_metadata(merged)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    write_atomic_bytes(path, sink.getvalue().to_pybytes())
+
+
+def load_manifest(out: str | os.PathLike[str]) -> dict[str, Any]:
+    """The manifest of the experiment in folder ``out``."""
+    path = Path(out) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExperimentError(f"{path}: no experiment there (no {MANIFEST})") from None
+    except json.JSONDecodeError as exc:
+        raise ExperimentError(f"{path}: unreadable manifest ({exc})") from None
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def manifest_differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """One line per checked key whose value differs between two manifests."""
+    lines = []
+    for key in CHECKED_KEYS:
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if key == "scenarios" and isinstance(a, list) and isinstance(b, list):
+            names_a = [s.get("name") for s in a]
+            names_b = [s.get("name") for s in b]
+            if names_a != names_b:
+                lines.append(f"scenarios: {', '.join(names_a)} there, {', '.join(names_b)} now")
+            else:
+                changed = [sa["name"] for sa, sb in zip(a, b, strict=True) if sa != sb]
+                lines.append(f"scenarios: the definition of {', '.join(changed)} changed")
+            continue
+        lines.append(f"{key}: {_describe(a)} there, {_describe(b)} now")
+    return lines
+
+
+class Store:
+    """The folder of one experiment (see the module docstring)."""
+
+    def __init__(self, out: str | os.PathLike[str]) -> None:
+        self.out = Path(out)
+        self.runs_dir = self.out / RUNS_DIR
+        self.failures_dir = self.out / FAILURES_DIR
+        self._lock_fh: Any = None
+        self.manifest: dict[str, Any] = {}
+
+    # --- opening ------------------------------------------------------------------------------
+    def open(self, manifest: Mapping[str, Any]) -> bool:
+        """Create the folder or check that it holds this experiment; lock it.  Returns True
+        when resuming an existing experiment."""
+        if self.out.exists() and not self.out.is_dir():
+            raise ExperimentError(f"output folder {self.out} exists and is not a folder")
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        try:
+            path = self.out / MANIFEST
+            resuming = path.exists()
+            if resuming:
+                old = load_manifest(self.out)
+                diffs = manifest_differences(old, manifest)
+                if diffs:
+                    raise ExperimentError(
+                        f"{self.out} holds another experiment; it differs in:\n  "
+                        + "\n  ".join(diffs)
+                        + "\nRun the same command to resume it, or choose another --out."
+                    )
+            elif {p.name for p in self.out.iterdir()} - {LOCK_FILE}:
+                raise ExperimentError(
+                    f"output folder {self.out} is not empty and holds no experiment "
+                    f"({MANIFEST}); choose an empty or new folder"
+                )
+            self.manifest = dict(manifest)
+            if not resuming:
+                doc = {**manifest, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                write_atomic_bytes(path, json.dumps(doc, indent=2).encode("utf-8"))
+            self.runs_dir.mkdir(exist_ok=True)
+            self.failures_dir.mkdir(exist_ok=True)
+            self._clean_temporaries()
+        except BaseException:
+            self.close()
+            raise
+        return resuming
+
+    def _lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock
+            return
+        fh = open(self.out / LOCK_FILE, "a+")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise ExperimentError(
+                f"another experiment is writing to {self.out} right now (locked)"
+            ) from None
+        self._lock_fh = fh
+
+    def close(self) -> None:
+        """Release the folder's lock."""
+        fh, self._lock_fh = self._lock_fh, None
+        if fh is not None:
+            fh.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _clean_temporaries(self) -> None:
+        """Remove temporary files left by an interrupted write (never a finished file)."""
+        for tmp in self.out.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    # --- runs ---------------------------------------------------------------------------------
+    def run_path(self, scenario: str, replicate: int) -> Path:
+        return self.runs_dir / scenario / f"{replicate:04d}.parquet"
+
+    def failure_path(self, scenario: str, replicate: int) -> Path:
+        return self.failures_dir / f"{scenario}__{replicate:04d}.json"
+
+    def completed(self, keys: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+        """Which of ``keys`` have their run's file."""
+        return {key for key in keys if self.run_path(*key).is_file()}
+
+    def write_run(self, outcome: RunOutcome, meta: Mapping[str, Any]) -> Path:
+        """File a successful run atomically; forget an earlier failure of it."""
+        assert outcome.frame is not None
+        path = self.run_path(outcome.scenario, outcome.replicate)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic_parquet(outcome.frame, path, meta)
+        self.failure_path(outcome.scenario, outcome.replicate).unlink(missing_ok=True)
+        return path
+
+    def write_failure(self, outcome: RunOutcome, meta: Mapping[str, Any]) -> Path:
+        """Record a failed run: its error and traceback, as JSON."""
+        path = self.failure_path(outcome.scenario, outcome.replicate)
+        doc = {
+            **meta,
+            "error": outcome.error,
+            "traceback": outcome.traceback,
+            "failed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        write_atomic_bytes(path, json.dumps(doc, indent=2, default=str).encode("utf-8"))
+        return path
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Every failure record (runs that failed and have not succeeded since)."""
+        out = []
+        for path in sorted(self.failures_dir.glob("*.json")):
+            with contextlib.suppress(OSError, json.JSONDecodeError):
+                out.append(json.loads(path.read_text(encoding="utf-8")))
+        return out
+
+    def write_table(self, frame: pd.DataFrame, name: str, meta: Mapping[str, Any] | None = None):
+        """Write a result table into the folder atomically (``.parquet`` or ``.csv``)."""
+        path = self.out / name
+        if name.endswith(".parquet"):
+            write_atomic_parquet(frame, path, meta or {})
+        else:
+            write_atomic_bytes(path, frame.to_csv(index=False).encode("utf-8"))
+        return path
+
+
+def read_runs(
+    out: str | os.PathLike[str], scenarios: Sequence[str], replicates: int
+) -> pd.DataFrame:
+    """Every run file of ``scenarios`` x ``range(replicates)`` present in ``out``, as one
+    frame in scenario order, then replicate, then the model's row order."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    store = Store(out)
+    tables = []
+    for name in scenarios:
+        for k in range(replicates):
+            path = store.run_path(name, k)
+            if path.is_file():
+                try:
+                    tables.append(pq.read_table(path))
+                except Exception as exc:
+                    raise ExperimentError(
+                        f"{path}: unreadable run file ({type(exc).__name__}: {exc}); delete it "
+                        "and resume the experiment to run it again"
+                    ) from None
+    if not tables:
+        return empty_results(scenarios)
+    table = pa.concat_tables(tables).replace_schema_metadata(None)
+    return _typed(table.to_pandas(), scenarios)
+
+
+def empty_results(scenarios: Sequence[str] = ()) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "scenario": pd.Series([], dtype="str"),
+            "replicate": pd.Series([], dtype="int32"),
+            "seed": pd.Series([], dtype="int64"),
+            "date": pd.Series([], dtype="datetime64[s]"),
+            "metric": pd.Series([], dtype="str"),
+            "group": pd.Series([], dtype="str"),
+            "value": pd.Series([], dtype="float64"),
+        }
+    )
+    return _typed(frame, scenarios)
+
+
+def _typed(frame: pd.DataFrame, scenarios: Sequence[str]) -> pd.DataFrame:
+    """Scenario as an ordered categorical (experiment order), metric and group as
+    categoricals (compact: a few dozen distinct names over millions of rows)."""
+    frame = frame[list(RESULT_COLUMNS)]
+    return frame.assign(
+        scenario=pd.Categorical(frame["scenario"], categories=list(scenarios), ordered=True),
+        metric=frame["metric"].astype("category"),
+        group=frame["group"].astype("category"),
+    ).reset_index(drop=True)
+
+
+def load_results(out: str | os.PathLike[str]) -> pd.DataFrame:
+    """The tidy results of the experiment in folder ``out``: every finished run (scenario,
+    replicate, seed, date, metric, group, value), scenarios in the experiment's order."""
+    manifest = load_manifest(out)
+    names = [s["name"] for s in manifest["scenarios"]]
+    return read_runs(out, names, int(manifest["replicates"]))
+

@@ -1,0 +1,245 @@
+"""The summary of an experiment: two indicators at two dates, by scenario, with paired
+differences to the reference scenario.
+
+Indicators (all firms, so that a scenario that brings more firms into use counts in full):
+
+- share at scale: metric ``stage_share.scaled``, group ``all``: the share of firms that have
+  scaled their deployment (the study's "passage a l'echelle");
+- realised productivity: metric ``gain_realised.productivity``, group ``all``: the mean
+  realised productivity gain over all firms, in percent (firms with nothing in place count
+  as 0).  Group ``active`` (firms deployed or in progress, the study's Figure 15 base) is in
+  the results too, but is not the headline: a policy that brings new, still unproductive
+  firms into the active group lowers that mean while raising the total.
+
+Dates: December 2027 and the horizon (the last month of the runs), or the horizon alone when
+the runs stop before 2028.
+
+For each scenario: the mean over replicates and its 95% t interval.  For each scenario but the
+reference: the mean paired difference ``scenario - reference`` over the replicates both have
+(replicate k of the two shares its seed and parameter vector: common random numbers) with its
+95% t interval, and for comparison the unpaired (Welch) 95% interval of the difference of the
+means, which ignores the pairing.  With common random numbers the paired interval is narrower.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["INDICATORS", "SUMMARY_MONTH", "Indicator", "format_summary", "summarise"]
+
+SUMMARY_MONTH = "2027-12"
+"""The intermediate month of the summary (besides the horizon)."""
+
+LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    label: str
+    metric: str
+    group: str
+    unit: str  # "share" (0-1, shown in %) or "percent" (already in %)
+
+
+INDICATORS = (
+    Indicator("share_scaled", "Share of firms at scale", "stage_share.scaled", "all", "share"),
+    Indicator(
+        "productivity_realised",
+        "Realised productivity gain, mean over all firms",
+        "gain_realised.productivity",
+        "all",
+        "percent",
+    ),
+)
+
+SUMMARY_COLUMNS = (
+    "indicator",
+    "metric",
+    "group",
+    "month",
+    "scenario",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "reference",
+    "n_pairs",
+    "diff",
+    "diff_ci_low",
+    "diff_ci_high",
+    "unpaired_ci_low",
+    "unpaired_ci_high",
+)
+
+
+def _t(df: float) -> float:
+    from scipy.stats import t
+
+    return float(t.ppf(0.5 + LEVEL / 2, df)) if df > 0 else math.nan
+
+
+def mean_interval(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% t interval of ``x`` (NaN interval below 2 values)."""
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    m = float(np.mean(x))
+    if n < 2:
+        return m, math.nan, math.nan
+    half = _t(n - 1) * float(np.std(x, ddof=1)) / math.sqrt(n)
+    return m, m - half, m + half
+
+
+def welch_interval(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Difference of means ``mean(x) - mean(y)`` and its 95% Welch interval (unpaired)."""
+    nx, ny = len(x), len(y)
+    if nx == 0 or ny == 0:
+        return math.nan, math.nan, math.nan
+    d = float(np.mean(x) - np.mean(y))
+    if nx < 2 or ny < 2:
+        return d, math.nan, math.nan
+    vx, vy = float(np.var(x, ddof=1)) / nx, float(np.var(y, ddof=1)) / ny
+    se = math.sqrt(vx + vy)
+    if se == 0:
+        return d, d, d
+    df = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
+    half = _t(df) * se
+    return d, d - half, d + half
+
+
+def summary_months(results: pd.DataFrame) -> list[str]:
+    """December 2027 and the last month of the results (or the last month alone)."""
+    if results.empty:
+        return []
+    last = pd.Timestamp(results["date"].max()).strftime("%Y-%m")
+    return [SUMMARY_MONTH, last] if SUMMARY_MONTH < last else [last]
+
+
+def summarise(
+    results: pd.DataFrame,
+    reference: str | None = None,
+    months: Sequence[str] | None = None,
+    indicators: Sequence[Indicator] = INDICATORS,
+) -> pd.DataFrame:
+    """The summary table (see the module docstring) of an experiment's tidy results.
+
+    ``reference``: the scenario differences are taken to (default: ``baseline`` when present,
+    else the first scenario).  ``months``: ``YYYY-MM`` months (default: :func:`summary_months`).
+    """
+    scenarios = _scenario_order(results)
+    if reference is None:
+        reference = "baseline" if "baseline" in scenarios else (scenarios[0] if scenarios else None)
+    elif reference not in scenarios:
+        raise ValueError(f"reference scenario {reference!r} is not among {', '.join(scenarios)}")
+    months = list(months) if months is not None else summary_months(results)
+    rows = []
+    for ind in indicators:
+        sel = results[
+            (results["metric"].astype(str) == ind.metric) & (results["group"].astype(str) == ind.group)
+        ]
+        for month in months:
+            at = sel[sel["date"] == pd.Timestamp(f"{month}-01")]
+            by = {
+                name: g.set_index("replicate")["value"].dropna()
+                for name, g in at.groupby(at["scenario"].astype(str), sort=False)
+            }
+            ref = by.get(reference, pd.Series(dtype=float)) if reference else None
+            for name in scenarios:
+                x = by.get(name, pd.Series(dtype=float))
+                mean, lo, hi = mean_interval(x.to_numpy())
+                row = {
+                    "indicator": ind.name,
+                    "metric": ind.metric,
+                    "group": ind.group,
+                    "month": month,
+                    "scenario": name,
+                    "n": len(x),
+                    "mean": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "reference": reference,
+                    "n_pairs": 0,
+                    "diff": math.nan,
+                    "diff_ci_low": math.nan,
+                    "diff_ci_high": math.nan,
+                    "unpaired_ci_low": math.nan,
+                    "unpaired_ci_high": math.nan,
+                }
+                if ref is not None and name != reference:
+                    common = x.index.intersection(ref.index)
+                    d = (x.loc[common] - ref.loc[common]).to_numpy()
+                    row["n_pairs"] = len(common)
+                    row["diff"], row["diff_ci_low"], row["diff_ci_high"] = mean_interval(d)
+                    _, row["unpaired_ci_low"], row["unpaired_ci_high"] = welch_interval(
+                        x.to_numpy(), ref.to_numpy()
+                    )
+                rows.append(row)
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def _scenario_order(results: pd.DataFrame) -> list[str]:
+    col = results["scenario"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        present = set(col.astype(str).unique())
+        return [str(c) for c in col.cat.categories if c in present]
+    return list(dict.fromkeys(col.astype(str)))
+
+
+def _value(x: float, unit: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{100 * x:.1f}%" if unit == "share" else f"{x:+.2f}%"
+
+
+def _diff(x: float, unit: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{100 * x:+.2f}" if unit == "share" else f"{x:+.3f}"
+
+
+def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDICATORS) -> str:
+    """The summary table as aligned text: one block per indicator and month."""
+    if summary.empty:
+        return "(no finished run to summarise)"
+    units = {ind.name: ind for ind in indicators}
+    blocks = []
+    for (name, month), block in summary.groupby(["indicator", "month"], sort=False):
+        ind = units[name]
+        ref = block["reference"].iloc[0]
+        pts = "points" if ind.unit == "share" else "points of %"
+        head = (
+            f"{ind.label} ({ind.metric}, {ind.group} firms), {month}; "
+            f"difference to {ref} in {pts}"
+        )
+        table = [
+            ("scenario", "n", "mean", "95% CI", f"- {ref}", "paired 95% CI", "unpaired 95% CI")
+        ]
+        for r in block.itertuples(index=False):
+            ci = f"[{_value(r.ci_low, ind.unit)}, {_value(r.ci_high, ind.unit)}]"
+            if r.scenario == ref:
+                diff = paired = unpaired = "-"
+            else:
+                diff = _diff(r.diff, ind.unit)
+                paired = f"[{_diff(r.diff_ci_low, ind.unit)}, {_diff(r.diff_ci_high, ind.unit)}]"
+                unpaired = (
+                    f"[{_diff(r.unpaired_ci_low, ind.unit)}, "
+                    f"{_diff(r.unpaired_ci_high, ind.unit)}]"
+                )
+            table.append(
+                (str(r.scenario), str(r.n), _value(r.mean, ind.unit), ci, diff, paired, unpaired)
+            )
+        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+        lines = [head]
+        for j, row in enumerate(table):
+            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]  # noqa: E501
+            lines.append("  ".join(cells).rstrip())
+            if j == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
