@@ -152,8 +152,9 @@ def answer(
     business = roles == BUSINESS
     shadow = state.shadow_ai[firms]
     # a Business respondent whose teams use tools of their own reports no collaboration
-    # (Figure 13: non-collaboration is reported above all by Business, 32%)
-    collaboration[business & shadow & (collaboration >= 0)] = Collaboration.NONE
+    # (Figure 13: non-collaboration is reported above all by Business, 32%); this includes
+    # firms not engaged, whose Business reports AI "in place" through shadow AI
+    collaboration[business & shadow] = Collaboration.NONE
     return Answers(
         weight=np.asarray(weights, dtype=np.float64),
         role=roles,

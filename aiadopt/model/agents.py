@@ -116,7 +116,11 @@ class Direction(RoleAgent):
 
 
 class Technique(RoleAgent):
-    """The technical functions (CIO, CTO, COO, R&D): skills, security, a strict "deployed"."""
+    """The technical functions (CIO, CTO, COO, R&D): skills, security, a strict "deployed".
+
+    ``hear_of_agentic`` updates the awareness of both roles (Figure 2: Technique 34%,
+    Business 18%); it is listed here because Technique is the first to hear.
+    """
 
     __slots__ = ()
     role = "technique"

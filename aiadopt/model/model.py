@@ -9,10 +9,11 @@ December 2030); Mesa's step counter is the clock.  Each month, in this order:
 2. planned-only firms may give up;
 3. the use-case portfolios advance (start, overrun and stall, drop, complete, withdraw);
 4. deployed firms scale or fall back; stages are derived from the portfolios;
-5. Direction invests and revises its strategy; Technique learns and hears of agentic AI;
-   Business's enthusiasm follows the hype cycle and shadow AI spreads; collaboration
-   rebalances;
-6. realised and expected gains are updated; the DataCollector records the month.
+5. Direction invests and revises its strategy; Technique learns; both roles hear of agentic
+   AI; realised and expected gains are updated (expectations from last month's
+   enthusiasm); Business's enthusiasm follows the hype cycle and shadow AI spreads;
+   collaboration rebalances;
+6. the DataCollector records the month.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ passage a l'echelle", 231 French decision-makers, fieldwork 3-24 March 2025) or 
 "assumption".  Defaults are plausible and cited, not fitted: fitting is the calibration's job
 (``aiadopt.calibration``), which ships its own fitted values.
 
-Rates are monthly hazards unless the unit says otherwise.  Effects on hazards are additive on
+Rates are monthly hazards unless the unit says otherwise; the rules turn a hazard h into
+the monthly probability 1 - e^-h.  Effects on hazards are additive on
 the log scale ("log-effect"): an effect of 0.7 multiplies the hazard by e^0.7 = 2.0.
 
 Vector parameters are tuples, in the order of the enumeration named in their unit
@@ -96,7 +97,7 @@ class Params:
     discovery: tuple[float, ...] = _p((0.0, 0.05, 0.12, 0.08, 0.16), 0.0, 1.0, "severity added on engagement by Obstacle", "Figure 4: security 58%->72%, regulation 41%->49%, finance 44%->61% from not engaged to engaged", length=5)  # noqa: E501
 
     # --- Direction: strategy and investments ---------------------------------------------------
-    strategy_initial: tuple[float, ...] = _p((0.10, 0.46, 0.38, 0.06), 0.0, 1.0, "share by Strategy at engagement", "Figure 9: 10% tripartite and 82% ad hoc among firms deployed or in progress", length=4, simplex=True)  # noqa: E501
+    strategy_initial: tuple[float, ...] = _p((0.10, 0.46, 0.38, 0.06), 0.0, 1.0, "share by Strategy at engagement", "Figure 9: 10% tripartite and 82% ad hoc among firms deployed or in progress; at engagement fewer are tripartite (6%), more firms adopt it later (tripartite_hazard)", length=4, simplex=True)  # noqa: E501
     tripartite_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: an ad hoc firm adopts a tripartite strategy (doubled with balanced collaboration)")  # noqa: E501
     outsource_initial: float = _p(0.90, 0.0, 1.0, "probability at engagement", "Figure 12: 91% of planned firms outsource")  # noqa: E501
     outsource_all_initial: float = _p(0.70, 0.0, 1.0, "probability given outsourcing", "Figure 12: 63% of planned firms outsource all development (of 91%)")  # noqa: E501
@@ -112,11 +113,11 @@ class Params:
     roles_external_hazard: float = _p(0.008, 0.0, 1.0, "per month once experimenting", "Figure 12: 1% (planned) -> 16% (in place or in progress)")  # noqa: E501
 
     # --- success factors: log-effects on progress and scaling hazards --------------------------
-    strategy_effect: tuple[float, ...] = _p((-0.3, 0.0, 0.0, 0.9), -5.0, 5.0, "log-effect by Strategy", "text p.5: most firms with a tripartite strategy have scaled; sizes are an assumption", length=4)  # noqa: E501
-    manager_effect: tuple[float, ...] = _p((0.3, 0.0, -0.1), -5.0, 5.0, "log-effect by ProviderManager", "text p.5: co-managed outsourcing works better than Technique alone; sizes are an assumption", length=3)  # noqa: E501
-    training_effect: float = _p(0.30, -5.0, 5.0, "log-effect", "text p.5: leaders invest in training; size is an assumption")  # noqa: E501
-    dedicated_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.5: dedicated staff; size is an assumption")  # noqa: E501
-    roles_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.5: new AI roles; size is an assumption")  # noqa: E501
+    strategy_effect: tuple[float, ...] = _p((-0.3, 0.0, 0.0, 0.9), -5.0, 5.0, "log-effect by Strategy", "text p.6: most firms with a tripartite strategy have scaled; sizes are an assumption", length=4)  # noqa: E501
+    manager_effect: tuple[float, ...] = _p((0.3, 0.0, -0.1), -5.0, 5.0, "log-effect by ProviderManager", "text p.6: co-managed outsourcing works better than Technique alone; sizes are an assumption", length=3)  # noqa: E501
+    training_effect: float = _p(0.30, -5.0, 5.0, "log-effect", "text p.6: leaders invest in training; size is an assumption")  # noqa: E501
+    dedicated_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.6: dedicated staff; size is an assumption")  # noqa: E501
+    roles_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.6: new AI roles; size is an assumption")  # noqa: E501
     collaboration_effect: tuple[float, ...] = _p((0.4, 0.1, 0.0, -0.4), -5.0, 5.0, "log-effect by Collaboration", "text p.6: balanced collaboration is crucial for scaling; non-collaborating firms have not succeeded; sizes are an assumption", length=4)  # noqa: E501
     skills_effect: float = _p(1.0, 0.0, 10.0, "log-effect per unit skill", "Figure 10: lack of internal skills is the first reason to outsource; size is an assumption")  # noqa: E501
     progress_obstacle_weights: tuple[float, ...] = _p((0.3, 0.3, 0.6, 0.4, 0.6), 0.0, 10.0, "log-effect per unit severity by Obstacle", "Figure 4: security, regulation and finance rise once engaged and explain scaling difficulties; sizes are an assumption", length=5)  # noqa: E501
@@ -136,13 +137,13 @@ class Params:
     stall_progress_factor: float = _p(0.2, 0.0, 1.0, "hazard multiplier while stalled", "assumption")  # noqa: E501
     drop_stalled: float = _p(0.03, 0.0, 1.0, "per month while stalled", "assumption: a stalled use case is dropped back to the plan")  # noqa: E501
     decommission_hazard: float = _p(0.002, 0.0, 1.0, "per month in place", "assumption: a use case in place is withdrawn")  # noqa: E501
-    scale_hazard: float = _p(0.015, 0.0, 1.0, "per month once deployed", "assumption, to fit: scaling; tripartite firms mostly scaled (text p.5)")  # noqa: E501
+    scale_hazard: float = _p(0.015, 0.0, 1.0, "per month once deployed", "assumption, to fit: scaling; tripartite firms mostly scaled (text p.6)")  # noqa: E501
     scale_per_usecase_effect: float = _p(0.4, 0.0, 5.0, "log-effect per extra use case in place", "assumption: breadth of deployment helps scaling")  # noqa: E501
     unscale_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: a scaled firm falls back to deployed")  # noqa: E501
 
     # --- collaboration -------------------------------------------------------------------------
     collaboration_initial: tuple[float, ...] = _p((0.31, 0.33, 0.12, 0.24), 0.0, 1.0, "share by Collaboration at set-up", "Figure 13: 31% balanced at set-up, near 7 in 10 collaborate; rest is an assumption", length=4, simplex=True)  # noqa: E501
-    rebalance_hazard: tuple[float, ...] = _p((0.0, 0.005, 0.02, 0.02), 0.0, 1.0, "per month by Stage from PLANNED to SCALED (first entry unused)", "assumption: collaboration becomes balanced with experience; Figure 13 shift 31%->46% is kept for validation", length=4)  # noqa: E501
+    rebalance_hazard: tuple[float, ...] = _p((0.0, 0.005, 0.02, 0.02), 0.0, 1.0, "per month for a firm PLANNED, EXPERIMENTING, DEPLOYED, SCALED", "assumption: collaboration becomes balanced with experience; Figure 13 shift 31%->46% is kept for validation", length=4)  # noqa: E501
     difficulty_initial: tuple[float, ...] = _p((0.49, 0.43, 0.28), 0.0, 1.0, "probability by Difficulty at set-up", "Figure 14: misestimates 49%, communication 43%, organisation 28%", length=3)  # noqa: E501
     communication_effect: float = _p(-0.3, -5.0, 5.0, "log-effect", "Figure 14: communication difficulty slows progress; size is an assumption")  # noqa: E501
     organisation_effect: float = _p(-0.3, -5.0, 5.0, "log-effect on scaling", "Figure 14: leaders need clarity on organisation; size is an assumption")  # noqa: E501

@@ -7,7 +7,8 @@ a reporter returns, and a dict of tuples is slow to copy).  ``AdoptionModel.tidy
 them into the long table ``date, metric, group, value``.
 
 All reporters read one ``Tally`` of the month: every count they need, gathered in a single
-compiled pass over the firms (``tally``), cached on the model until its state changes.
+compiled pass over the firms (``tally``), shared by all reporters during one
+``model.collect()`` (outside a collect each reporter takes a fresh tally).
 Metric names carry their category after a dot (``stage_share.deployed``); groups say which
 firms the share is taken over (``all``, ``size:100_249``, ``engaged`` ...).  Empty groups give
 NaN, never a division by zero.

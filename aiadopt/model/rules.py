@@ -41,6 +41,11 @@ def hazard_to_probability(rate: np.ndarray | float) -> np.ndarray:
     return -np.expm1(-np.asarray(rate))
 
 
+def _p(rate: float) -> float:
+    """Monthly probability of a constant monthly hazard ``rate`` (scalar)."""
+    return float(-np.expm1(-rate))
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
@@ -182,6 +187,7 @@ def _abandon_kernel(stage, uc_stage, uc_months, u, hazard):
     for i in range(n):
         if stage[i] == _PLANNED_STAGE and u[i] < hazard:
             leaving[i] = True
+            stage[i] = _NOT_ENGAGED
             for j in range(uc_stage.shape[1]):
                 uc_stage[i, j] = _UC_NONE
                 uc_months[i, j] = 0
@@ -191,7 +197,10 @@ def _abandon_kernel(stage, uc_stage, uc_months, u, hazard):
 def abandon_plans(state: FirmState, params: Params, u: np.ndarray) -> np.ndarray:
     """Firms whose whole portfolio is still planned may give up (back to not engaged;
     assumption)."""
-    return _abandon_kernel(state.stage, state.uc_stage, state.uc_months, u, params.abandon_planned)
+    return _abandon_kernel(
+        state.stage, state.uc_stage, state.uc_months, u,
+        float(hazard_to_probability(params.abandon_planned)),
+    )  # fmt: skip
 
 
 # --- interest in use cases (hype cycle) ----------------------------------------------------------
@@ -282,6 +291,7 @@ def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc
         if not entering[i]:
             continue
         u = draws[i]
+        first_time = engaged_month[i] < 0
         engaged_month[i] = step
         # portfolio: each use case planned with the firm's interest; at least the favourite
         best, best_interest, planned = 0, -1.0, 0
@@ -299,6 +309,10 @@ def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc
                 best, best_interest = j, interest
         if planned == 0:
             uc_stage[i, best] = _UC_PLANNED
+        # peak of inflated expectations (Figure 7, phase 1)
+        enthusiasm[i] = max(enthusiasm[i], engage_enthusiasm)
+        if not first_time:
+            continue  # a firm that gave up and comes back keeps its earlier choices
         # Direction's choices (Figures 9, 11, 12)
         strategy[i] = _draw_category(u[6], cdf_strategy)
         if u[7] < p_outsource:
@@ -324,8 +338,6 @@ def _set_up_kernel(entering, step, draws, engaged_month, uc_stage, uc_months, uc
         security[i] = min(security[i] + discovery[2], 1.0)
         regulation[i] = min(regulation[i] + discovery[3], 1.0)
         finance[i] = min(finance[i] + discovery[4], 1.0)
-        # peak of inflated expectations (Figure 7, phase 1)
-        enthusiasm[i] = max(enthusiasm[i], engage_enthusiasm)
 
 
 _SETUP_LAYOUT = {
@@ -354,6 +366,9 @@ def set_up_engagement(state: FirmState, params: Params, entering: np.ndarray, st
       Business may turn to shadow AI;
     - obstacles discovered by trying (Figure 4: security, regulation and finance rise);
     - the peak of inflated expectations (Figure 7, phase 1).
+
+    A firm that gave up its plans and engages again only re-plans its portfolio and
+    regains enthusiasm: its Direction choices, collaboration and discovered obstacles stand.
     """
     s = state
     _set_up_kernel(
@@ -390,7 +405,7 @@ def _invest_kernel(stage, skills, training, roles_internal, roles_external, outs
             roles_internal[i] = True
         if u[i, c_external] < h_external:
             roles_external[i] = True
-        if outsourcing[i] != _OUT_NONE and u[i, c_insource] < h_insource * skills[i]:
+        if outsourcing[i] != _OUT_NONE and _event(u[i, c_insource], h_insource * skills[i]):
             outsourcing[i] = _OUT_NONE
             manager[i] = _NOBODY
 
@@ -402,8 +417,9 @@ def invest(state: FirmState, params: Params, u: np.ndarray) -> None:
     _invest_kernel(
         s.stage, s.skills, s.training, s.roles_internal, s.roles_external, s.outsourcing,
         s.manager, u, int(MonthDraw.TRAINING), int(MonthDraw.ROLES_INTERNAL),
-        int(MonthDraw.ROLES_EXTERNAL), int(MonthDraw.INSOURCE), params.training_hazard,
-        params.roles_internal_hazard, params.roles_external_hazard, params.insource_hazard,
+        int(MonthDraw.ROLES_EXTERNAL), int(MonthDraw.INSOURCE), _p(params.training_hazard),
+        _p(params.roles_internal_hazard), _p(params.roles_external_hazard),
+        params.insource_hazard,
     )  # fmt: skip
 
 
@@ -461,7 +477,7 @@ def _progress_kernel(stage, strategy, manager, training, dedicated, roles_intern
 
 
 def progress_log_effect(state: FirmState, params: Params) -> np.ndarray:
-    """Success factors and obstacles acting on development and scaling, log scale (text p.5-6,
+    """Success factors and obstacles acting on development and scaling, log scale (text p.6-6,
     Figure 4): strategy, provider management, training, dedicated staff, roles, collaboration,
     communication difficulty, skills, obstacles, size.  Zero for firms not engaged."""
     s = state
@@ -505,9 +521,9 @@ def _advance_kernel(stage, uc_stage, uc_months, uc_stall, uc_experience, misesti
             new = st
             if st == _UC_NONE:
                 # add a use case the firm finds interesting (interest computed only if needed)
-                if x < h_add and x < h_add * _firm_interest_one(
+                if x < h_add and _event(x, h_add * _firm_interest_one(
                     i, j, enthusiasm, uc_experience, logit_t, logit_b, k_enthusiasm, k_experience
-                ):
+                )):
                     new = _UC_PLANNED
             elif st == _UC_PLANNED:
                 if _event(x, h_start * mult):
@@ -563,7 +579,7 @@ def advance_usecases(
         params.adopt_usecase_hazard, params.start_development, params.complete_development,
         np.asarray(params.difficulty, dtype=np.float64), params.overrun_hazard,
         params.misestimate_overrun_effect, params.stall_months, params.stall_progress_factor,
-        params.drop_stalled, params.decommission_hazard, experience_in_place,
+        _p(params.drop_stalled), _p(params.decommission_hazard), experience_in_place,
         params.overrun_experience_hit,
     )  # fmt: skip
 
@@ -608,7 +624,7 @@ def scale_and_derive_stage(
     _scale_kernel(
         s.stage, s.scaled, s.uc_stage, s.difficulties[:, Difficulty.ORGANISATION], u,
         int(MonthDraw.SCALE), progress, params.scale_hazard, params.organisation_effect,
-        params.scale_per_usecase_effect, params.unscale_hazard,
+        params.scale_per_usecase_effect, _p(params.unscale_hazard),
     )  # fmt: skip
 
 
@@ -657,8 +673,8 @@ def hear_of_agentic(state: FirmState, params: Params, u: np.ndarray) -> None:
     the model calls this from ``agentic_start`` on."""
     _agentic_kernel(
         state.stage, state.technique_agentic, state.business_agentic, u,
-        int(MonthDraw.AGENTIC_TECHNIQUE), int(MonthDraw.AGENTIC_BUSINESS), params.agentic_hazard[0],
-        params.agentic_hazard[1],
+        int(MonthDraw.AGENTIC_TECHNIQUE), int(MonthDraw.AGENTIC_BUSINESS),
+        _p(params.agentic_hazard[0]), _p(params.agentic_hazard[1]),
     )  # fmt: skip
 
 
@@ -704,7 +720,7 @@ def _shadow_kernel(stage, collaboration, shadow_ai, propensity, enthusiasm, u, c
         if shadow_ai[i]:
             continue
         exposed = stage[i] == _NOT_ENGAGED or collaboration[i] == _COLLAB_NONE
-        if exposed and u[i, col] < hazard * propensity[i] * enthusiasm[i]:
+        if exposed and _event(u[i, col], hazard * propensity[i] * enthusiasm[i]):
             shadow_ai[i] = True
 
 
@@ -734,7 +750,7 @@ def rebalance_collaboration(state: FirmState, params: Params, u: np.ndarray) -> 
     Figure 13 shift, 31% at set-up to 46% once deployed, is kept for validation)."""
     _rebalance_kernel(
         state.stage, state.collaboration, u, int(MonthDraw.REBALANCE),
-        np.asarray(params.rebalance_hazard, dtype=np.float64),
+        hazard_to_probability(np.asarray(params.rebalance_hazard, dtype=np.float64)),
     )  # fmt: skip
 
 
@@ -777,11 +793,11 @@ def _ramp_table(lag_months: float) -> np.ndarray:
 
 
 def update_gains(state: FirmState, params: Params) -> None:
-    """Realised gains come only from use cases in place, ramping up as 1 - e^(-months/lag),
-    plus a share of a use case's value while it is piloted (Figures 15-16: +5.4%
-    productivity, +3.3% cost, +1.2% revenue among active firms).  Expected gains scale with
-    enthusiasm: the base value at enthusiasm 0.5 (Figures 15-16: +7.6% productivity, +3.3%
-    revenue expected on average)."""
+    """Realised gains come from the use cases in place, ramping up as 1 - e^(-months/lag), and
+    from pilots: a use case in development yields ``pilot_gain_share`` of its value
+    (Figures 15-16: +5.4% productivity, +3.3% cost, +1.2% revenue among active firms).
+    Expected gains scale with enthusiasm: the base value at enthusiasm 0.5 (Figures
+    15-16: +7.6% productivity, +3.3% revenue expected on average)."""
     values = np.array(
         [
             params.usecase_value_productivity,

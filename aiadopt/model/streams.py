@@ -1,11 +1,13 @@
-"""Random streams: one per decision, all derived from the run's single seed.
+"""Random streams: named generators, all derived from the run's single seed.
 
-Following Starsim's common-random-numbers design, every decision (engagement, use-case
-development, overrun ...) has its own ``numpy.random.Generator`` seeded from the run seed and a
-stable hash of the decision's name, and draws one number per firm every step whether or not the
-firm is eligible.  Two runs with the same seed therefore share their draws decision by decision,
-and a change that acts on one decision (an intervention) leaves the others' draws untouched.
-No global random state is used anywhere.
+Following Starsim's common-random-numbers design, each named stream has its own
+``numpy.random.Generator`` seeded from the run seed and a stable hash of its name: the
+population, the attributes, the firms' set-up draws (fixed at birth), the monthly per-firm
+decisions (one column per decision: ``state.MonthDraw``), the monthly per-use-case events
+(the events open to a use case compete for one draw) and each intervention's own stream.
+Every month the model draws one number per firm and column whether or not the firm is
+eligible, so two runs with the same seed share their draws decision by decision, and an
+intervention changes nothing in the others' draws.  No global random state is used anywhere.
 """
 
 from __future__ import annotations
