@@ -134,6 +134,16 @@ class PerAgentModel(mesa.Model):
         self.cdf_strategy = cumulative(p.strategy_initial)
         self.cdf_manager = cumulative(p.manager_shares)
         self.cdf_collaboration = cumulative(p.collaboration_initial)
+        # monthly probabilities of the constant hazards (a hazard h: 1 - e^-h)
+        self.p_abandon = probability(p.abandon_planned)
+        self.p_training = probability(p.training_hazard)
+        self.p_roles_internal = probability(p.roles_internal_hazard)
+        self.p_roles_external = probability(p.roles_external_hazard)
+        self.p_drop = probability(p.drop_stalled)
+        self.p_withdraw = probability(p.decommission_hazard)
+        self.p_unscale = probability(p.unscale_hazard)
+        self.p_agentic = [probability(h) for h in p.agentic_hazard]  # Technique, Business
+        self.p_rebalance = [probability(h) for h in p.rebalance_hazard]  # PLANNED .. SCALED
         self.p_tripartite = probability(p.tripartite_hazard)
         self.p_tripartite_balanced = probability(2.0 * p.tripartite_hazard)
         self.expected_productivity = max(p.expected_gain[0], 1e-6)
@@ -241,8 +251,8 @@ class FirmAgent(mesa.Agent):
         self.uc_stall = [0] * N_USE_CASES
         self.uc_experience = [0.0] * N_USE_CASES
         self.overruns = 0  # this month's
-        # the firm's set-up draws are fixed at birth (as in the vectorised model, whose
-        # common random numbers make a firm that engages twice repeat its choices)
+        # the firm's set-up draws are fixed at birth, as in the vectorised model (common
+        # random numbers): a firm that gives up and comes back re-plans with the same draws
         self.setup_draws = [r.random() for _ in SetUpDraw]  # state.SetUpDraw columns
         self.direction = DirectionAgent(model, self)
         self.technique = TechniqueAgent(model, self)
@@ -258,10 +268,10 @@ class FirmAgent(mesa.Agent):
         if self.stage == NOT_ENGAGED:
             if self.random.random() < self.engagement_probability():
                 self.set_up()
-        elif self.stage == PLANNED and self.random.random() < self.model.params.abandon_planned:
+        elif self.stage == PLANNED and self.random.random() < self.model.p_abandon:
             self.abandon()
-        # the stage stays last month's until scale_and_derive_stage (as in the vectorised
-        # model): a firm that just engaged does not progress this month
+        # a firm that just engaged keeps last month's stage until scale_and_derive_stage (as
+        # in the vectorised model), so it does not progress this month
         progress = self.progress_log_effect()
         if self.stage != NOT_ENGAGED:
             self.advance_portfolio(progress)
@@ -298,8 +308,10 @@ class FirmAgent(mesa.Agent):
         return 0.5 * (sigmoid(m.logit_technique[j] + x) + sigmoid(m.logit_business[j] + x))
 
     def set_up(self) -> None:
-        """What happens when the firm engages (``rules.set_up_engagement``)."""
+        """What happens when the firm engages (``rules.set_up_engagement``).  A firm that
+        gave up and comes back only re-plans its portfolio and regains enthusiasm."""
         m, p, u = self.model, self.model.params, self.setup_draws
+        first_time = self.engaged_month < 0
         self.engaged_month = m.steps
         # the portfolio: each use case planned with the firm's interest, at least its favourite
         best, best_interest, planned = 0, -1.0, 0
@@ -315,6 +327,10 @@ class FirmAgent(mesa.Agent):
                 best, best_interest = j, interest
         if planned == 0:
             self.uc_stage[best] = UC_PLANNED
+        # the peak of inflated expectations (Figure 7, phase 1)
+        self.business.enthusiasm = max(self.business.enthusiasm, p.engage_enthusiasm)
+        if not first_time:
+            return  # earlier choices, collaboration and discovered obstacles stand
         self.direction.set_up(u)
         # collaboration and its difficulties (Figures 13, 14); without it, shadow AI
         self.collaboration = draw_category(u[SetUpDraw.COLLABORATION], m.cdf_collaboration)
@@ -325,13 +341,14 @@ class FirmAgent(mesa.Agent):
             and u[SetUpDraw.SHADOW] < self.business.shadow_propensity
         ):
             self.business.shadow_ai = True
-        # obstacles discovered by trying (Figure 4), then the peak of expectations (Figure 7)
+        # obstacles discovered by trying (Figure 4)
         self.technique.discover_obstacles()
         self.direction.discover_obstacles()
-        self.business.on_engagement()
+        self.business.discover_obstacles()
 
     def abandon(self) -> None:
-        """A planned-only firm gives up: its portfolio empties (back to not engaged)."""
+        """A planned-only firm gives up at once: back to not engaged, its portfolio empty."""
+        self.stage = NOT_ENGAGED
         self.uc_stage = [UC_NONE] * N_USE_CASES
         self.uc_months = [0] * N_USE_CASES
 
@@ -380,7 +397,7 @@ class FirmAgent(mesa.Agent):
             x = self.random.random()
             new = st
             if st == UC_NONE:
-                if x < p.adopt_usecase_hazard * self.interest(j):
+                if x < probability(p.adopt_usecase_hazard * self.interest(j)):
                     new = UC_PLANNED
             elif st == UC_PLANNED:
                 if x < probability(p.start_development * mult):
@@ -390,7 +407,7 @@ class FirmAgent(mesa.Agent):
                 rate_done = p.complete_development / p.difficulty[j] * mult
                 if stalled:
                     rate_done *= p.stall_progress_factor
-                p_first = p.drop_stalled if stalled else p_overrun
+                p_first = m.p_drop if stalled else p_overrun
                 if x < p_first:
                     if stalled:
                         new = UC_PLANNED  # dropped back to the plan
@@ -403,7 +420,7 @@ class FirmAgent(mesa.Agent):
                 elif x - p_first < probability(rate_done):
                     new = UC_PLACE
                     self.uc_experience[j] = m.experience_in_place[j]
-            elif x < p.decommission_hazard:  # in place: withdrawn
+            elif x < m.p_withdraw:  # in place: withdrawn
                 new = UC_PLANNED
             if new != st:
                 self.uc_stage[j] = new
@@ -424,7 +441,7 @@ class FirmAgent(mesa.Agent):
         if in_place == 0:
             self.scaled = False
         elif self.scaled:
-            if self.random.random() < p.unscale_hazard:
+            if self.random.random() < self.model.p_unscale:
                 self.scaled = False
         else:
             x = progress + p.scale_per_usecase_effect * (in_place - 1)
@@ -461,7 +478,7 @@ class FirmAgent(mesa.Agent):
             c >= 0
             and c != COLLAB_BALANCED
             and self.stage >= PLANNED
-            and self.random.random() < self.model.params.rebalance_hazard[self.stage - 1]
+            and self.random.random() < self.model.p_rebalance[self.stage - 1]
         ):
             self.collaboration = COLLAB_BALANCED
 
@@ -512,22 +529,22 @@ class DirectionAgent(mesa.Agent):
     def step(self) -> None:
         """Invest once active (``rules.invest``), then revise the strategy once engaged
         (``rules.revise_strategy``)."""
-        p, firm = self.model.params, self.firm
+        m, p, firm = self.model, self.model.params, self.firm
         if firm.stage >= EXPERIMENTING:
-            if self.random.random() < p.training_hazard:
+            if self.random.random() < m.p_training:
                 self.training = True
-            if self.random.random() < p.roles_internal_hazard:
+            if self.random.random() < m.p_roles_internal:
                 self.roles_internal = True
-            if self.random.random() < p.roles_external_hazard:
+            if self.random.random() < m.p_roles_external:
                 self.roles_external = True
             if self.outsourcing != NOT_OUTSOURCED and (
-                self.random.random() < p.insource_hazard * firm.technique.skills
+                self.random.random() < probability(p.insource_hazard * firm.technique.skills)
             ):
                 self.outsourcing = NOT_OUTSOURCED
                 self.manager = NOBODY
         if firm.stage >= PLANNED and self.strategy != TRIPARTITE:
             balanced = firm.collaboration == COLLAB_BALANCED
-            p_revise = self.model.p_tripartite_balanced if balanced else self.model.p_tripartite
+            p_revise = m.p_tripartite_balanced if balanced else m.p_tripartite
             if self.random.random() < p_revise:
                 self.strategy = TRIPARTITE
 
@@ -561,7 +578,7 @@ class TechniqueAgent(mesa.Agent):
         if gain > 0.0:
             self.skills = min(self.skills + gain, 1.0)
         hears = self.model.steps >= self.model.agentic_step and firm.stage >= PLANNED
-        if hears and self.random.random() < p.agentic_hazard[0]:
+        if hears and self.random.random() < self.model.p_agentic[0]:
             self.agentic_aware = True
 
 
@@ -581,18 +598,15 @@ class BusinessAgent(mesa.Agent):
         self.loose_view = self.random.random() < p.pilot_loose_view
         self.agentic_aware = False
 
-    def on_engagement(self) -> None:
-        """Utility discovered by trying, and the peak of inflated expectations."""
-        p = self.model.params
-        self.demand = max(self.demand - p.discovery[0], 0.0)
-        self.enthusiasm = max(self.enthusiasm, p.engage_enthusiasm)
+    def discover_obstacles(self) -> None:
+        self.demand = max(self.demand - self.model.params.discovery[0], 0.0)
 
     def step(self) -> None:
         """Agentic AI (``rules.hear_of_agentic``), enthusiasm and demand
         (``rules.update_enthusiasm``), shadow AI (``rules.adopt_shadow_ai``)."""
         m, p, firm = self.model, self.model.params, self.firm
         hears = m.steps >= m.agentic_step and firm.stage >= PLANNED
-        if hears and self.random.random() < p.agentic_hazard[1]:
+        if hears and self.random.random() < m.p_agentic[1]:
             self.agentic_aware = True
         # the hype cycle: a fall with each overrun, then a drift towards a target
         e = self.enthusiasm - p.overrun_enthusiasm_hit * firm.overruns
@@ -607,6 +621,6 @@ class BusinessAgent(mesa.Agent):
         self.demand += p.demand_drift * (e - self.demand)
         # shadow AI where Business does not work with Technique
         alone = firm.stage == NOT_ENGAGED or firm.collaboration == COLLAB_NONE
-        chance = p.shadow_hazard * self.shadow_propensity * e
+        chance = probability(p.shadow_hazard * self.shadow_propensity * e)
         if not self.shadow_ai and alone and self.random.random() < chance:
             self.shadow_ai = True
