@@ -1,12 +1,23 @@
-"""The ``aiadopt`` command line: parse the arguments, call one function of :mod:`aiadopt.runs`.
+"""The ``aiadopt`` command line: parse the arguments, call one function of :mod:`aiadopt.runs`
+(or :mod:`aiadopt.dashboard`, :mod:`aiadopt.experiments`, :mod:`aiadopt.plotting`,
+:mod:`aiadopt.report_html`).
 
 Commands:
 
 - ``aiadopt run``: run the model with the shipped parameters and write its outputs;
 - ``aiadopt params``: list every parameter (default, range, unit, source), or write them to a
-  TOML file to edit (``--write FILE``).
+  TOML file to edit (``--write FILE``);
+- ``aiadopt dashboard``: start the interactive dashboard (a web page on 127.0.0.1, port 8765 by
+  default; needs the optional extra ``dashboard``);
+- ``aiadopt experiment``: run scenarios x replicates (built-in or TOML scenario files) on local
+  processes or a Dask cluster, resumably, and write tidy results and a summary;
+- ``aiadopt plot``: draw the figures of a run's or an experiment's folder (PNG and SVG);
+  ``--plot`` on ``run`` and ``experiment`` does the same once they finish;
+- ``aiadopt report``: write one self-contained HTML report (figures and tables).
 
-Exit codes: 0 success, 1 an output could not be written, 2 bad arguments or parameters.
+Exit codes: 0 success, 1 an output could not be written (or the dashboard's optional
+dependencies are missing, or some runs of an experiment failed), 2 bad arguments or parameters
+(or the dashboard's port is taken), 130 interrupted (an experiment keeps its finished runs).
 """
 
 from __future__ import annotations
@@ -43,6 +54,26 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -74,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
             "  aiadopt run --firms 2000 --until 2027-12 --out out/\n"
             "  aiadopt params --write my.toml   write the parameters to a file to edit\n"
             "  aiadopt run --params my.toml     run with the edited parameters\n"
+            "  aiadopt dashboard                interactive dashboard on http://127.0.0.1:8765/\n"
+            "  aiadopt experiment --replicates 20 --out exp/   the built-in scenarios, compared\n"
+            "  aiadopt plot exp/                figures of the experiment into exp/figures/\n"
+            "  aiadopt report exp/ --out rep/   one HTML file with every figure and table\n"
             "\n"
             "Use 'aiadopt COMMAND --help' for the options of a command."
         ),
@@ -123,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", default="aiadopt-out", help="output folder (default ./aiadopt-out)"
     )
     run.add_argument("--quiet", action="store_true", help="hide the progress bar")
+    run.add_argument(
+        "--plot",
+        action="store_true",
+        help="then draw the figures into OUT/figures (PNG and SVG; see 'aiadopt plot')",
+    )
     run.set_defaults(handler=_cmd_run)
 
     params = sub.add_parser(
@@ -147,6 +187,202 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="with --write: overwrite FILE.toml if it exists"
     )
     params.set_defaults(handler=_cmd_params)
+
+    dashboard = sub.add_parser(
+        "dashboard",
+        formatter_class=_Formatter,
+        help="start the interactive dashboard in a web browser",
+        description=(
+            "Start the interactive dashboard (Mesa's SolaraViz): a web page with the population,\n"
+            "the seed and the levers (tripartite strategy, training, co-managed outsourcing, the\n"
+            "obstacles) as inputs, step/play/reset controls, and live charts of the stage shares,\n"
+            "the share at scale and the Technique and Business views of 'deployed' against the\n"
+            "study's March 2025 values. It starts from the calibrated defaults. The server\n"
+            "listens on 127.0.0.1 (this machine only) unless --host names another interface;\n"
+            "Ctrl+C stops it. Needs the optional extra: pip install -e '.[dashboard]'."
+        ),
+        epilog=(
+            "examples:\n"
+            "  aiadopt dashboard                 then open http://127.0.0.1:8765/\n"
+            "  aiadopt dashboard --port 9000 --open"
+        ),
+    )
+    dashboard.add_argument(
+        "--port", type=_port, default=8765, help="port to listen on (default 8765)"
+    )
+    dashboard.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1; e.g. 0.0.0.0 exposes it to the network)",
+    )
+    dashboard.add_argument(
+        "--open", action="store_true", help="open the page in the default web browser"
+    )
+    dashboard.set_defaults(handler=_cmd_dashboard)
+
+    experiment = sub.add_parser(
+        "experiment",
+        formatter_class=_Formatter,
+        help="run scenarios x replicates and compare them (see 'aiadopt experiment -h')",
+        description=(
+            "Run each SCENARIO (a built-in name or a TOML scenario file; default: every built-in\n"
+            "scenario, see --list) for --replicates replicates. Replicate k has the same seed\n"
+            "(spawned from --seed) and the same parameter vector (drawn from the calibrated\n"
+            "plausible set when one is shipped) in every scenario: common random numbers, so the\n"
+            "paired differences to the baseline carry the effect, not the noise.\n"
+            "\n"
+            "Writes into --out: runs/<scenario>/<replicate>.parquet (one file per run, written\n"
+            "atomically as it finishes), results.parquet (tidy: scenario, replicate, seed, date,\n"
+            "metric, group, value), summary.csv, runs.csv and manifest.json; then prints the\n"
+            "summary: share of firms at scale and realised productivity at 2027-12 and at the\n"
+            "last month, by scenario, with paired differences to the baseline and 95% intervals.\n"
+            "\n"
+            "Interrupted (Ctrl-C, a killed process), the same command resumes: it runs only the\n"
+            "missing runs. A different command into the same folder is an error. Results are\n"
+            "the same bit for bit whatever --workers or --scheduler."
+        ),
+        epilog=(
+            "examples:\n"
+            "  aiadopt experiment --list                       the built-in scenarios\n"
+            "  aiadopt experiment --replicates 100 --workers 2 --out exp/\n"
+            "  aiadopt experiment baseline my_policy.toml --firms 2000 --until 2027-12\n"
+            "  aiadopt experiment --scheduler tcp://10.0.0.5:8786 --out exp/   on Dask"
+        ),
+    )
+    experiment.add_argument(
+        "scenarios",
+        nargs="*",
+        metavar="SCENARIO",
+        help="built-in scenario name or TOML file (default: every built-in scenario)",
+    )
+    experiment.add_argument(
+        "--replicates", type=_positive_int, default=20, metavar="N", help="per scenario (20)"
+    )
+    experiment.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="W",
+        help="local worker processes (default: the CPUs; 1 runs in this process)",
+    )
+    experiment.add_argument(
+        "--seed", type=_seed, default=42, help="root seed of the replicates (default 42)"
+    )
+    experiment.add_argument(
+        "--firms",
+        type=_positive_int,
+        metavar="N",
+        help="number of firms (default: the parameter n_firms)",
+    )
+    experiment.add_argument(
+        "--until",
+        type=_month,
+        metavar="YYYY-MM",
+        help="last month (default: horizon; a later one extends it)",
+    )
+    experiment.add_argument(
+        "--out",
+        metavar="DIR",
+        default="aiadopt-experiment",
+        help="experiment folder (default ./aiadopt-experiment); the same command resumes it",
+    )
+    experiment.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of locally",
+    )
+    experiment.add_argument(
+        "--metrics",
+        default="default",
+        metavar="LIST",
+        help="what to keep: 'default', 'all', or comma-separated categories or metrics",
+    )
+    experiment.add_argument(
+        "--reference",
+        metavar="SCENARIO",
+        help="scenario the differences are taken to (default: baseline, else the first)",
+    )
+    experiment.add_argument(
+        "--param-set",
+        default="shipped",
+        metavar="SET",
+        help="'shipped' (the calibrated plausible set if shipped), 'none' (the shipped point "
+        "only), or a fitted_set.csv",
+    )
+    experiment.add_argument("--quiet", action="store_true", help="hide the progress bar")
+    experiment.add_argument(
+        "--plot",
+        action="store_true",
+        help="then draw the figures into OUT/figures (PNG and SVG; see 'aiadopt plot')",
+    )
+    experiment.add_argument(
+        "--list", action="store_true", help="list the built-in scenarios and exit"
+    )
+    experiment.set_defaults(handler=_cmd_experiment)
+
+    fit_help = (
+        "sampled surveys of the calibration fit computed when RESULTS_DIR holds no "
+        "fit_report.csv (default 20; 0: no fit figure)"
+    )
+    plot = sub.add_parser(
+        "plot",
+        formatter_class=_Formatter,
+        help="draw the figures of a run's or an experiment's folder (see 'aiadopt plot -h')",
+        description=(
+            "Draw the figures of RESULTS_DIR, an experiment's folder (manifest.json and runs/,\n"
+            "from 'aiadopt experiment') or a run's folder (trajectories.parquet, from 'aiadopt\n"
+            "run'), each as PNG and SVG into --out: stage shares over time (one panel per\n"
+            "scenario), share at scale by scenario with replicate bands, the paired effect of\n"
+            "each intervention, the hype cycle, expected against realised gains, the Technique\n"
+            "and Business views of 'deployed' (the study's 10% and 21%), and the calibration fit\n"
+            "(from RESULTS_DIR/fit_report.csv when present, else computed: a few seconds).\n"
+            "A figure whose metrics the results lack is left out, and the reason printed."
+        ),
+        epilog=(
+            "examples:\n"
+            "  aiadopt plot aiadopt-out/         a run's figures into aiadopt-out/figures/\n"
+            "  aiadopt plot exp/ --out slides/ --fit-replicates 100"
+        ),
+    )
+    plot.add_argument("results_dir", metavar="RESULTS_DIR", help="a run's or experiment's folder")
+    plot.add_argument("--out", metavar="DIR", help="output folder (default RESULTS_DIR/figures)")
+    plot.add_argument(
+        "--fit-replicates", type=_non_negative_int, default=20, metavar="N", help=fit_help
+    )
+    plot.set_defaults(handler=_cmd_plot)
+
+    report = sub.add_parser(
+        "report",
+        formatter_class=_Formatter,
+        help="write one self-contained HTML report (see 'aiadopt report -h')",
+        description=(
+            "Write --out/report.html: one self-contained file (figures embedded, no server, no\n"
+            "network; opens in any browser) with what the model is and where the numbers come\n"
+            "from (version, parameter hash, seeds), the calibration fit, the baseline\n"
+            "trajectories, the scenario comparison and the tables behind them. RESULTS_DIR is\n"
+            "an experiment's or a run's folder; without it, the model is run once with the\n"
+            "shipped parameters (--seed) and the report has no scenario comparison. The fit\n"
+            "comes from RESULTS_DIR/fit_report.csv when present, else is computed."
+        ),
+        epilog=(
+            "examples:\n"
+            "  aiadopt report exp/ --out report/\n"
+            "  aiadopt report --out report/        a fresh baseline run, no scenarios"
+        ),
+    )
+    report.add_argument(
+        "results_dir", nargs="?", metavar="RESULTS_DIR", help="a run's or experiment's folder"
+    )
+    report.add_argument("--out", metavar="DIR", required=True, help="output folder")
+    report.add_argument(
+        "--fit-replicates", type=_non_negative_int, default=20, metavar="N", help=fit_help
+    )
+    report.add_argument(
+        "--seed",
+        type=_seed,
+        default=42,
+        help="seed of the run made when no RESULTS_DIR is given (default 42)",
+    )
+    report.set_defaults(handler=_cmd_report)
     return parser
 
 
@@ -175,6 +411,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         _error(f"could not write the outputs: {exc}")
         return 1
     print(result.summary())
+    if args.plot:
+        return _plot_folder(args.out)
     return 0
 
 
@@ -197,6 +435,112 @@ def _cmd_params(args: argparse.Namespace) -> int:
         return 1
     print(f"Wrote {path}: {source}.")
     print(f"Edit it, then run: aiadopt run --params {path}")
+    return 0
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    try:
+        from . import dashboard
+    except ModuleNotFoundError as exc:
+        hint = (
+            "" if "pip install" in str(exc) else " (install it with: pip install -e '.[dashboard]')"
+        )
+        _error(f"the dashboard cannot start: {exc}{hint}")
+        return 1
+    try:
+        return dashboard.serve(host=args.host, port=args.port, open_browser=args.open)
+    except dashboard.DashboardError as exc:
+        _error(str(exc))
+        return 2
+
+
+def _cmd_experiment(args: argparse.Namespace) -> int:
+    from . import experiments
+
+    if args.list:
+        print(experiments.describe_builtin_scenarios())
+        return 0
+    try:
+        result = experiments.execute_experiment(
+            args.scenarios or None,
+            replicates=args.replicates,
+            workers=args.workers,
+            seed=args.seed,
+            firms=args.firms,
+            until=args.until,
+            out=args.out,
+            scheduler=args.scheduler,
+            progress=not args.quiet,
+            metrics=args.metrics,
+            reference=args.reference,
+            parameter_set=args.param_set,
+            echo=print,
+        )
+    except (
+        ParameterError,
+        experiments.ScenarioError,
+        experiments.ExperimentError,
+        experiments.ExecutorError,
+    ) as exc:
+        _error(str(exc))
+        return 2
+    except OSError as exc:
+        _error(f"could not write the outputs: {exc}")
+        return 1
+    print(result.format_summary())
+    if args.plot:
+        code = _plot_folder(args.out)
+        if code:
+            return code
+    if result.failures:
+        _error(f"{len(result.failures)} run(s) failed; run the same command again to retry them")
+        return 1
+    return 0
+
+
+def _plot_folder(
+    results_dir: str, out: str | None = None, fit_replicates: int | None = None
+) -> int:
+    from . import plotting
+    from .plotting import ResultsError, plot_results
+
+    if fit_replicates is None:
+        fit_replicates = plotting.DEFAULT_FIT_REPLICATES
+    try:
+        output = plot_results(results_dir, out, fit_replicates=fit_replicates, echo=print)
+    except (ResultsError, ParameterError) as exc:
+        _error(str(exc))
+        return 2
+    except OSError as exc:
+        _error(f"could not write the figures: {exc}")
+        return 1
+    print(output.summary())
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    return _plot_folder(args.results_dir, args.out, args.fit_replicates)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .plotting import ResultsError
+    from .report_html import write_report
+
+    try:
+        output = write_report(
+            args.results_dir,
+            args.out,
+            fit_replicates=args.fit_replicates,
+            seed=args.seed,
+            echo=print,
+        )
+    except (ResultsError, ParameterError) as exc:
+        _error(str(exc))
+        return 2
+    except OSError as exc:
+        _error(f"could not write the report: {exc}")
+        return 1
+    print(output.summary())
     return 0
 
 

@@ -13,7 +13,7 @@ by default) shows one page with
 - live charts of the stage shares, the share of firms with use cases in place at scale, and
   the Technique and Business views of "deployed", with the study's March 2025 values and their
   95% intervals marked; once a lever is set, the run without levers (same population and seed)
-  is drawn dashed for comparison, and a table gives the current values.
+  is drawn dashed for comparison, and a table gives the values now and at the survey month.
 
 The dashboard needs the optional extra ``dashboard`` (``pip install -e ".[dashboard]"``): Mesa's
 visualisation dependencies (Solara, Altair) and ``solara-assets``, the browser files Solara
@@ -21,7 +21,7 @@ would otherwise fetch from a CDN at run time.
 
 Everything but the page itself is plain Python and usable without a browser::
 
-    from aiadopt.dashboard import DashboardModel, run_frame, stage_figure
+    from aiadopt.dashboard import DashboardModel, baseline_frame, run_frame, stage_figure
     model = DashboardModel(n_firms=2_000, seed=1, tripartite_share=1.0)
     model.run()
     stage_figure(run_frame(model), baseline_frame(2_000, 1)).savefig("stages.png")
@@ -34,6 +34,7 @@ import html
 import io
 import socket
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
@@ -42,7 +43,7 @@ import pandas as pd
 
 from .calibration.targets import load_targets, study_interval
 from .model import AdoptionModel, Params
-from .model.clock import SURVEY_MONTH, months_between, step_to_timestamp
+from .model.clock import SURVEY_MONTH, step_to_timestamp
 from .model.interventions import Intervention
 from .model.reporters import MODEL_REPORTERS
 from .model.stages import Stage, label
@@ -51,7 +52,10 @@ from .runs import default_params_with_source
 
 try:
     import solara
-    from mesa.visualization import Slider, SolaraViz
+
+    with warnings.catch_warnings():  # Mesa 3.3's ComponentsView trips Solara's hook check
+        warnings.filterwarnings("ignore", message=".*ComponentsView.*", category=UserWarning)
+        from mesa.visualization import Slider, SolaraViz
 except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
     raise ModuleNotFoundError(
         f"the dashboard needs the optional dependencies of aiadopt's 'dashboard' extra "
@@ -60,6 +64,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installe
     ) from exc
 
 __all__ = [
+    "COLUMNS",
     "DEFAULT_FIRMS",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
@@ -74,10 +79,13 @@ __all__ = [
     "baseline_frame",
     "deployed_views_figure",
     "model_params",
+    "parse_seed",
+    "readout_html",
     "run_frame",
     "scale_figure",
     "serve",
     "stage_figure",
+    "url_of",
 ]
 
 LEVER_START = "2025-04"
@@ -173,10 +181,11 @@ class Levers:
         return out
 
 
-def _parse_seed(seed: int | str) -> int:
-    text = str(seed).strip()
+def parse_seed(seed: int | str) -> int:
+    """The seed typed in the page (surrounding blanks allowed); :class:`DashboardError` if it is
+    not an integer >= 0."""
     try:
-        value = int(text)
+        value = int(str(seed).strip())
     except ValueError:
         raise DashboardError(f"the seed must be an integer >= 0, got {seed!r}") from None
     if value < 0:
@@ -197,6 +206,10 @@ class DashboardModel(AdoptionModel):
     ``seed``, and the levers as interventions from :data:`LEVER_START`.  The firms' Mesa
     agents are not built (nobody looks at a single firm here; the rules run on the arrays
     either way, with identical results), and stepping past the horizon does nothing.
+
+    The page builds it on Reset from what was typed: a seed that is not an integer >= 0 does
+    not stop the page (Mesa would swallow the error and leave the old run on screen); the
+    default seed is used instead and :attr:`warnings` says so (shown above the table).
     """
 
     def __init__(
@@ -221,20 +234,30 @@ class DashboardModel(AdoptionModel):
             security_reduction=security_reduction,
         )
         base, source = (params, "given parameters") if params is not None else _defaults()
+        warnings_ = []
+        try:
+            seed = parse_seed(seed)
+        except DashboardError as exc:
+            warnings_.append(f"{exc}: seed {DEFAULT_SEED} used instead")
+            seed = DEFAULT_SEED
         super().__init__(
             base,
-            seed=_parse_seed(seed),
+            seed=seed,
             firm_agents=False,
             interventions=levers.interventions(),
             n_firms=int(n_firms),
         )
         self.levers = levers
         self.params_source = source
+        self.warnings: list[str] = warnings_
+        # Mesa wraps step() in the instance (the wrapper counts the step); past the horizon,
+        # neither count nor step: the page's Step button may ask for more months than are left
+        self._mesa_step = self.step
+        self.step = self._step_until_horizon
 
-    def step(self) -> None:
-        """Advance one month; nothing once the horizon is reached."""
+    def _step_until_horizon(self) -> None:
         if self.running:
-            super().step()
+            self._mesa_step()
 
 
 # --- data: the dashboard's series ---------------------------------------------------------------
@@ -331,7 +354,7 @@ _STAGE_NAMES = {
     "deployed": "deployed",
     "scaled": "scaled",
 }
-_FIG_SIZE = (6.4, 3.9)
+_FIG_SIZE = (5.6, 3.5)
 _DPI = 100
 _BASELINE = {"color": "0.35", "ls": (0, (4, 2.5)), "lw": 1.3}
 
@@ -367,7 +390,9 @@ def _frame_axes(ax, params: Params, levers_active: bool) -> None:
         color=PALETTE["muted"],
     )
     if levers_active:
-        ax.axvspan(_timestamp(LEVER_START), ax.get_xlim()[1], color="#fff3d6", lw=0, zorder=0)
+        ax.axvspan(
+            _timestamp(LEVER_START), _timestamp(params.horizon), color="#fff3d6", lw=0, zorder=0
+        )
         ax.annotate(
             "levers act",
             (_timestamp(LEVER_START), 1.0),
@@ -442,10 +467,12 @@ def stage_figure(run: pd.DataFrame, baseline: pd.DataFrame | None = None, params
         ax.legend(
             handles[::-1],
             labels[::-1],
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncols=4,
             fontsize=8.5,
-            handlelength=1.6,
+            handlelength=1.4,
+            columnspacing=1.0,
         )
     return fig
 
@@ -515,12 +542,12 @@ def model_params() -> dict:
     return {
         "n_firms": Slider("Firms", DEFAULT_FIRMS, 1_000, MAX_FIRMS, 1_000),
         "seed": {"type": "InputText", "value": str(DEFAULT_SEED), "label": "Seed (integer)"},
-        "tripartite_share": Slider("Tripartite strategy", 0.0, 0.0, 1.0, 0.05),
-        "training_share": Slider("Training", 0.0, 0.0, 1.0, 0.05),
-        "co_managed_share": Slider("Co-managed outsourcing", 0.0, 0.0, 1.0, 0.05),
-        "regulation_reduction": Slider("Regulation obstacle cut", 0.0, 0.0, 1.0, 0.05),
-        "cost_reduction": Slider("Cost obstacle cut", 0.0, 0.0, 1.0, 0.05),
-        "security_reduction": Slider("Security obstacle cut", 0.0, 0.0, 1.0, 0.05),
+        "tripartite_share": Slider("Tripartite strategy (share)", 0.0, 0.0, 1.0, 0.05),
+        "training_share": Slider("Training (share)", 0.0, 0.0, 1.0, 0.05),
+        "co_managed_share": Slider("Co-managed outsourcing (share)", 0.0, 0.0, 1.0, 0.05),
+        "regulation_reduction": Slider("Regulation obstacle (cut)", 0.0, 0.0, 1.0, 0.05),
+        "cost_reduction": Slider("Cost obstacle (cut)", 0.0, 0.0, 1.0, 0.05),
+        "security_reduction": Slider("Security obstacle (cut)", 0.0, 0.0, 1.0, 0.05),
     }
 
 
@@ -542,14 +569,14 @@ _FIGURES = {
 
 
 @solara.component
-def Chart(model: DashboardModel, kind: str):
-    """One chart of the page, redrawn when the model steps or is replaced."""
+def Chart(model: DashboardModel, kind: str, step: int):
+    """One chart of the page, redrawn when the model steps (``step``) or is replaced."""
 
     def render() -> bytes:
         run, baseline = _frames(model)
         return _png(_FIGURES[kind](run, baseline, model.params))
 
-    png = solara.use_memo(render, dependencies=[model, model.steps, kind])
+    png = solara.use_memo(render, dependencies=[model, step, kind])
     solara.Image(png, width="100%", classes=["aiadopt-chart", f"aiadopt-chart-{kind}"])
 
 
@@ -567,84 +594,108 @@ _READOUT_ROWS = [
 
 
 def readout_html(model: DashboardModel) -> str:
-    """The table of current values (this run, without levers, the study) with the settings."""
+    """The current values (this run, the run without levers) and, at the survey month, this
+    run's and the study's, with the settings, as an HTML table."""
     run, baseline = _frames(model)
-    last = run.iloc[-1]
-    month = model.month
+    now = run.index[-1]
+    survey = _timestamp(SURVEY_MONTH)
     rows = []
     for key, text in _READOUT_ROWS:
-        base = ""
-        if baseline is not None and run.index[-1] in baseline.index:
-            base = _pct(float(baseline.loc[run.index[-1], key]))
+        value = float(run.loc[now, key])
+        base = _pct(float(baseline.loc[now, key])) if baseline is not None else ""
+        at_survey = _pct(float(run.loc[survey, key])) if survey in run.index else ""
         study = _pct(STUDY[key][0]) if key in STUDY else ""
         rows.append(
-            f'<tr data-metric="{key}"><td>{html.escape(text)}</td>'
-            f'<td class="run" data-value="{float(last[key]):.6f}" style="text-align:right">'
-            f"<b>{_pct(float(last[key]))}</b></td>"
-            f'<td style="text-align:right">{base}</td>'
-            f'<td style="text-align:right">{study}</td></tr>'
+            f'<tr data-metric="{key}" style="border-top:1px solid #eee">'
+            f"<td>{html.escape(text)}</td>"
+            f'<td class="run" data-value="{value:.6f}"><b>{_pct(value)}</b></td>'
+            f'<td class="baseline">{base}</td>'
+            f'<td class="survey" style="border-left:1px solid #ddd">{at_survey}</td>'
+            f'<td class="study">{study}</td></tr>'
         )
     levers = model.levers.describe()
-    lever_text = (
-        "; ".join(html.escape(x) for x in levers)
-        if levers
-        else "none (the calibrated run as it is)"
+    lever_text = "; ".join(html.escape(x) for x in levers) if levers else "none"
+    warnings_html = "".join(
+        f'<p class="aiadopt-warning" style="color:#b2182b;font-weight:bold;margin:0 0 4px 0">'
+        f"{html.escape(w)}</p>"
+        for w in model.warnings
     )
     return (
-        f'<div class="aiadopt-readout" data-month="{month}" data-step="{model.steps}" '
-        f'style="font-size:14px;line-height:1.45">'
+        f'<div class="aiadopt-readout" data-month="{model.month}" data-step="{model.steps}" '
+        f'style="font-size:14px;line-height:1.4">{warnings_html}'
+        "<style>.aiadopt-readout td:not(:first-child), .aiadopt-readout th {"
+        "text-align:right;padding:1px 0 1px 10px}</style>"
         f'<div style="font-size:17px;font-weight:bold;margin-bottom:4px">Month '
-        f'<span class="aiadopt-month">{month}</span> '
+        f'<span class="aiadopt-month">{model.month}</span> '
         f'<span style="font-weight:normal;color:#666">(step {model.steps} of {model.n_months},'
         f" {model.params.n_firms:,} firms, seed {model.seed})</span></div>"
         f'<table style="border-collapse:collapse;width:100%">'
-        f'<tr style="color:#666;border-bottom:1px solid #ccc"><th></th>'
-        f'<th style="text-align:right">this run</th>'
-        f'<th style="text-align:right">without levers</th>'
-        f'<th style="text-align:right">study, Mar 2025</th></tr>'
+        f'<tr style="color:#666"><th></th><th colspan="2">now</th>'
+        f'<th colspan="2" style="border-left:1px solid #ddd">March 2025 (survey)</th></tr>'
+        f'<tr style="color:#666;font-size:12px"><th></th><th>this run</th>'
+        f"<th>without levers</th>"
+        f'<th style="border-left:1px solid #ddd">this run</th><th>study</th></tr>'
         f"{''.join(rows)}</table>"
-        f'<p style="margin:8px 0 2px 0"><b>Levers</b> (from {LEVER_START}): {lever_text}.</p>'
-        f'<p style="margin:2px 0;color:#555">Shares reach that share of engaged firms (firms '
-        f"that engage later are reached when they engage); cuts lower an obstacle for every "
-        f"firm. Move a lever or the population, then press <b>Reset</b> to restart the run "
-        f"in November 2022; <b>Step</b> advances by the render interval, &#9654; plays.</p>"
+        f'<p style="margin:8px 0 2px 0"><b>Levers</b> (acting from {LEVER_START}): '
+        f"{lever_text}.</p>"
+        f'<p style="margin:2px 0;color:#555">A share (0-1) is the share of engaged firms the '
+        f"policy reaches (firms that engage later are reached when they engage); a cut (0-1) "
+        f"lowers an obstacle for every firm. Move a lever or the population, then press "
+        f"<b>Reset</b> to restart the run in November 2022; <b>Step</b> advances by the render "
+        f"interval, &#9654; plays.</p>"
         f'<p style="margin:2px 0;color:#555">Parameters: {html.escape(model.params_source)}.</p>'
         f"</div>"
     )
 
 
 @solara.component
-def Readout(model: DashboardModel):
-    """The current values and the settings, as a table."""
-    text = solara.use_memo(lambda: readout_html(model), dependencies=[model, model.steps])
+def Readout(model: DashboardModel, step: int):
+    """The current values and the settings, as a table (redrawn like :func:`Chart`)."""
+    text = solara.use_memo(lambda: readout_html(model), dependencies=[model, step])
     solara.HTML(tag="div", unsafe_innerHTML=text)
 
 
+# Mesa re-renders these on every step; the step is passed on so that the components, whose
+# arguments would otherwise be unchanged (the same model object), are re-rendered too.
 def _stages_chart(model):
-    return Chart(model, "stages")
+    return Chart(model, "stages", model.steps)
 
 
 def _scale_chart(model):
-    return Chart(model, "scale")
+    return Chart(model, "scale", model.steps)
 
 
 def _views_chart(model):
-    return Chart(model, "views")
+    return Chart(model, "views", model.steps)
 
 
 def _readout(model):
-    return Readout(model)
+    return Readout(model, model.steps)
 
 
 COMPONENTS = [_stages_chart, _scale_chart, _views_chart, _readout]
 """The page's panels, in grid order (two per row)."""
 
 
+_CSS = """
+/* aiadopt: show the value of the model's inputs (the card with the seed's text field) as a
+   small label above each slider's thumb: Mesa's inputs show no value */
+.v-card:has(.v-text-field) .v-slider__thumb-label-container { display: block !important; }
+.v-card:has(.v-text-field) .v-slider__thumb-label {
+    transform: translateY(-20px) translateX(-50%) !important;
+    width: auto !important; height: 16px !important; min-width: 22px;
+    padding: 0 4px; border-radius: 3px; font-size: 11px;
+}
+.v-card:has(.v-text-field) .v-slider__thumb-label > div { transform: none !important; }
+"""
+
+
 @solara.component
 def Page():
     """The dashboard page: one model per browser session, Mesa's controls and the charts."""
     model = solara.use_memo(DashboardModel, dependencies=[])
-    return SolaraViz(
+    solara.Style(_CSS)
+    SolaraViz(
         model,
         components=COMPONENTS,
         model_params=model_params(),
@@ -675,9 +726,7 @@ def url_of(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(
-    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, open_browser: bool = False
-) -> int:
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, open_browser: bool = False) -> int:
     """Run the dashboard's web server until interrupted (Ctrl+C); returns an exit code.
 
     Runs ``solara run aiadopt.dashboard:Page`` in this process, in production mode, on
@@ -686,17 +735,24 @@ def serve(
     be listened on.
     """
     _check_port(host, port)
+    import click
     from solara.__main__ import cli
     from solara.server import settings as server_settings
 
     server_settings.telemetry.mixpanel_enable = False  # no usage reports sent anywhere
+    # Solara warns on every page load over plain http that it falls back to SameSite=Lax
+    # cookies: expected on localhost, and nothing the user can act on
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
     print(f"aiadopt dashboard: open {url_of(host, port)} (Ctrl+C to stop)", flush=True)
     args = ["run", _APP, "--host", host, "--port", str(port), "--production",
             "--no-check-version", "--open" if open_browser else "--no-open"]  # fmt: skip
     try:
         cli.main(args=args, prog_name="solara", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):  # Ctrl+C, after uvicorn's shutdown
+        pass
     except SystemExit as exc:  # uvicorn exits on a startup failure
         return int(exc.code or 0) if isinstance(exc.code, int) else 1
+    print("aiadopt dashboard: stopped", flush=True)
     return 0
 
 
