@@ -1902,9 +1902,14 @@ def fit_table_for(
     )
     report = fit_report(data.params, replicates=replicates, seeds=seeds, n_firms=firms)
     data.fit_table = report.table
+    if data.params is None:  # an experiment: the shipped parameters, as fit_report says
+        source = report.params_source
+    else:  # a run's parameters (fit_report calls them "given by the caller")
+        source = data.meta.get("params_source") or "the run's parameters (run.toml)"
+    if firms is not None:
+        source += f"; surveyed with {firms:,} firms"
     data.meta.setdefault(
-        "fit_subtitle",
-        f"Model: {report.describe_replicates()}. Parameters: {report.params_source}.",
+        "fit_subtitle", f"Model: {report.describe_replicates()}. Parameters: {source}."
     )
     return report.table, f"computed now ({report.describe_replicates()})"
 

@@ -483,15 +483,6 @@ def read_parquet_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
 
 
 # --- figure ---------------------------------------------------------------------------------------
-STAGE_COLOURS = {
-    "stage_share.not_engaged": "#d9d9d9",
-    "stage_share.planned": "#c6dbef",
-    "stage_share.experimenting": "#6baed6",
-    "stage_share.deployed": "#2171b5",
-    "stage_share.scaled": "#08306b",
-}
-
-
 def _stage_label(metric: str) -> str:
     return metric.split(".", 1)[1].replace("_", " ")
 
@@ -501,82 +492,14 @@ def plot_stage_shares(
 ) -> None:
     """Stacked areas of the stage shares of all firms over time, saved as a PNG (dpi 150).
 
-    Scaled firms at the bottom, not engaged at the top; a dashed line marks the survey month.
-    ``meta`` (version, seed, parameter hash, firms) goes in a footer and the PNG text chunks.
+    The figure is :func:`aiadopt.plotting.plot_stage_shares` (10 x 5.6 in): scaled firms at
+    the bottom, not engaged at the top, the survey month marked.  ``meta`` (version, seed,
+    parameter hash, firms) goes in its footer and in the PNG text chunks.
     """
-    import matplotlib.dates as mdates
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import PercentFormatter
+    from .plotting import plot_stage_shares as stage_shares_figure
 
     meta = dict(meta or {})
-    rows = tidy[(tidy["group"] == "all") & tidy["metric"].str.startswith("stage_share.")]
-    wide = rows.pivot(index="date", columns="metric", values="value").sort_index()
-    known = [m for m in STAGE_METRICS if m in wide.columns]
-    other = sorted(set(wide.columns) - set(known))  # a stage added later still shows
-    order = known + other  # not engaged first
-    stack = list(reversed(order))  # most advanced stage at the bottom
-    dates = pd.DatetimeIndex(wide.index).to_pydatetime()
-
-    fig = Figure(figsize=(10, 5.6), dpi=150, layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    colours = [STAGE_COLOURS.get(m, f"C{i}") for i, m in enumerate(stack)]
-    polys = ax.stackplot(
-        dates,
-        [wide[m].fillna(0.0).to_numpy() for m in stack],
-        labels=[_stage_label(m) for m in stack],
-        colors=colours,
-        edgecolor="white",
-        linewidth=0.4,
-    )
-    ax.set_ylim(0, 1)
-    if len(dates) > 1:
-        ax.set_xlim(dates[0], dates[-1])
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-    locator = mdates.AutoDateLocator(minticks=5, maxticks=12)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel("Month (simulated, one step per month)")
-    ax.set_ylabel("Share of firms (%)")
-    firms = meta.get("firms")
-    who = f"{firms:,} simulated French firms of 100+ employees" if firms else "simulated firms"
-    ax.set_title(f"Generative-AI adoption stages over time, {who}", pad=18)
-    ax.grid(axis="y", color="white", alpha=0.5, linewidth=0.6)
-
-    survey = pd.Timestamp(f"{SURVEY_MONTH}-01")
-    if len(dates) and dates[0] <= survey.to_pydatetime() <= dates[-1]:
-        ax.axvline(survey, color="black", linestyle="--", linewidth=1.2)
-        ax.annotate(
-            "Survey (Mar 2025)",
-            xy=(survey, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
-    # legend outside the axes (hides no data), top to bottom as stacked
-    ax.legend(
-        list(reversed(polys)),
-        [_stage_label(m) for m in order],
-        title="Stage",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        frameon=False,
-    )
-    footer = " · ".join(
-        s
-        for s in (
-            f"aiadopt {meta['aiadopt_version']}" if "aiadopt_version" in meta else "",
-            f"seed {meta['seed']}" if "seed" in meta else "",
-            f"params {meta['param_hash']}" if "param_hash" in meta else "",
-        )
-        if s
-    )
-    if footer:
-        fig.text(0.005, 0.005, footer, fontsize=7, color="0.4", ha="left", va="bottom")
+    fig = stage_shares_figure(tidy, meta=meta)
     png_meta = {"Title": "Generative-AI adoption stages (aiadopt)", "Software": "aiadopt"}
     png_meta.update({k: v for k, v in _string_meta(meta).items() if k != "aiadopt.notes"})
     fig.savefig(path, format="png", dpi=150, metadata=png_meta)
