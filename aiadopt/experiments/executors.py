@@ -49,6 +49,9 @@ __all__ = [
 
 ISOLATED_CRASHES = 2
 """A run is recorded as failed once its worker has died this many times while it ran alone."""
+MAX_BARREN_RESTARTS = 5
+"""The pool is given up (ExecutorError) after breaking this many times in a row with no run
+finishing in between (workers that cannot start, say)."""
 
 
 class ExecutorError(RuntimeError):
@@ -73,7 +76,7 @@ class Executor(ABC):
     def run(self, specs: Sequence[RunSpec]) -> Iterator[RunOutcome]:
         """Yield one outcome per spec, in completion order."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - nothing to release by default
         """Release the workers."""
 
     def __enter__(self) -> Executor:
@@ -102,20 +105,25 @@ def _init_worker() -> None:
 class PoolExecutor(Executor):
     """A pool of ``workers`` local processes (spawn start method)."""
 
-    def __init__(self, workers: int, *, start_method: str = "spawn") -> None:
+    def __init__(self, workers: int, *, start_method: str | None = None) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         self.workers = workers
+        if start_method is None:
+            methods = multiprocessing.get_all_start_methods()
+            start_method = "forkserver" if "forkserver" in methods else "spawn"
         self.start_method = start_method
         self.description = f"a local process pool of {workers} workers"
         self._pool: ProcessPoolExecutor | None = None
         self.restarts = 0
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            # the fork server imports the model and loads its kernels once; workers fork from it
+            context.set_forkserver_preload([f"{__package__}._warm"])
         return ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context(self.start_method),
-            initializer=_init_worker,
+            max_workers=self.workers, mp_context=context, initializer=_init_worker
         )
 
     def run(self, specs: Sequence[RunSpec]) -> Iterator[RunOutcome]:
@@ -124,23 +132,24 @@ class PoolExecutor(Executor):
         crashes: Counter[tuple[str, int]] = Counter()
         inflight: dict[Future[RunOutcome], RunSpec] = {}
         window = 2 * self.workers  # enough queued to keep every worker busy
+        barren = 0  # pool breaks since a run last finished
         try:
             while pending or suspects or inflight:
                 if self._pool is None:
                     self._pool = self._new_pool()
                 isolating = bool(suspects)
-                while suspects and not inflight:
-                    spec = suspects.popleft()
-                    inflight[self._pool.submit(execute_run, spec)] = spec
-                while not isolating and pending and len(inflight) < window:
-                    spec = pending.popleft()
-                    inflight[self._pool.submit(execute_run, spec)] = spec
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 broken = False
+                while suspects and not inflight and not broken:
+                    broken = not self._submit(suspects, inflight)
+                while not isolating and pending and len(inflight) < window and not broken:
+                    broken = not self._submit(pending, inflight)
+                done, _ = (
+                    wait(inflight, return_when=FIRST_COMPLETED) if inflight else (set(), set())
+                )
                 for fut in done:
                     spec = inflight.pop(fut)
                     try:
-                        yield fut.result()
+                        outcome = fut.result()
                     except BrokenProcessPool:
                         broken = True
                         if isolating:
@@ -154,6 +163,9 @@ class PoolExecutor(Executor):
                                 )
                                 continue
                         suspects.append(spec)
+                    else:
+                        barren = 0
+                        yield outcome
                 if broken:
                     # every other run in flight is lost with the pool: rerun them one by one
                     for fut, spec in list(inflight.items()):
@@ -165,11 +177,27 @@ class PoolExecutor(Executor):
                     inflight.clear()
                     self._discard_pool()
                     self.restarts += 1
+                    barren += 1
+                    if barren > MAX_BARREN_RESTARTS:
+                        raise ExecutorError(
+                            f"the worker processes keep dying ({barren} times in a row with no "
+                            "run finished); the runs done so far are kept"
+                        )
         finally:
             if inflight:  # interrupted (Ctrl-C, or the consumer stopped): stop the workers now
                 for fut in inflight:
                     fut.cancel()
                 self._discard_pool()
+
+    def _submit(self, queue: deque[RunSpec], inflight: dict[Future[RunOutcome], RunSpec]) -> bool:
+        """Submit the first run of ``queue``; False (the run stays queued) if the pool broke."""
+        assert self._pool is not None
+        try:
+            fut = self._pool.submit(execute_run, queue[0])
+        except BrokenProcessPool:
+            return False
+        inflight[fut] = queue.popleft()
+        return True
 
     def _discard_pool(self) -> None:
         pool, self._pool = self._pool, None
@@ -181,6 +209,9 @@ class PoolExecutor(Executor):
     def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
+            # every result has arrived (or was given up): stop the idle workers at once rather
+            # than wait for each interpreter's slow exit
+            _terminate_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -240,12 +271,10 @@ class DaskExecutor(Executor):
             return
         self._check_workers()
         distributed = self._distributed
-        futures = {
-            self.client.submit(execute_run, spec, pure=False): spec for spec in specs
-        }
+        futures = {self.client.submit(execute_run, spec, pure=False): spec for spec in specs}
         remaining = set(futures)
         try:
-            for fut in distributed.as_completed(list(futures)):
+            for fut in distributed.as_completed(list(futures), loop=self.client.loop):
                 spec = futures[fut]
                 remaining.discard(fut)
                 try:

@@ -26,6 +26,9 @@ levers), each a scenario of its own in the results, named like ``strategy[share=
 Levers are a model parameter (``bass_q``, or ``params.bass_q``) or a field of an intervention
 (``intervention.<name or type>.<share|reduction|start|end>``).
 
+A scenario's overrides (and its swept parameters) apply on top of each replicate's parameter
+vector (the calibrated draw of :mod:`aiadopt.experiments.seeds`): they win over it.
+
 Every error (unknown key, value out of range, bad lever) is a :class:`ScenarioError` whose
 message names the file and the key.  ``n_firms``, ``start`` and ``horizon`` cannot be
 overridden: the population size and the last month are set by the experiment (``--firms``,
@@ -57,6 +60,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "builtin_scenarios",
+    "describe_builtin_scenarios",
     "load_scenario",
     "load_scenarios",
 ]
@@ -149,7 +153,9 @@ class Scenario:
                 raise ScenarioError(f"{where}: interventions must be Intervention objects")
         object.__setattr__(self, "overrides", _check_overrides(dict(self.overrides), where))
         if len(self.sweep) > MAX_LEVERS:
-            raise ScenarioError(f"{where}: sweep: at most {MAX_LEVERS} levers, got {len(self.sweep)}")
+            raise ScenarioError(
+                f"{where}: sweep: at most {MAX_LEVERS} levers, got {len(self.sweep)}"
+            )
         if self.sweep:
             self.points()  # every point must be valid
 
@@ -175,6 +181,11 @@ class Scenario:
                     except (InterventionError, TypeError) as exc:
                         raise ScenarioError(f"{where}: {key}: value {value!r}: {exc}") from None
                 else:
+                    try:
+                        _check_overrides({lever.target: value}, "")
+                    except ScenarioError as exc:
+                        problem = str(exc).split(": ", 2)[-1]
+                        raise ScenarioError(f"{where}: {key}: value {value!r}: {problem}") from None
                     overrides[lever.target] = value
             coords = ",".join(f"{lb}={_fmt(v)}" for lb, v in zip(labels, combo, strict=True))
             name = f"{self.name}[{coords}]"
@@ -226,7 +237,19 @@ def builtin_scenarios() -> list[Scenario]:
     return [load_scenario(name) for name in BUILTIN_SCENARIOS]
 
 
-def load_scenarios(specs: Iterable[str | Path | Scenario] | str | Path | Scenario) -> list[Scenario]:
+def describe_builtin_scenarios() -> str:
+    """The built-in scenarios, one paragraph each: name, description, motivating figure."""
+    lines = [f"{len(BUILTIN_SCENARIOS)} built-in scenarios (run all with no SCENARIO):", ""]
+    for s in builtin_scenarios():
+        lines.append(f"{s.name}: {s.description}")
+        if s.source:
+            lines.append(f"    motivated by: {s.source}")
+    return "\n".join(lines)
+
+
+def load_scenarios(
+    specs: Iterable[str | Path | Scenario] | str | Path | Scenario,
+) -> list[Scenario]:
     """Load each of ``specs`` (see :func:`load_scenario`) and expand sweeps into their points.
 
     Raises ScenarioError if two points share a name (case-insensitively, since names are
@@ -273,7 +296,9 @@ def load_scenario(spec: str | Path | Scenario) -> Scenario:
     return parse_scenario(raw, origin=str(path), default_name=path.stem)
 
 
-def parse_scenario(text: str, *, origin: str = "<string>", default_name: str | None = None) -> Scenario:
+def parse_scenario(
+    text: str, *, origin: str = "<string>", default_name: str | None = None
+) -> Scenario:
     """A scenario from the text of a TOML file (``origin`` names it in error messages)."""
     try:
         data = tomllib.loads(text)
@@ -302,7 +327,9 @@ def scenario_from_dict(
         raise ScenarioError(f"{origin}: overrides: must be a table of parameter = value")
     raw_ivs = data.get("interventions", [])
     if not isinstance(raw_ivs, list) or not all(isinstance(x, Mapping) for x in raw_ivs):
-        raise ScenarioError(f"{origin}: interventions: must be an array of tables [[interventions]]")
+        raise ScenarioError(
+            f"{origin}: interventions: must be an array of tables [[interventions]]"
+        )
     interventions = []
     for i, raw in enumerate(raw_ivs):
         try:
@@ -368,7 +395,9 @@ def _parse_sweep(raw: Any, origin: str) -> tuple[Lever, ...]:
             )
         path = table.get("lever")
         if not isinstance(path, str):
-            raise ScenarioError(f"{origin}: {key}.lever: missing (a parameter or intervention.NAME.FIELD)")
+            raise ScenarioError(
+                f"{origin}: {key}.lever: missing (a parameter or intervention.NAME.FIELD)"
+            )
         _check_lever_path(path, origin, f"{key}.lever")
         if ("values" in table) == ("range" in table):
             raise ScenarioError(f"{origin}: {key}: give either 'values' or 'range'")
@@ -498,4 +527,3 @@ def _intervention_dict(iv: Intervention) -> dict[str, Any]:
     if iv.name:
         out["name"] = iv.name
     return out
-

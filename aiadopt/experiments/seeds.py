@@ -121,7 +121,9 @@ def parameter_source(
         vectors = tuple(parameter_set)
         if not vectors or not all(isinstance(p, Params) for p in vectors):
             raise ValueError("parameter_set must be a non-empty sequence of Params")
-        return ParameterSource(vectors, f"{len(vectors)} parameter vectors given by the caller", True)
+        return ParameterSource(
+            vectors, f"{len(vectors)} parameter vectors given by the caller", True
+        )
     shipped = parameter_set == "shipped"
     if shipped and not _set_is_shipped():
         params, source = default_params_with_source()
@@ -139,8 +141,10 @@ def parameter_source(
         raise ValueError(f"cannot load {name}: {exc}") from exc
     if not vectors:
         raise ValueError(f"the parameter set {parameter_set} is empty")
-    where = "the shipped calibration (aiadopt/calibration/fitted_set.csv)" if shipped else str(
-        parameter_set
+    where = (
+        "the shipped calibration (aiadopt/calibration/fitted_set.csv)"
+        if shipped
+        else str(parameter_set)
     )
     return ParameterSource(
         vectors,

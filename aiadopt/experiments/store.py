@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from .runner import RESULT_COLUMNS, RunOutcome
+from .runner import RESULT_COLUMNS, RunOutcome, encode_parquet
 
 __all__ = ["ExperimentError", "Store", "load_manifest", "load_results"]
 
@@ -99,18 +99,7 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
 
 def write_atomic_parquet(frame: pd.DataFrame, path: Path, meta: Mapping[str, Any]) -> None:
     """Write ``frame`` as Parquet with ``aiadopt.*`` schema metadata, atomically."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    merged = dict(table.schema.metadata or {})
-    for key, value in meta.items():
-        text = value if isinstance(value, str) else json.dumps(value)
-        merged[f"aiadopt.{key}".encode()] = text.encode("utf-8")
-    table = table.replace_schema_metadata(merged)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    write_atomic_bytes(path, sink.getvalue().to_pybytes())
+    write_atomic_bytes(path, encode_parquet(frame, meta))
 
 
 def load_manifest(out: str | os.PathLike[str]) -> dict[str, Any]:
@@ -239,12 +228,12 @@ class Store:
         """Which of ``keys`` have their run's file."""
         return {key for key in keys if self.run_path(*key).is_file()}
 
-    def write_run(self, outcome: RunOutcome, meta: Mapping[str, Any]) -> Path:
-        """File a successful run atomically; forget an earlier failure of it."""
-        assert outcome.frame is not None
+    def write_run(self, outcome: RunOutcome) -> Path:
+        """File a successful run (its Parquet bytes) atomically; forget an earlier failure."""
+        assert outcome.data is not None
         path = self.run_path(outcome.scenario, outcome.replicate)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic_parquet(outcome.frame, path, meta)
+        write_atomic_bytes(path, outcome.data)
         self.failure_path(outcome.scenario, outcome.replicate).unlink(missing_ok=True)
         return path
 
@@ -292,8 +281,8 @@ def read_runs(
         for k in range(replicates):
             path = store.run_path(name, k)
             if path.is_file():
-                try:
-                    tables.append(pq.read_table(path))
+                try:  # string columns as dictionaries: categoricals, read fast
+                    tables.append(pq.ParquetFile(path, read_dictionary=_CATEGORICAL).read())
                 except Exception as exc:
                     raise ExperimentError(
                         f"{path}: unreadable run file ({type(exc).__name__}: {exc}); delete it "
@@ -320,12 +309,16 @@ def empty_results(scenarios: Sequence[str] = ()) -> pd.DataFrame:
     return _typed(frame, scenarios)
 
 
+_CATEGORICAL = ("scenario", "metric", "group")
+
+
 def _typed(frame: pd.DataFrame, scenarios: Sequence[str]) -> pd.DataFrame:
     """Scenario as an ordered categorical (experiment order), metric and group as
     categoricals (compact: a few dozen distinct names over millions of rows)."""
     frame = frame[list(RESULT_COLUMNS)]
+    scenario = frame["scenario"].astype("category").cat.set_categories(list(scenarios))
     return frame.assign(
-        scenario=pd.Categorical(frame["scenario"], categories=list(scenarios), ordered=True),
+        scenario=scenario.cat.as_ordered(),
         metric=frame["metric"].astype("category"),
         group=frame["group"].astype("category"),
     ).reset_index(drop=True)
@@ -337,4 +330,3 @@ def load_results(out: str | os.PathLike[str]) -> pd.DataFrame:
     manifest = load_manifest(out)
     names = [s["name"] for s in manifest["scenarios"]]
     return read_runs(out, names, int(manifest["replicates"]))
-

@@ -79,9 +79,10 @@ SUMMARY_COLUMNS = (
 
 
 def _t(df: float) -> float:
-    from scipy.stats import t
+    """Quantile 0.975 of Student's t with ``df`` degrees of freedom."""
+    from scipy.special import stdtrit  # lighter to import than scipy.stats
 
-    return float(t.ppf(0.5 + LEVEL / 2, df)) if df > 0 else math.nan
+    return float(stdtrit(df, 0.5 + LEVEL / 2)) if df > 0 else math.nan
 
 
 def mean_interval(x: np.ndarray) -> tuple[float, float, float]:
@@ -118,7 +119,7 @@ def summary_months(results: pd.DataFrame) -> list[str]:
     if results.empty:
         return []
     last = pd.Timestamp(results["date"].max()).strftime("%Y-%m")
-    return [SUMMARY_MONTH, last] if SUMMARY_MONTH < last else [last]
+    return [SUMMARY_MONTH, last] if last > SUMMARY_MONTH else [last]
 
 
 def summarise(
@@ -140,9 +141,7 @@ def summarise(
     months = list(months) if months is not None else summary_months(results)
     rows = []
     for ind in indicators:
-        sel = results[
-            (results["metric"].astype(str) == ind.metric) & (results["group"].astype(str) == ind.group)
-        ]
+        sel = results[(results["metric"] == ind.metric) & (results["group"] == ind.group)]
         for month in months:
             at = sel[sel["date"] == pd.Timestamp(f"{month}-01")]
             by = {
@@ -214,8 +213,7 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
         ref = block["reference"].iloc[0]
         pts = "points" if ind.unit == "share" else "points of %"
         head = (
-            f"{ind.label} ({ind.metric}, {ind.group} firms), {month}; "
-            f"difference to {ref} in {pts}"
+            f"{ind.label} ({ind.metric}, {ind.group} firms), {month}; difference to {ref} in {pts}"
         )
         table = [
             ("scenario", "n", "mean", "95% CI", f"- {ref}", "paired 95% CI", "unpaired 95% CI")
@@ -228,8 +226,7 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
                 diff = _diff(r.diff, ind.unit)
                 paired = f"[{_diff(r.diff_ci_low, ind.unit)}, {_diff(r.diff_ci_high, ind.unit)}]"
                 unpaired = (
-                    f"[{_diff(r.unpaired_ci_low, ind.unit)}, "
-                    f"{_diff(r.unpaired_ci_high, ind.unit)}]"
+                    f"[{_diff(r.unpaired_ci_low, ind.unit)}, {_diff(r.unpaired_ci_high, ind.unit)}]"
                 )
             table.append(
                 (str(r.scenario), str(r.n), _value(r.mean, ind.unit), ci, diff, paired, unpaired)
@@ -237,7 +234,8 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         lines = [head]
         for j, row in enumerate(table):
-            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]  # noqa: E501
+            cells = [row[0].ljust(widths[0])]
+            cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
             lines.append("  ".join(cells).rstrip())
             if j == 0:
                 lines.append("  ".join("-" * w for w in widths))

@@ -165,15 +165,14 @@ class Intervention:
 class ActiveIntervention:
     """An intervention bound to one model run: its per-firm draws and who it has treated."""
 
-    def __init__(self, intervention: Intervention, index: int, state: FirmState,
+    def __init__(self, intervention: Intervention, stream: str, state: FirmState,
                  streams: Streams, start: str) -> None:  # fmt: skip
         self.spec = intervention
         self.first = month_index(intervention.start) - month_index(start)
         self.last = (
             None if intervention.end is None else month_index(intervention.end) - month_index(start)
         )
-        name = f"intervention:{index}:{intervention.kind}"
-        self.draw = streams[name].random(state.n, dtype=np.float32)
+        self.draw = streams[stream].random(state.n, dtype=np.float32)
         self.treated = np.zeros(state.n, dtype=bool)
 
     def active(self, step: int) -> bool:
@@ -233,5 +232,15 @@ _EFFECTS = {
 
 def bind(interventions: Sequence[Intervention], state: FirmState, streams: Streams,
          start: str) -> list[ActiveIntervention]:  # fmt: skip
-    """Bind interventions to a model run (draws from their own streams)."""
-    return [ActiveIntervention(iv, k, state, streams, start) for k, iv in enumerate(interventions)]
+    """Bind interventions to a model run.  Each draws from a stream named after its label
+    (and its rank among interventions of the same label), not its position in the list, so
+    the training intervention of a combined scenario treats the same firms as the training
+    scenario's (common random numbers across scenarios)."""
+    seen: dict[str, int] = {}
+    bound = []
+    for iv in interventions:
+        rank = seen.get(iv.label, 0)
+        seen[iv.label] = rank + 1
+        stream = f"intervention:{iv.label}:{rank}"
+        bound.append(ActiveIntervention(iv, stream, state, streams, start))
+    return bound

@@ -1,0 +1,100 @@
+"""``aiadopt experiment``: the command, its outputs, its errors, Ctrl-C and resume."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from aiadopt.cli import main
+
+from .conftest import FIRMS, UNTIL
+
+SMALL = ["--firms", str(FIRMS), "--until", UNTIL, "--quiet"]
+
+
+def _cli(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_experiment_writes_tidy_results_and_prints_the_summary(tmp_path: Path) -> None:
+    out = tmp_path / "exp"
+    argv = ["experiment", "baseline", "strategy", "--replicates", "2", "--workers", "1"]
+    code, stdout, stderr = _cli([*argv, *SMALL, "--out", str(out)])
+    assert code == 0, stderr
+    results = pd.read_parquet(out / "results.parquet")
+    assert list(results.columns) == ["scenario", "replicate", "seed", "date", "metric", "group",
+                                     "value"]  # fmt: skip
+    assert set(results["scenario"]) == {"baseline", "strategy"}
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["indicator"]) == {"share_scaled", "productivity_realised"}
+    assert len(list((out / "runs").rglob("*.parquet"))) == 4
+    assert "Share of firms at scale" in stdout and "paired 95% CI" in stdout
+    assert "strategy" in stdout and "2 scenario(s) x 2 replicate(s) = 4 runs" in stdout
+    # the same command again resumes: nothing to run
+    code, stdout, _ = _cli([*argv, *SMALL, "--out", str(out)])
+    assert code == 0 and "4 of 4 runs already there, 0 to run" in stdout
+
+
+def test_experiment_lists_the_built_in_scenarios() -> None:
+    code, stdout, _ = _cli(["experiment", "--list"])
+    assert code == 0
+    for name in ("baseline", "strategy", "outsourcing", "training", "combined",
+                 "no_success_factors"):  # fmt: skip
+        assert f"{name}: " in stdout
+
+
+def test_experiment_errors_exit_2_with_the_message(tmp_path: Path) -> None:
+    code, _, stderr = _cli(["experiment", "nowhere", *SMALL, "--out", str(tmp_path / "a")])
+    assert code == 2 and stderr.startswith("aiadopt: error: unknown scenario 'nowhere'")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[interventions]]\ntype = "training"\nstart = "2025-06"\nshare = 2.0\n')
+    code, _, stderr = _cli(["experiment", str(bad), *SMALL, "--out", str(tmp_path / "b")])
+    assert code == 2 and str(bad) in stderr and "share" in stderr
+    out = tmp_path / "c"
+    assert _cli(["experiment", "baseline", "--replicates", "1", "--workers", "1", *SMALL,
+                 "--out", str(out)])[0] == 0  # fmt: skip
+    code, _, stderr = _cli(["experiment", "baseline", "--replicates", "2", "--workers", "1",
+                            *SMALL, "--out", str(out)])  # fmt: skip
+    assert code == 2 and "replicates: 1 there, 2 now" in stderr
+
+
+def test_ctrl_c_keeps_the_finished_runs_and_the_same_command_resumes(tmp_path: Path) -> None:
+    out = tmp_path / "exp"
+    argv = [sys.executable, "-m", "aiadopt", "experiment", "baseline", "strategy",
+            "--replicates", "6", "--workers", "2", "--firms", "1500", "--until", "2030-12",
+            "--quiet", "--out", str(out)]  # fmt: skip
+    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            if (out / "runs").exists() and len(list((out / "runs").rglob("*.parquet"))) >= 2:
+                break
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    assert "aiadopt: error: interrupted" in stderr
+    assert "runs are kept in" in stdout and "run the same command" in stdout
+    assert not list(out.rglob("*.tmp"))
+    kept = len(list((out / "runs").rglob("*.parquet")))
+    assert 2 <= kept < 12
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"{kept} of 12 runs already there, {12 - kept} to run" in done.stdout
+    assert len(list((out / "runs").rglob("*.parquet"))) == 12
