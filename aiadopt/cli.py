@@ -1,6 +1,6 @@
 """The ``aiadopt`` command line: parse the arguments, call one function of :mod:`aiadopt.runs`
 (or :mod:`aiadopt.dashboard`, :mod:`aiadopt.experiments`, :mod:`aiadopt.plotting`,
-:mod:`aiadopt.report_html`).
+:mod:`aiadopt.report_html`, :mod:`aiadopt.sensitivity`).
 
 Commands:
 
@@ -13,7 +13,12 @@ Commands:
   processes or a Dask cluster, resumably, and write tidy results and a summary;
 - ``aiadopt plot``: draw the figures of a run's or an experiment's folder (PNG and SVG);
   ``--plot`` on ``run`` and ``experiment`` does the same once they finish;
-- ``aiadopt report``: write one self-contained HTML report (figures and tables).
+- ``aiadopt report``: write one self-contained HTML report (figures and tables);
+- ``aiadopt sensitivity``: global sensitivity analysis (Morris or Sobol', SALib) of the
+  calibrated parameters on the share at scale, realised productivity and the Technique-Business
+  gap of "deployed";
+- ``aiadopt calibrate``: fit the model to the study (:mod:`aiadopt.calibration.fit`), write
+  the default calibration spec to edit (``--write-spec FILE``) or report a fit (``--report``).
 
 Exit codes: 0 success, 1 an output could not be written (or the dashboard's optional
 dependencies are missing, or some runs of an experiment failed), 2 bad arguments or parameters
@@ -109,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  aiadopt experiment --replicates 20 --out exp/   the built-in scenarios, compared\n"
             "  aiadopt plot exp/                figures of the experiment into exp/figures/\n"
             "  aiadopt report exp/ --out rep/   one HTML file with every figure and table\n"
+            "  aiadopt sensitivity --method morris --samples 10 --out sens/\n"
+            "  aiadopt calibrate --out fit/     fit the model to the study (resumable)\n"
             "\n"
             "Use 'aiadopt COMMAND --help' for the options of a command."
         ),
@@ -319,6 +326,88 @@ def build_parser() -> argparse.ArgumentParser:
     )
     experiment.set_defaults(handler=_cmd_experiment)
 
+    sensitivity = sub.add_parser(
+        "sensitivity",
+        formatter_class=_Formatter,
+        help="which calibrated parameters move the outputs (see 'aiadopt sensitivity -h')",
+        description=(
+            "Global sensitivity analysis with SALib: sample the calibration's free parameters\n"
+            "over their plausible ranges (min-max of the shipped plausible set, else the spec's\n"
+            "bounds; log parameters on the log scale), run every vector with --replicates seeds\n"
+            "(the same for every vector: common random numbers; outputs averaged), and compute\n"
+            "Morris (mu_star, sigma) or Sobol' (ST, S1) indices with 95% intervals on: the share\n"
+            "at scale at 2027-12 and at the last month, realised productivity (all firms) at the\n"
+            "last month, and the Technique - Business gap of 'deployed' at 2025-03.\n"
+            "\n"
+            "Writes into --out: indices.csv (output, parameter, index, value, conf), one sorted\n"
+            "bar plot per output (<output>.png and .svg), outputs.csv, sample.csv, runs/ and\n"
+            "manifest.json; prints the top 5 parameters per output. Interrupted, the same\n"
+            "command resumes: only the missing runs are run."
+        ),
+        epilog=(
+            "examples:\n"
+            "  aiadopt sensitivity --method morris --samples 10 --firms 2000 --out sens/\n"
+            "  aiadopt sensitivity --method sobol --samples 64 --workers 2 --out sobol/\n"
+            "  aiadopt sensitivity --parameters bass_p,bass_q,scale_hazard --out sub/"
+        ),
+    )
+    sensitivity.add_argument(
+        "--method", choices=("morris", "sobol"), default="morris", help="(default morris)"
+    )
+    sensitivity.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="morris: trajectories, N x (D+1) vectors; sobol: N (a power of 2), N x (D+2) "
+        "vectors (default 10)",
+    )
+    sensitivity.add_argument(
+        "--replicates", type=_positive_int, default=2, metavar="R", help="seeds per vector (2)"
+    )
+    sensitivity.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="W",
+        help="local worker processes (default: the CPUs; 1 runs in this process)",
+    )
+    sensitivity.add_argument(
+        "--seed", type=_seed, default=42, help="root seed of the sample and replicates (42)"
+    )
+    sensitivity.add_argument(
+        "--firms",
+        type=_positive_int,
+        metavar="N",
+        help="number of firms (default: the parameter n_firms)",
+    )
+    sensitivity.add_argument(
+        "--until",
+        type=_month,
+        metavar="YYYY-MM",
+        help="last month (default: horizon; a later one extends it)",
+    )
+    sensitivity.add_argument(
+        "--parameters",
+        metavar="LIST",
+        help="comma-separated free parameters of the spec to vary (default: all of them)",
+    )
+    sensitivity.add_argument(
+        "--spec", metavar="SPEC.toml", help="calibration spec (default: the packaged one)"
+    )
+    sensitivity.add_argument(
+        "--out",
+        metavar="DIR",
+        default="aiadopt-sensitivity",
+        help="output folder (default ./aiadopt-sensitivity); the same command resumes it",
+    )
+    sensitivity.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of locally",
+    )
+    sensitivity.add_argument("--quiet", action="store_true", help="hide the progress bar")
+    sensitivity.set_defaults(handler=_cmd_sensitivity)
+
     fit_help = (
         "sampled surveys of the calibration fit computed when RESULTS_DIR holds no "
         "fit_report.csv (default 20; 0: no fit figure)"
@@ -383,6 +472,70 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed of the run made when no RESULTS_DIR is given (default 42)",
     )
     report.set_defaults(handler=_cmd_report)
+
+    calibrate = sub.add_parser(
+        "calibrate",
+        formatter_class=_Formatter,
+        help="fit the model to the study (see 'aiadopt calibrate -h')",
+        description=(
+            "Fit the free parameters of a calibration spec (default: the packaged spec; see\n"
+            "--write-spec) to the study's calibration targets by differential evolution. The\n"
+            "loss is the mean, over the spec's seeds, of the deviance of the simulated survey in\n"
+            "March 2025. Writes into --out: evaluations.csv (every evaluation, appended as the\n"
+            "search goes; the same command resumes an interrupted calibration from it and ends\n"
+            "where an uninterrupted one would), fitted.toml (the best parameters, for 'aiadopt\n"
+            "run --params') and fitted_set.csv (the plausible set: evaluated vectors within the\n"
+            "95% likelihood-ratio threshold of the best; a confidence set, not a posterior).\n"
+            "With --write-spec, write the default spec to a file to edit instead. With --report,\n"
+            "survey --params (default: the shipped parameters) in sampled mode and compare every\n"
+            "target with the study instead (fit_report.csv, .md, .png, .svg into --out)."
+        ),
+        epilog=(
+            "examples:\n"
+            "  aiadopt calibrate --write-spec my_spec.toml && $EDITOR my_spec.toml\n"
+            "  aiadopt calibrate --spec my_spec.toml --out fit/ --workers 2\n"
+            "  aiadopt calibrate --report --params fit/fitted.toml --out fit/"
+        ),
+    )
+    calibrate.add_argument(
+        "--spec", metavar="FILE.toml", help="calibration spec (default: the packaged spec)"
+    )
+    calibrate.add_argument(
+        "--out", metavar="DIR", default="aiadopt-fit", help="output folder (default ./aiadopt-fit)"
+    )
+    calibrate.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: the spec's [optimizer] workers)",
+    )
+    calibrate.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="start afresh, replacing the evaluation log of --out",
+    )
+    calibrate.add_argument("--quiet", action="store_true", help="hide the progress bar")
+    calibrate.add_argument(
+        "--write-spec", metavar="FILE.toml", help="write the default spec to FILE.toml to edit"
+    )
+    calibrate.add_argument(
+        "--force", action="store_true", help="with --write-spec: overwrite FILE.toml if it exists"
+    )
+    calibrate.add_argument(
+        "--report", action="store_true", help="report the fit of --params instead of fitting"
+    )
+    calibrate.add_argument(
+        "--params",
+        metavar="FILE.toml",
+        help="with --report: parameter file (default: the shipped parameters)",
+    )
+    calibrate.add_argument(
+        "--replicates",
+        type=_positive_int,
+        metavar="N",
+        help="with --report: sampled surveys in all (default 100)",
+    )
+    calibrate.set_defaults(handler=_cmd_calibrate)
     return parser
 
 
@@ -498,6 +651,42 @@ def _cmd_experiment(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .experiments import ExecutorError
+    from .sensitivity import SensitivityError, run_sensitivity
+
+    parameters = None
+    if args.parameters is not None:
+        parameters = [p.strip() for p in args.parameters.split(",") if p.strip()]
+    try:
+        result = run_sensitivity(
+            args.method,
+            args.samples,
+            out=args.out,
+            firms=args.firms,
+            until=args.until,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            replicates=args.replicates,
+            seed=args.seed,
+            parameters=parameters,
+            spec=args.spec,
+            progress=not args.quiet,
+            echo=print,
+        )
+    except (ParameterError, SensitivityError, ExecutorError) as exc:
+        _error(str(exc))
+        return 2
+    except ModuleNotFoundError as exc:
+        _error(f"the sensitivity analysis needs SALib: {exc} (pip install SALib)")
+        return 1
+    except OSError as exc:
+        _error(f"could not write the outputs: {exc}")
+        return 1
+    print(result.format_top())
+    return 0
+
+
 def _plot_folder(
     results_dir: str, out: str | None = None, fit_replicates: int | None = None
 ) -> int:
@@ -541,6 +730,69 @@ def _cmd_report(args: argparse.Namespace) -> int:
         _error(f"could not write the report: {exc}")
         return 1
     print(output.summary())
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import fit
+
+    fitting = [("--spec", args.spec), ("--workers", args.workers)]
+    fitting += [("--no-resume", args.no_resume or None)]
+    reporting = [("--params", args.params), ("--replicates", args.replicates)]
+    if args.write_spec is not None:
+        extra = [name for name, v in [*fitting, *reporting] if v is not None]
+        if args.report or extra:
+            _error(f"--write-spec cannot be combined with {', '.join(extra) or '--report'}")
+            return 2
+        try:
+            path = fit.write_spec(args.write_spec, force=args.force)
+        except OSError as exc:
+            _error(str(exc))
+            return 1
+        print(f"Wrote {path}: the default calibration spec.")
+        print(f"Edit it, then run: aiadopt calibrate --spec {path} --out DIR")
+        return 0
+    if args.force:
+        _error("--force only applies with --write-spec FILE.toml")
+        return 2
+    if args.report:
+        extra = [name for name, v in fitting if v is not None]
+        if extra:
+            _error(f"--report cannot be combined with {', '.join(extra)}")
+            return 2
+        try:
+            report = fit.report_fit(
+                args.params, replicates=args.replicates, out_dir=args.out, progress=not args.quiet
+            )
+        except ParameterError as exc:
+            _error(str(exc))
+            return 2
+        except OSError as exc:
+            _error(f"could not write the report: {exc}")
+            return 1
+        print(report.summary_text())
+        return 0
+    extra = [name for name, v in reporting if v is not None]
+    if extra:
+        verb = "applies" if len(extra) == 1 else "apply"
+        _error(f"{', '.join(extra)} only {verb} with --report")
+        return 2
+    try:
+        result = fit.calibrate(
+            args.spec,
+            args.out,
+            progress=not args.quiet,
+            resume=not args.no_resume,
+            workers=args.workers,
+            echo=print,
+        )
+    except (fit.SpecError, fit.CalibrationError, ParameterError) as exc:
+        _error(str(exc))
+        return 2
+    except OSError as exc:
+        _error(f"could not write the outputs: {exc}")
+        return 1
+    print(result.summary())
     return 0
 
 
