@@ -5,9 +5,10 @@ The pieces, from the bottom up:
 - :class:`FreeParameter` declares, as data apart from :class:`~aiadopt.model.Params`, one
   parameter the fit may move: a float field of ``Params`` (``"bass_p"``) or one element of a
   tuple field (``"strategy_effect[3]"``), its search bounds, its starting guess and whether
-  it is searched on the log scale.  Elements of simplex fields (shares that must sum to 1,
-  e.g. ``strategy_initial``) cannot be freed: moving one element alone would break the sum
-  and no renormalisation rule is implemented.
+  it is searched on the log scale.  An element of a simplex field (shares that must sum
+  to 1, e.g. ``collaboration_initial``) may be freed too: the elements left fixed are then
+  RENORMALISED, rescaled in proportion to their base values so that the shares still sum
+  to 1 (see :func:`to_params`).
 - :func:`to_params` maps a search vector (log-scale parameters as their logarithm) onto a
   parameter object; :func:`to_vector` is its inverse.
 - :class:`CalibrationSpec` (:func:`load_spec`) is everything a calibration needs, read from a
@@ -52,7 +53,8 @@ import re
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -80,6 +82,7 @@ __all__ = [
     "load_spec",
     "plausible_set",
     "plausible_threshold",
+    "report_fit",
     "search_bounds",
     "to_params",
     "to_vector",
@@ -123,7 +126,8 @@ class FreeParameter:
     """One parameter the fit may move.
 
     ``name`` is a float field of :class:`Params` (``"bass_p"``) or one element of a tuple
-    field (``"strategy_effect[3]"``, 0-based in the order of the field's enumeration).
+    field (``"strategy_effect[3]"``, 0-based in the order of the field's enumeration); for a
+    simplex field the other elements are renormalised (see :func:`to_params`).
     ``low < guess < high`` bound the search, within the field's allowed range; with
     ``log=True`` (which needs ``low > 0``) the search runs on the logarithm of the value.
     """
@@ -177,12 +181,6 @@ def _free_problem(p: FreeParameter) -> tuple[str, str] | None:
     default = f.default
     meta = f.metadata
     if isinstance(default, tuple):
-        if meta["simplex"]:
-            return "name", (
-                f"{fname!r} is a simplex (its {len(default)} shares must sum to 1): freeing "
-                f"an element of it is not supported; allowed: the non-simplex fields "
-                f"{', '.join(_free_fields())}"
-            )
         if index is None:
             return "name", (
                 f"{fname!r} is a tuple of {len(default)} values ({meta['unit']}); free one "
@@ -230,7 +228,7 @@ def _free_fields() -> tuple[str, ...]:
     out = []
     for name, f in _FIELDS.items():
         d = f.default
-        if isinstance(d, tuple) and not f.metadata["simplex"]:
+        if isinstance(d, tuple):
             out.append(f"{name}[0..{len(d) - 1}]")
         elif isinstance(d, float):
             out.append(name)
@@ -250,6 +248,31 @@ def check_free(free: Sequence[FreeParameter], source: str = "<free parameters>")
         if p.name in seen:
             raise SpecError(f"{source}: [[free]] entry {i}, key 'name': {p.name!r} freed twice")
         seen.add(p.name)
+    _check_simplexes(free, source)
+
+
+def _check_simplexes(free: Sequence[FreeParameter], source: str) -> None:
+    """Freed elements of a simplex must leave one element fixed (it absorbs the
+    renormalisation) and their upper bounds may not sum to more than 1."""
+    by_field: dict[str, list[FreeParameter]] = {}
+    for p in free:
+        if _FIELDS[p.field].metadata["simplex"]:
+            by_field.setdefault(p.field, []).append(p)
+    for fname, members in by_field.items():
+        length = len(_FIELDS[fname].default)
+        if len(members) >= length:
+            raise SpecError(
+                f"{source}: [[free]] entries {', '.join(repr(p.name) for p in members)}, key "
+                f"'name': every element of the simplex {fname!r} is freed; leave at least one "
+                "fixed (the fixed elements are rescaled so that the shares sum to 1)"
+            )
+        highs = sum(p.high for p in members)
+        if highs > 1.0 + 1e-12:
+            raise SpecError(
+                f"{source}: [[free]] entries {', '.join(repr(p.name) for p in members)}, key "
+                f"'high': the freed shares of the simplex {fname!r} could sum to {highs:g} > 1; "
+                "allowed: highs summing to at most 1"
+            )
 
 
 def search_bounds(free: Sequence[FreeParameter]) -> list[tuple[float, float]]:
@@ -271,6 +294,7 @@ def free_values(vector: Sequence[float], free: Sequence[FreeParameter]) -> dict[
 
 def _apply(values: Mapping[str, float], base: Params) -> Params:
     overrides: dict[str, Any] = {}
+    simplex_freed: dict[str, set[int]] = {}
     for name, value in values.items():
         fname, index = _split_name(name)
         if index is None:
@@ -279,13 +303,34 @@ def _apply(values: Mapping[str, float], base: Params) -> Params:
             current = list(overrides.get(fname, getattr(base, fname)))
             current[index] = float(value)
             overrides[fname] = tuple(current)
+            if _FIELDS[fname].metadata["simplex"]:
+                simplex_freed.setdefault(fname, set()).add(index)
+    for fname, freed in simplex_freed.items():
+        overrides[fname] = _renormalise(overrides[fname], getattr(base, fname), freed)
     return base.replace(**overrides)
+
+
+def _renormalise(
+    shares: Sequence[float], base: Sequence[float], freed: set[int]
+) -> tuple[float, ...]:
+    """Shares with the ``freed`` elements as given and the others rescaled, in proportion
+    to their ``base`` values (equally if those are all 0), so that the total is 1."""
+    rest = [j for j in range(len(base)) if j not in freed]
+    room = max(1.0 - sum(shares[i] for i in freed), 0.0)
+    total = sum(base[j] for j in rest)
+    out = list(shares)
+    for j in rest:
+        out[j] = room * (base[j] / total if total > 0 else 1.0 / len(rest))
+    return tuple(out)
 
 
 def to_params(vector: Sequence[float], free: Sequence[FreeParameter], base: Params) -> Params:
     """``base`` with the free parameters set from a search vector (log parameters given as
-    their logarithm; values clipped to the free bounds).  Raises ParameterError if the
-    result is invalid."""
+    their logarithm; values clipped to the free bounds).  Freed elements of a simplex field
+    take their values and the fixed elements are rescaled, in proportion to their values in
+    ``base``, so that the shares sum to 1 (with ``collaboration_initial = (0.31, 0.33, 0.12,
+    0.24)``, freeing element 3 at 0.40 gives ``(0.2447, 0.2605, 0.0947, 0.40)``).  Raises
+    ParameterError if the result is invalid."""
     return _apply(free_values(vector, free), base)
 
 
@@ -439,8 +484,9 @@ def load_spec(path: str | os.PathLike[str] | None = None) -> CalibrationSpec:
 
     Raises :class:`SpecError` naming the file, the key and what is allowed for: invalid TOML,
     an unknown table or key at any level, a value of the wrong type or out of range, an
-    unknown parameter name, an index out of range, an element of a simplex, ``low >=
-    high``, a guess outside the bounds, an unknown or validation target id in the weights.
+    unknown parameter name, an index out of range, every element of a simplex freed (or
+    freed shares that could sum past 1), ``low >= high``, a guess outside the bounds, an
+    unknown or validation target id in the weights.
     """
     if path is None:
         ref = resources.files(PACKAGE).joinpath(SPEC_FILE)
@@ -705,7 +751,6 @@ class Objective:
         return _sha256(json.dumps(doc, sort_keys=True, default=str).encode())
 
 
-@functools.cache
 def _code_hash() -> str:
     """SHA-256 of the source of the model and of the survey/likelihood modules."""
     root = Path(__file__).resolve().parent.parent
@@ -747,6 +792,27 @@ def _pool(n_workers: int, objective: Objective) -> Any:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+@contextlib.contextmanager
+def _terminate_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while calibrating, so that the worker pool is terminated
+    (and no orphan process keeps computing) when the calibration is killed."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _exit(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _evaluate_task(task: tuple[tuple[float, ...], int]) -> float:
@@ -1001,7 +1067,9 @@ def plausible_set(
     errors, hinge penalties for bounds and orderings), with the model's Monte Carlo noise
     reduced but not removed by the common seeds.  If more than ``max_size`` qualify, a
     deterministic subsample of spread ones is kept: greedy farthest-point sampling in the
-    search space scaled to [0, 1], starting from the best vector.
+    search space scaled to [0, 1], starting from the best vector.  That sampling favours the
+    edges of the region: most kept vectors then have a loss near the threshold, not near
+    the best.
 
     WHAT IT IS NOT: a Bayesian posterior, nor a uniform sample of the region.  Members are
     not weighted by their likelihood; the region is covered only where differential evolution
@@ -1106,6 +1174,7 @@ def calibrate(
         raise CalibrationError(f"{out} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
     objective = spec.objective()
+    code_at_start = _code_hash()
     log = EvaluationLog(out, objective)
     reloaded = log.open(resume)
     if echo is not None and reloaded:
@@ -1121,7 +1190,7 @@ def calibrate(
         if show
         else contextlib.nullcontext(None)
     )
-    with pool_cm as pool, bar_cm as bar:
+    with _terminate_on_sigterm(), pool_cm as pool, bar_cm as bar:
         mapper = _CachedPoolMap(objective, log, pool, n_workers, bar, on_batch)
         res = scipy.optimize.differential_evolution(
             objective,
@@ -1142,6 +1211,13 @@ def calibrate(
             pool.close()
             pool.join()
     elapsed = time.perf_counter() - t0
+    if _code_hash() != code_at_start:
+        warnings.warn(
+            "the model or survey code changed while calibrating: the evaluations may mix two "
+            "versions of the model; rerun with resume=False (--no-resume)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
 
     x = np.asarray(res.x, dtype=np.float64)
     loss = float(res.fun)
@@ -1195,6 +1271,28 @@ def calibrate(
         plausible=plausible,
         out_dir=out,
         files=files,
+    )
+
+
+def report_fit(
+    params: Params | str | os.PathLike[str] | None = None,
+    *,
+    replicates: int | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+) -> Any:
+    """The fit report (:func:`aiadopt.calibration.report.fit_report`, sampled-survey mode) of
+    ``params``: a parameter set, a parameter file (e.g. a calibration's ``fitted.toml``) or
+    ``None`` for the shipped parameters; written into ``out_dir`` if given."""
+    from .report import DEFAULT_REPLICATES, fit_report
+
+    if params is not None and not isinstance(params, Params):
+        params = Params.from_toml(params)
+    return fit_report(
+        params,
+        replicates=DEFAULT_REPLICATES if replicates is None else int(replicates),
+        out_dir=out_dir,
+        progress=progress,
     )
 
 
