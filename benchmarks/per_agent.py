@@ -19,7 +19,7 @@ The month, as in ``AdoptionModel.step``:
 3. Direction invests and revises its strategy; Technique learns and hears of agentic AI;
 4. firms update their gains;
 5. Business: enthusiasm, agentic AI, shadow AI;
-6. firms rebalance their collaboration.
+6. firms rebalance their collaboration, then deployed firms meet organisation questions.
 
 Only a firm's own state and the pool shares of step 1 enter its rules, so the order of the
 firms within a step does not matter; the order of the rules within a firm is the vectorised
@@ -144,6 +144,7 @@ class PerAgentModel(mesa.Model):
         self.p_unscale = probability(p.unscale_hazard)
         self.p_agentic = [probability(h) for h in p.agentic_hazard]  # Technique, Business
         self.p_rebalance = [probability(h) for h in p.rebalance_hazard]  # PLANNED .. SCALED
+        self.p_organisation = probability(p.organisation_discovery)
         self.p_tripartite = probability(p.tripartite_hazard)
         self.p_tripartite_balanced = probability(2.0 * p.tripartite_hazard)
         self.expected_productivity = max(p.expected_gain[0], 1e-6)
@@ -188,6 +189,7 @@ class PerAgentModel(mesa.Model):
         self.agents_by_type[FirmAgent].do("update_gains")
         self.agents_by_type[BusinessAgent].do("step")
         self.agents_by_type[FirmAgent].do("rebalance_collaboration")
+        self.agents_by_type[FirmAgent].do("meet_organisation_questions")
         if self.steps >= self.n_months:
             self.running = False
 
@@ -481,6 +483,16 @@ class FirmAgent(mesa.Agent):
             and self.random.random() < self.model.p_rebalance[self.stage - 1]
         ):
             self.collaboration = COLLAB_BALANCED
+
+
+    def meet_organisation_questions(self) -> None:
+        """Deployed firms meet questions of organisation and leadership (Figure 14 text)."""
+        if (
+            self.stage >= DEPLOYED
+            and not self.difficulties[ORGANISATION]
+            and self.random.random() < self.model.p_organisation
+        ):
+            self.difficulties[ORGANISATION] = True
 
 
 class DirectionAgent(mesa.Agent):

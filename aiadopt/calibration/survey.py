@@ -294,7 +294,9 @@ def estimate(answers: Answers, metric: str, category: str | None, group: str) ->
     w = answers.weight[mask]
     if values is None or n == 0 or w.sum() <= 0:
         return float("nan"), n
-    return float(np.dot(w, values[mask]) / w.sum()), n
+    # an elementwise product, not np.dot: a BLAS call wakes OpenBLAS's threads for every
+    # target, which made a whole survey 3x slower in a single process
+    return float((w * values[mask]).sum() / w.sum()), n
 
 
 def _side(answers: Answers, side: str, metric: str, by_id: dict[str, tg.Target]) -> float:

@@ -12,7 +12,7 @@ December 2030); Mesa's step counter is the clock.  Each month, in this order:
 5. Direction invests and revises its strategy; Technique learns; both roles hear of agentic
    AI; realised and expected gains are updated (expectations from last month's
    enthusiasm); Business's enthusiasm follows the hype cycle and shadow AI spreads;
-   collaboration rebalances;
+   collaboration rebalances; deployed firms meet organisation questions;
 6. the DataCollector records the month.
 """
 
@@ -115,6 +115,7 @@ class AdoptionModel(mesa.Model):
         Business.update_enthusiasm(s, p, overruns, peers)
         Business.adopt_shadow_ai(s, p, u)
         rules.rebalance_collaboration(s, p, u)
+        rules.meet_organisation_questions(s, p, u)
         if self._collect:
             self.collect()
         if self.steps >= self.n_months:

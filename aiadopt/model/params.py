@@ -146,6 +146,7 @@ class Params:
     rebalance_hazard: tuple[float, ...] = _p((0.0, 0.005, 0.02, 0.02), 0.0, 1.0, "per month for a firm PLANNED, EXPERIMENTING, DEPLOYED, SCALED", "assumption: collaboration becomes balanced with experience; Figure 13 shift 31%->46% is kept for validation", length=4)  # noqa: E501
     difficulty_initial: tuple[float, ...] = _p((0.49, 0.43, 0.28), 0.0, 1.0, "probability by Difficulty at set-up", "Figure 14: misestimates 49%, communication 43%, organisation 28%", length=3)  # noqa: E501
     communication_effect: float = _p(-0.3, -5.0, 5.0, "log-effect", "Figure 14: communication difficulty slows progress; size is an assumption")  # noqa: E501
+    organisation_discovery: float = _p(0.01, 0.0, 1.0, "per month once deployed", "Figure 14 text: leaders who have scaled report more need for clarity on organisation and leadership; deployed firms meet organisation questions (level is an assumption)")  # noqa: E501
     organisation_effect: float = _p(-0.3, -5.0, 5.0, "log-effect on scaling", "Figure 14: leaders need clarity on organisation; size is an assumption")  # noqa: E501
 
     # --- Business: enthusiasm, demand, shadow AI -----------------------------------------------

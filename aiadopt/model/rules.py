@@ -745,6 +745,23 @@ def _rebalance_kernel(stage, collaboration, u, col, rates):
             collaboration[i] = _COLLAB_BALANCED
 
 
+@njit(cache=True)
+def _organisation_kernel(stage, difficulties, u, col, p):
+    for i in range(stage.shape[0]):
+        if stage[i] >= _DEPLOYED and not difficulties[i, 2] and u[i, col] < p:
+            difficulties[i, 2] = True
+
+
+def meet_organisation_questions(state: FirmState, params: Params, u: np.ndarray) -> None:
+    """Deployed firms meet questions of organisation and leadership (Figure 14 text: the
+    leaders who scaled report more need for clarity on organisation); the difficulty then
+    slows their scaling (``organisation_effect``)."""
+    _organisation_kernel(
+        state.stage, state.difficulties, u, int(MonthDraw.ORGANISATION),
+        _p(params.organisation_discovery),
+    )  # fmt: skip
+
+
 def rebalance_collaboration(state: FirmState, params: Params, u: np.ndarray) -> None:
     """Collaboration becomes balanced with experience, faster once deployed (assumption; the
     Figure 13 shift, 31% at set-up to 46% once deployed, is kept for validation)."""

@@ -66,6 +66,7 @@ class MonthDraw(IntEnum):
     AGENTIC_BUSINESS = 9
     SHADOW = 10
     REBALANCE = 11
+    ORGANISATION = 12
 
 
 @dataclass
