@@ -407,7 +407,13 @@ def test_packaged_calibration_loads() -> None:
         pytest.skip("no calibration shipped yet")
     fitted = Params.from_toml(packaged)
     members = fit.load_plausible_set()
-    assert members[0] == fitted
+    # the best vector leads the set (equal up to the last bit of the renormalised shares)
+    best, want = members[0].to_dict(), fitted.to_dict()
+    for key, value in want.items():
+        if isinstance(value, str):
+            assert best[key] == value, key
+        else:
+            assert best[key] == pytest.approx(value, rel=1e-12), key
     meta = tomllib.loads(packaged.read_text(encoding="utf-8"))["meta"]
     assert meta["free"] == load_spec().names
     assert len(members) <= fit.MAX_PLAUSIBLE
