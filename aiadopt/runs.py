@@ -262,7 +262,7 @@ def _atomic(final: Path) -> Iterator[Path]:
 
 
 @dataclass
-class _Staging:
+class Staging:
     """Temporary files in one folder, renamed to their final names together at the end."""
 
     folder: Path
@@ -276,8 +276,11 @@ class _Staging:
 
 
 @contextlib.contextmanager
-def _staged(folder: Path) -> Iterator[_Staging]:
-    staging = _Staging(folder)
+def staged(folder: Path) -> Iterator[Staging]:
+    """Write several files into ``folder`` under temporary names (``staging.path(name)``),
+    renamed to their final names together only if the block ends without error; on error
+    the temporary files are removed and nothing is left half-written."""
+    staging = Staging(folder)
     try:
         yield staging
         for tmp, final in staging.pending:
@@ -409,7 +412,7 @@ def run_and_save(
     }
     out.mkdir(parents=True, exist_ok=True)
     paths = {kind: out / name for kind, name in OUTPUT_FILES.items()}
-    with _staged(out) as staging:
+    with staged(out) as staging:
         _write_parquet(tidy, staging.path(OUTPUT_FILES["parquet"]), params, meta)
         tidy.to_csv(staging.path(OUTPUT_FILES["csv"]), index=False, date_format="%Y-%m-%d")
         plot_stage_shares(tidy, staging.path(OUTPUT_FILES["png"]), meta=meta)

@@ -31,14 +31,12 @@ The computation from a survey frame to the table is the pure function :func:`bui
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
 import os
 import re
 import time
-import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Params
+from ..runs import staged
 from . import survey as sv
 from . import targets as tg
 
@@ -635,7 +634,7 @@ class FitReport:
         fig = self.figure()
         png_meta = {"Title": "Fit of the aiadopt model to the study", "Software": "aiadopt"}
         png_meta.update({f"aiadopt.{k}": str(v) for k, v in self.meta.items()})
-        with _staged(folder) as stage:
+        with staged(folder) as stage:
             self.table.to_csv(stage.path(REPORT_FILES["csv"]), index=False, float_format="%.6g")
             stage.path(REPORT_FILES["md"]).write_text(self.to_markdown(), encoding="utf-8")
             fig.savefig(stage.path(REPORT_FILES["png"]), format="png", metadata=png_meta)
@@ -744,31 +743,4 @@ def fit_report(
     return report
 
 
-# --- atomic writing ------------------------------------------------------------------------------
 
-
-@dataclass
-class _Staging:
-    """Temporary files in one folder, renamed to their final names together at the end."""
-
-    folder: Path
-    pending: list[tuple[Path, Path]] = field(default_factory=list)
-
-    def path(self, name: str) -> Path:
-        final = self.folder / name
-        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
-        self.pending.append((tmp, final))
-        return tmp
-
-
-@contextlib.contextmanager
-def _staged(folder: Path) -> Iterator[_Staging]:
-    staging = _Staging(folder)
-    try:
-        yield staging
-        for tmp, final in staging.pending:
-            os.replace(tmp, final)
-    except BaseException:
-        for tmp, _ in staging.pending:
-            tmp.unlink(missing_ok=True)
-        raise
