@@ -190,20 +190,19 @@ def tally(model: AdoptionModel) -> Tally:
         s.loose_view, s.demand, s.skills, s.security, s.regulation, s.finance, p.cite_threshold,
         s.uc_stage, s.expected, s.realised, s.enthusiasm, s.technique_agentic, s.business_agentic,
     )  # fmt: skip
-    interest_t, interest_b = rules.interest_from(
-        s.enthusiasm, s.uc_experience, p, p.interest_technique, p.interest_business
-    )
-    # column means as matrix-vector products (much faster than axis-0 reductions)
-    mature = (s.stage >= Stage.DEPLOYED).astype(np.float32)
-    everyone = np.ones(s.n, dtype=np.float32)
-    n_mature = float(mature.sum())
+    interest = rules.interest_both_roles(s.enthusiasm, s.uc_experience, p)  # (n, 12)
+    # column sums over all firms and over mature firms in one matrix product (much faster
+    # than axis-0 reductions)
+    weights = np.ones((2, s.n), dtype=np.float32)
+    weights[1] = s.stage >= Stage.DEPLOYED
+    sums = (weights @ interest).astype(np.float64)
+    n_mature = float(weights[1].sum())
+    m = len(UseCase)
     return Tally(
         *parts,
-        interest_technique=(everyone @ interest_t).astype(np.float64) / max(s.n, 1),
-        interest_business=(everyone @ interest_b).astype(np.float64) / max(s.n, 1),
-        interest_mature=np.asarray(
-            _ratio(0.5 * (mature @ interest_t + mature @ interest_b).astype(np.float64), n_mature)
-        ),
+        interest_technique=sums[0, :m] / max(s.n, 1),
+        interest_business=sums[0, m:] / max(s.n, 1),
+        interest_mature=np.asarray(_ratio(0.5 * (sums[1, :m] + sums[1, m:]), n_mature)),
     )
 
 

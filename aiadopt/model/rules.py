@@ -230,6 +230,32 @@ def interest_from(
     return x[0] if len(role_bases) == 1 else x
 
 
+def interest_both_roles(
+    enthusiasm: np.ndarray, experience: np.ndarray, params: Params
+) -> np.ndarray:
+    """Technique's then Business's interest side by side, (n, 12) float32 (columns 0-5:
+    Technique by UseCase, 6-11: Business): one layout for fast column sums (reporters)."""
+    bases = _logit(np.asarray([params.interest_technique, params.interest_business]))
+    x = np.empty((experience.shape[0], 2 * experience.shape[1]), dtype=np.float32)
+    _interest_logits_side_by_side(
+        enthusiasm, experience, bases, params.interest_enthusiasm_effect,
+        params.interest_experience_effect, x,
+    )  # fmt: skip
+    return _sigmoid(x)
+
+
+@njit(cache=True)
+def _interest_logits_side_by_side(enthusiasm, experience, bases, k_enthusiasm, k_experience,
+                                  out):  # fmt: skip
+    n, m = experience.shape
+    for i in range(n):
+        shift = k_enthusiasm * (enthusiasm[i] - 0.5)
+        for j in range(m):
+            x = shift + k_experience * experience[i, j]
+            out[i, j] = bases[0, j] + x
+            out[i, m + j] = bases[1, j] + x
+
+
 @njit(cache=True)
 def _interest_logits(enthusiasm, experience, bases, k_enthusiasm, k_experience, out):
     n, m = experience.shape
