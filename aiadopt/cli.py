@@ -71,6 +71,41 @@ _non_negative_int = _int_between(0, None)
 _seed = _non_negative_int
 
 
+def _add_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="W",
+        help="local worker processes (default: the CPUs; 1 runs in this process)",
+    )
+
+
+def _add_firms(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--firms",
+        type=_positive_int,
+        metavar="N",
+        help="number of firms (default: the parameter n_firms)",
+    )
+
+
+def _add_until(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--until",
+        type=_month,
+        metavar="YYYY-MM",
+        help="last month (default: horizon; a later one extends it)",
+    )
+
+
+def _add_scheduler(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of locally",
+    )
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keep the line breaks of descriptions and epilogs; help lines are kept short."""
 
@@ -137,12 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.toml",
         help="parameter file (default: the shipped parameters)",
     )
-    run.add_argument(
-        "--until",
-        type=_month,
-        metavar="YYYY-MM",
-        help="last month (default: horizon; a later one extends it)",
-    )
+    _add_until(run)
     run.add_argument(
         "--out", metavar="DIR", default="aiadopt-out", help="output folder (default ./aiadopt-out)"
     )
@@ -247,38 +277,19 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument(
         "--replicates", type=_positive_int, default=20, metavar="N", help="per scenario (20)"
     )
-    experiment.add_argument(
-        "--workers",
-        type=_positive_int,
-        metavar="W",
-        help="local worker processes (default: the CPUs; 1 runs in this process)",
-    )
+    _add_workers(experiment)
     experiment.add_argument(
         "--seed", type=_seed, default=42, help="root seed of the replicates (default 42)"
     )
-    experiment.add_argument(
-        "--firms",
-        type=_positive_int,
-        metavar="N",
-        help="number of firms (default: the parameter n_firms)",
-    )
-    experiment.add_argument(
-        "--until",
-        type=_month,
-        metavar="YYYY-MM",
-        help="last month (default: horizon; a later one extends it)",
-    )
+    _add_firms(experiment)
+    _add_until(experiment)
     experiment.add_argument(
         "--out",
         metavar="DIR",
         default="aiadopt-experiment",
         help="experiment folder (default ./aiadopt-experiment); the same command resumes it",
     )
-    experiment.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of locally",
-    )
+    _add_scheduler(experiment)
     experiment.add_argument(
         "--metrics",
         default="default",
@@ -347,27 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument(
         "--replicates", type=_positive_int, default=2, metavar="R", help="seeds per vector (2)"
     )
-    sensitivity.add_argument(
-        "--workers",
-        type=_positive_int,
-        metavar="W",
-        help="local worker processes (default: the CPUs; 1 runs in this process)",
-    )
+    _add_workers(sensitivity)
     sensitivity.add_argument(
         "--seed", type=_seed, default=42, help="root seed of the sample and replicates (42)"
     )
-    sensitivity.add_argument(
-        "--firms",
-        type=_positive_int,
-        metavar="N",
-        help="number of firms (default: the parameter n_firms)",
-    )
-    sensitivity.add_argument(
-        "--until",
-        type=_month,
-        metavar="YYYY-MM",
-        help="last month (default: horizon; a later one extends it)",
-    )
+    _add_firms(sensitivity)
+    _add_until(sensitivity)
     sensitivity.add_argument(
         "--parameters",
         metavar="LIST",
@@ -382,11 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="aiadopt-sensitivity",
         help="output folder (default ./aiadopt-sensitivity); the same command resumes it",
     )
-    sensitivity.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of locally",
-    )
+    _add_scheduler(sensitivity)
     sensitivity.add_argument("--quiet", action="store_true", help="hide the progress bar")
     sensitivity.set_defaults(handler=_cmd_sensitivity)
 
