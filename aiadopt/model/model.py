@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import rules
-from .agents import Business, Direction, Firm, Technique
+from .agents import Firm
 from .clock import month_index, months_between, step_to_month, step_to_timestamp
 from .interventions import Intervention, bind
 from .params import Params
@@ -97,25 +97,12 @@ class AdoptionModel(mesa.Model):
         s, p = self.state, self.params
         for intervention in self.interventions:
             intervention.apply(s, self.steps)
-        u = self.streams["month"].random((s.n, len(MonthDraw)), dtype=np.float32)
-        u_cases = self.streams["usecases"].random(s.uc_stage.shape, dtype=np.float32)
+        u = self.streams.month_uniforms("month", (s.n, len(MonthDraw)))
+        u_cases = self.streams.month_uniforms("usecases", s.uc_stage.shape)
         peers = rules.pool_peer_shares(s, p)
-        entering = rules.engage(s, p, u[:, MonthDraw.ENGAGE], peers)
-        rules.set_up_engagement(s, p, entering, self.steps)
-        rules.abandon_plans(s, p, u[:, MonthDraw.ABANDON])
-        progress = rules.progress_log_effect(s, p)
-        overruns = rules.advance_usecases(s, p, u_cases, progress)
-        rules.scale_and_derive_stage(s, p, u, progress)
-        Direction.invest(s, p, u)
-        Direction.revise_strategy(s, p, u)
-        Technique.learn(s, p)
-        if self.steps >= self._agentic_step:
-            Technique.hear_of_agentic(s, p, u)
-        rules.update_gains(s, p)
-        Business.update_enthusiasm(s, p, overruns, peers)
-        Business.adopt_shadow_ai(s, p, u)
-        rules.rebalance_collaboration(s, p, u)
-        rules.meet_organisation_questions(s, p, u)
+        rules.live_month(
+            s, p, u, u_cases, peers, self.steps, agentic=self.steps >= self._agentic_step
+        )
         if self._collect:
             self.collect()
         if self.steps >= self.n_months:

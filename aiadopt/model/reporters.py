@@ -180,6 +180,22 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
             agentic)  # fmt: skip
 
 
+@njit(cache=True)
+def _interest_sums(interest, stage):
+    """Column sums of the (n, 12) interest, over all firms (row 0) and over deployed or
+    scaled firms (row 1), in float64: a compiled loop rather than a BLAS product, whose
+    threads cost more to wake up each month than the sum itself."""
+    sums = np.zeros((2, interest.shape[1]))
+    for i in range(interest.shape[0]):
+        mature = stage[i] >= 3
+        for k in range(interest.shape[1]):
+            x = interest[i, k]
+            sums[0, k] += x
+            if mature:
+                sums[1, k] += x
+    return sums
+
+
 def tally(model: AdoptionModel) -> Tally:
     """Every count the reporters need, for the model's current state (one compiled pass,
     plus the vectorised use-case interest)."""
@@ -191,12 +207,8 @@ def tally(model: AdoptionModel) -> Tally:
         s.uc_stage, s.expected, s.realised, s.enthusiasm, s.technique_agentic, s.business_agentic,
     )  # fmt: skip
     interest = rules.interest_both_roles(s.enthusiasm, s.uc_experience, p)  # (n, 12)
-    # column sums over all firms and over mature firms in one matrix product (much faster
-    # than axis-0 reductions)
-    weights = np.ones((2, s.n), dtype=np.float32)
-    weights[1] = s.stage >= Stage.DEPLOYED
-    sums = (weights @ interest).astype(np.float64)
-    n_mature = float(weights[1].sum())
+    sums = _interest_sums(interest, s.stage)
+    n_mature = float(parts[0][:, Stage.DEPLOYED :].sum())
     m = len(UseCase)
     return Tally(
         *parts,
