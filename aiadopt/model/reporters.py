@@ -6,9 +6,13 @@ reporter's ``keys`` list of ``(metric, group)`` pairs (an array, because Mesa de
 a reporter returns, and a dict of tuples is slow to copy).  ``AdoptionModel.tidy()`` flattens
 them into the long table ``date, metric, group, value``.
 
-All reporters read one ``Tally`` of the month: every count they need, gathered in a single
-compiled pass over the firms (``tally``), shared by all reporters during one
-``model.collect()`` (outside a collect each reporter takes a fresh tally).
+All reporters read one ``Tally`` of the month, shared by all reporters during one
+``model.collect()`` (outside a collect each reporter takes a fresh tally): every count they
+need, gathered in a single compiled pass over the firms (``_tally_kernel``), and every
+reporter's values computed from these counts in another (``_report_kernel``), so that a
+reporter only hands its slice of them to the DataCollector.  Each reporter's function
+documents what its values mean; the section of ``_report_kernel`` named after it computes
+them, in the order of its keys.
 Metric names carry their category after a dot (``stage_share.deployed``); groups say which
 firms the share is taken over (``all``, ``size:100_249``, ``engaged`` ...).  Empty groups give
 NaN, never a division by zero.
@@ -44,6 +48,11 @@ if TYPE_CHECKING:
 
 Table = dict[tuple[str, str], float]
 
+# Codes as plain ints for the compiled kernels.
+_NOT_ENGAGED, _EXPERIMENTING = int(Stage.NOT_ENGAGED), int(Stage.EXPERIMENTING)
+_DEPLOYED, _SCALED = int(Stage.DEPLOYED), int(Stage.SCALED)
+_OUT_NONE, _OUT_ALL = int(Outsourcing.NONE), int(Outsourcing.ALL)
+
 SIZE_GROUPS = ("size:100_249", "size:250_499", "size:500_plus")
 DIRECTION_GROUPS = ("engaged", "active")  # planned or beyond; experimenting or beyond
 COLLABORATION_GROUPS = ("setting_up", "deployed", "active")
@@ -52,7 +61,8 @@ ACTIONS = ("training", "dedicated_staff", "new_roles_internal", "new_roles_exter
 
 @dataclass
 class Tally:
-    """Counts and sums of one month, gathered in one pass over the firms."""
+    """Counts and sums of one month, gathered in one pass over the firms, and the values of
+    every reporter computed from them (``_report_kernel``)."""
 
     stage_by_size: np.ndarray  # (3, 5) firms by SizeClass and Stage
     views: np.ndarray  # (2,) firms Technique / Business would call deployed
@@ -71,9 +81,9 @@ class Tally:
     realised_all: np.ndarray  # (3,) sum of realised gains, all firms
     enthusiasm: np.ndarray  # (2,) sum over all firms, over engaged firms
     agentic: np.ndarray  # (2,) engaged firms whose Technique / Business heard of agentic AI
-    interest_technique: np.ndarray  # (6,) mean interest, all firms
-    interest_business: np.ndarray  # (6,) mean interest, all firms
-    interest_mature: np.ndarray  # (6,) mean firm interest among deployed or scaled firms
+    interest_sums: np.ndarray  # (2, 12) sums of interest (Technique's 6, Business's 6) over
+    # all firms (row 0) and over deployed or scaled firms (row 1)
+    values: np.ndarray  # every reporter's values, in the order of MODEL_REPORTERS
 
     @property
     def n(self) -> int:
@@ -180,25 +190,9 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
             agentic)  # fmt: skip
 
 
-@njit(cache=True)
-def _interest_sums(interest, stage):
-    """Column sums of the (n, 12) interest, over all firms (row 0) and over deployed or
-    scaled firms (row 1), in float64: a compiled loop rather than a BLAS product, whose
-    threads cost more to wake up each month than the sum itself."""
-    sums = np.zeros((2, interest.shape[1]))
-    for i in range(interest.shape[0]):
-        mature = stage[i] >= 3
-        for k in range(interest.shape[1]):
-            x = interest[i, k]
-            sums[0, k] += x
-            if mature:
-                sums[1, k] += x
-    return sums
-
-
 def tally(model: AdoptionModel) -> Tally:
-    """Every count the reporters need, for the model's current state (one compiled pass,
-    plus the vectorised use-case interest)."""
+    """Every count the reporters need, for the model's current state (one compiled pass, plus
+    the vectorised use-case interest), and every reporter's values from them (another)."""
     s, p = model.state, model.params
     parts = _tally_kernel(
         s.stage, s.size, s.strategy, s.outsourcing, s.manager, s.training, s.dedicated,
@@ -206,38 +200,130 @@ def tally(model: AdoptionModel) -> Tally:
         s.loose_view, s.demand, s.skills, s.security, s.regulation, s.finance, p.cite_threshold,
         s.uc_stage, s.expected, s.realised, s.enthusiasm, s.technique_agentic, s.business_agentic,
     )  # fmt: skip
-    interest = rules.interest_both_roles(s.enthusiasm, s.uc_experience, p)  # (n, 12)
-    sums = _interest_sums(interest, s.stage)
-    n_mature = float(parts[0][:, Stage.DEPLOYED :].sum())
-    m = len(UseCase)
-    return Tally(
-        *parts,
-        interest_technique=sums[0, :m] / max(s.n, 1),
-        interest_business=sums[0, m:] / max(s.n, 1),
-        interest_mature=np.asarray(_ratio(0.5 * (sums[1, :m] + sums[1, m:]), n_mature)),
-    )
+    sums = rules.interest_sums(s.enthusiasm, s.uc_experience, s.stage, p)
+    values = np.empty(_N_VALUES)
+    written = _report_kernel(*parts, sums, values)
+    if written != _N_VALUES:  # pragma: no cover - a reporter's keys and its section disagree
+        raise RuntimeError(f"_report_kernel wrote {written} values, the reporters have {_N_VALUES}")
+    return Tally(*parts, interest_sums=sums, values=values)
 
 
-def _ratio(num: float | np.ndarray, den: float) -> float | np.ndarray:
+@njit(inline="always")
+def _share(num, den):
     """num / den, NaN where the group is empty."""
-    if den:
-        return num / den
-    return np.full_like(np.asarray(num, dtype=float), np.nan) if np.ndim(num) else float("nan")
+    return num / den if den > 0 else np.nan
+
+
+@njit(inline="always")
+def _put_shares(out, k, nums, den):
+    """Write nums / den at out[k:]; returns the next position."""
+    for c in range(nums.shape[0]):
+        out[k + c] = _share(nums[c], den)
+    return k + nums.shape[0]
+
+
+@njit(cache=True)
+def _report_kernel(stage_by_size, views, strategy, outsourcing, actions, managers,
+                   planned_training, collaboration, difficulties, shadow, obstacles, usecases,
+                   expected, realised_active, realised_all, enthusiasm, agentic, interest_sums,
+                   out):  # fmt: skip
+    """Every reporter's values from the month's counts, into ``out``, reporter after
+    reporter in the order of ``MODEL_REPORTERS`` and, within a reporter, in the order of its
+    keys; returns how many were written.  Shares are NaN where their group is empty."""
+    stage_counts = stage_by_size.sum(axis=0)
+    n = stage_counts.sum()
+    n_engaged = n - stage_counts[_NOT_ENGAGED]
+    n_active = stage_counts[_EXPERIMENTING:].sum()
+    n_mature = stage_counts[_DEPLOYED:].sum()
+    # engaged_share, scaled_share
+    out[0] = _share(n_engaged, n)
+    out[1] = _share(stage_counts[_SCALED], n)
+    k = 2
+    # stage_shares: all firms, then each size class
+    k = _put_shares(out, k, stage_counts, n)
+    for g in range(stage_by_size.shape[0]):
+        k = _put_shares(out, k, stage_by_size[g], stage_by_size[g].sum())
+    # deployed_views
+    k = _put_shares(out, k, views, n)
+    # direction_mix: engaged firms, then active firms; managers; training when planned
+    for g in range(strategy.shape[0]):
+        n_g = strategy[g].sum()
+        k = _put_shares(out, k, strategy[g], n_g)
+        k = _put_shares(out, k, outsourcing[g], n_g)
+        out[k] = _share(n_g - outsourcing[g, _OUT_NONE], n_g)
+        out[k + 1] = _share(outsourcing[g, _OUT_ALL], n_g)
+        k = _put_shares(out, k + 2, actions[g], n_g)
+    k = _put_shares(out, k, managers, managers.sum())
+    out[k] = _share(planned_training[0], planned_training[1])
+    k += 1
+    # collaboration_mix: modes by group, difficulties, shadow AI
+    for g in range(collaboration.shape[0]):
+        k = _put_shares(out, k, collaboration[g], collaboration[g].sum())
+    k = _put_shares(out, k, difficulties[:3], difficulties[3])
+    out[k] = _share(shadow[0], n)
+    k += 1
+    # obstacle_prevalence: engaged, then not engaged
+    k = _put_shares(out, k, obstacles[0], n_engaged)
+    k = _put_shares(out, k, obstacles[1], n - n_engaged)
+    # usecases: stages (planned, in development, in place) of each use case among engaged
+    # firms; mean interest of Technique and of Business over all firms; mean firm interest
+    # among mature firms
+    for j in range(usecases.shape[0]):
+        k = _put_shares(out, k, usecases[j, 1:], n_engaged)
+    m = interest_sums.shape[1] // 2
+    for c in range(2 * m):
+        out[k + c] = interest_sums[0, c] / max(n, 1)
+    k += 2 * m
+    for j in range(m):
+        out[k + j] = _share(0.5 * (interest_sums[1, j] + interest_sums[1, m + j]), n_mature)
+    k += m
+    # gains: expected (all), realised (active, all), enthusiasm (all, engaged), agentic
+    k = _put_shares(out, k, expected, n)
+    k = _put_shares(out, k, realised_active, n_active)
+    k = _put_shares(out, k, realised_all, n)
+    out[k] = _share(enthusiasm[0], n)
+    out[k + 1] = _share(enthusiasm[1], n_engaged)
+    k = _put_shares(out, k + 2, agentic, n_engaged)
+    return k
+
+
+_LAYOUT: dict[str, slice] = {}  # each reporter's slice of Tally.values, in declaration order
+
+
+def _declare(name: str, size: int) -> slice:
+    start = sum(s.stop - s.start for s in _LAYOUT.values())
+    _LAYOUT[name] = slice(start, start + size)
+    return _LAYOUT[name]
+
+
+def scalar_reporter(func: Callable[[], None]) -> Callable[[AdoptionModel], float]:
+    """Make a model reporter of one value from a declaration (a documented function whose
+    value ``_report_kernel`` computes)."""
+    where = _declare(func.__name__, 1).start
+
+    @functools.wraps(func)
+    def reporter(model: AdoptionModel) -> float:
+        return float(model.tally().values[where])
+
+    return reporter
 
 
 def table_reporter(
     keys: list[tuple[str, str]],
-) -> Callable[[Callable[[Tally], np.ndarray]], Callable[[AdoptionModel], np.ndarray]]:
-    """Make a model reporter from a function of the month's Tally returning one value per
-    ``(metric, group)`` pair of ``keys`` (fixed at import: no per-month string work)."""
+) -> Callable[[Callable[[], None]], Callable[[AdoptionModel], np.ndarray]]:
+    """Make a model reporter of one value per ``(metric, group)`` pair of ``keys`` (fixed at
+    import: no per-month string work) from a declaration (a documented function whose values
+    ``_report_kernel`` computes, in the order of ``keys``)."""
 
-    def decorate(func: Callable[[Tally], np.ndarray]) -> Callable[[AdoptionModel], np.ndarray]:
+    def decorate(func: Callable[[], None]) -> Callable[[AdoptionModel], np.ndarray]:
+        where = _declare(func.__name__, len(keys))
+
         @functools.wraps(func)
-        def wrapper(model: AdoptionModel) -> np.ndarray:
-            return np.asarray(func(model.tally()), dtype=np.float64).ravel()
+        def reporter(model: AdoptionModel) -> np.ndarray:
+            return model.tally().values[where]
 
-        wrapper.keys = keys  # type: ignore[attr-defined]
-        return wrapper
+        reporter.keys = keys  # type: ignore[attr-defined]
+        return reporter
 
     return decorate
 
@@ -251,37 +337,25 @@ def _labels(enum: type, skip: tuple = ()) -> list[str]:
     return [label(m) for m in sorted(enum, key=int) if m not in skip]
 
 
-def engaged_share(model: AdoptionModel) -> float:
+@scalar_reporter
+def engaged_share() -> None:
     """Share of firms engaged: planned or beyond (Figure 1: 48% in March 2025)."""
-    t = model.tally()
-    return float(_ratio(t.n_engaged(), t.n))
 
 
-def scaled_share(model: AdoptionModel) -> float:
+@scalar_reporter
+def scaled_share() -> None:
     """Share of firms that have scaled their deployment."""
-    t = model.tally()
-    return float(_ratio(t.stage_counts[Stage.SCALED], t.n))
-
-
-def _row_shares(counts: np.ndarray) -> np.ndarray:
-    """Each row of ``counts`` divided by its total (NaN rows where the total is 0)."""
-    counts = np.atleast_2d(counts)
-    totals = counts.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(totals > 0, counts / np.where(totals > 0, totals, 1), np.nan)
 
 
 @table_reporter(_keys("stage_share", _labels(Stage), ("all", *SIZE_GROUPS)))
-def stage_shares(t: Tally) -> np.ndarray:
+def stage_shares() -> None:
     """Share of firms in each stage, over all firms and by size class (Figure 1, text p.2)."""
-    return _row_shares(np.vstack([t.stage_counts, t.stage_by_size]))
 
 
 @table_reporter([("deployed_view.technique", "all"), ("deployed_view.business", "all")])
-def deployed_views(t: Tally) -> np.ndarray:
+def deployed_views() -> None:
     """Share of firms whose Technique / Business respondent would say AI is deployed
     (text p.2: 10% vs 21%)."""
-    return _ratio(t.views, t.n)
 
 
 _DIRECTION_KEYS = (
@@ -302,22 +376,9 @@ _DIRECTION_KEYS = (
 
 
 @table_reporter(_DIRECTION_KEYS)
-def direction_mix(t: Tally) -> np.ndarray:
+def direction_mix() -> None:
     """Strategy, outsourcing, provider management and actions among engaged and active firms
-    (Figures 9, 11, 12)."""
-    blocks = []
-    for g in range(len(DIRECTION_GROUPS)):
-        n = t.strategy[g].sum()
-        outs = t.outsourcing[g]
-        blocks += [
-            _ratio(t.strategy[g], n),
-            _ratio(outs, n),
-            _ratio(np.array([n - outs[Outsourcing.NONE], outs[Outsourcing.ALL]]), n),
-            _ratio(t.actions[g], n),
-        ]
-    blocks.append(_ratio(t.managers, t.managers.sum()))
-    blocks.append([_ratio(t.planned_training[0], t.planned_training[1])])
-    return np.concatenate([np.atleast_1d(b) for b in blocks])
+    (Figures 9, 11, 12); training among planned firms."""
 
 
 _MODES = _labels(Collaboration, skip=(Collaboration.UNSET,))
@@ -328,26 +389,15 @@ _MODES = _labels(Collaboration, skip=(Collaboration.UNSET,))
     + _keys("difficulty_share", _labels(Difficulty), ("collaborating",))
     + [("shadow_ai_share", "all")]
 )
-def collaboration_mix(t: Tally) -> np.ndarray:
+def collaboration_mix() -> None:
     """Collaboration modes while setting up and once deployed, and difficulties among
-    collaborating firms (Figures 13-14); share of firms with shadow AI."""
-    return np.concatenate(
-        [
-            _row_shares(t.collaboration).ravel(),
-            np.atleast_1d(_ratio(t.difficulties[:3], t.difficulties[3])),
-            [_ratio(t.shadow[0], t.n)],
-        ]
-    )
+    collaborating active firms, experimenting or beyond (Figures 13-14); share of firms
+    with shadow AI."""
 
 
 @table_reporter(_keys("obstacle_prevalence", _labels(Obstacle), ("engaged", "not_engaged")))
-def obstacle_prevalence(t: Tally) -> np.ndarray:
+def obstacle_prevalence() -> None:
     """Share of firms citing each obstacle, engaged and not engaged (Figures 3-4)."""
-    n_engaged = t.n_engaged()
-    return np.concatenate(
-        [np.atleast_1d(_ratio(t.obstacles[0], n_engaged)),
-         np.atleast_1d(_ratio(t.obstacles[1], t.n - n_engaged))]
-    )  # fmt: skip
 
 
 _UC_STAGES = (UseCaseStage.PLANNED, UseCaseStage.IN_DEVELOPMENT, UseCaseStage.IN_PLACE)
@@ -361,11 +411,9 @@ _UC_STAGES = (UseCaseStage.PLANNED, UseCaseStage.IN_DEVELOPMENT, UseCaseStage.IN
         for uc in UseCase
     ]
 )
-def usecases(t: Tally) -> np.ndarray:
-    """Use-case stages among engaged firms (Figure 6) and interest by role and maturity
-    (Figures 5, 8)."""
-    stages = np.atleast_1d(_ratio(t.usecases[:, 1:].ravel(), t.n_engaged()))
-    return np.concatenate([stages, t.interest_technique, t.interest_business, t.interest_mature])
+def usecases() -> None:
+    """Use-case stages among engaged firms (Figure 6) and interest by role (all firms) and
+    of the firm as a whole among deployed or scaled firms (Figures 5, 8)."""
 
 
 @table_reporter(
@@ -378,20 +426,10 @@ def usecases(t: Tally) -> np.ndarray:
         ("agentic_awareness.business", "engaged"),
     ]
 )
-def gains(t: Tally) -> np.ndarray:
+def gains() -> None:
     """Mean expected gains (all firms) and realised gains (firms deployed or in progress, and
     all firms), percent (Figures 15-16); mean enthusiasm (the hype cycle, Figure 7); agentic
     AI awareness of engaged firms' Technique and Business (Figure 2)."""
-    n_active, n_engaged = t.n_active(), t.n_engaged()
-    return np.concatenate(
-        [
-            np.atleast_1d(_ratio(t.expected, t.n)),
-            np.atleast_1d(_ratio(t.realised_active, n_active)),
-            np.atleast_1d(_ratio(t.realised_all, t.n)),
-            [_ratio(t.enthusiasm[0], t.n), _ratio(t.enthusiasm[1], n_engaged)],
-            np.atleast_1d(_ratio(t.agentic, n_engaged)),
-        ]
-    )
 
 
 MODEL_REPORTERS: dict[str, Callable[[AdoptionModel], float | np.ndarray]] = {
@@ -405,4 +443,8 @@ MODEL_REPORTERS: dict[str, Callable[[AdoptionModel], float | np.ndarray]] = {
     "usecases": usecases,
     "gains": gains,
 }
-"""Every reporter the model's DataCollector runs, by name."""
+"""Every reporter the model's DataCollector runs, by name (in the order of Tally.values)."""
+
+if list(MODEL_REPORTERS) != list(_LAYOUT):  # pragma: no cover
+    raise RuntimeError("MODEL_REPORTERS must list the reporters in their declaration order")
+_N_VALUES = sum(s.stop - s.start for s in _LAYOUT.values())

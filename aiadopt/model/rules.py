@@ -548,30 +548,55 @@ def interest_from(
     return x[0] if len(role_bases) == 1 else x
 
 
-def interest_both_roles(
-    enthusiasm: np.ndarray, experience: np.ndarray, params: Params
+def interest_sums(
+    enthusiasm: np.ndarray, experience: np.ndarray, stage: np.ndarray, params: Params
 ) -> np.ndarray:
-    """Technique's then Business's interest side by side, (n, 12) float32 (columns 0-5:
-    Technique by UseCase, 6-11: Business): one layout for fast column sums (reporters)."""
-    bases = derived(params).logit_both
-    x = np.empty((experience.shape[0], 2 * experience.shape[1]), dtype=np.float32)
-    _interest_logits_side_by_side(
-        enthusiasm, experience, bases, params.interest_enthusiasm_effect,
-        params.interest_experience_effect, x,
+    """Sums of ``usecase_interest`` over all firms (row 0) and over deployed or scaled firms
+    (row 1), (2, 12) float64: columns 0-5 Technique's by UseCase, 6-11 Business's.
+
+    For the reporters, every month: the logistic is taken as 1/2 + tanh(x/2)/2, so that one
+    vectorised numpy pass (float32 tanh) does the transcendental work and a compiled loop
+    adds up; the interest of each firm is never stored.
+    """
+    half = np.empty((experience.shape[0], 2 * experience.shape[1]), dtype=np.float32)
+    _interest_half_logits(
+        enthusiasm, experience, derived(params).logit_both, params.interest_enthusiasm_effect,
+        params.interest_experience_effect, half,
     )  # fmt: skip
-    return _sigmoid(x)
+    np.tanh(half, out=half)
+    return _logistic_sums(half, stage)
 
 
 @njit(cache=True)
-def _interest_logits_side_by_side(enthusiasm, experience, bases, k_enthusiasm, k_experience,
-                                  out):  # fmt: skip
+def _interest_half_logits(enthusiasm, experience, bases, k_enthusiasm, k_experience, out):
+    """Half the logit of each role's interest, Technique's then Business's side by side."""
     n, m = experience.shape
     for i in range(n):
         shift = k_enthusiasm * (enthusiasm[i] - 0.5)
         for j in range(m):
             x = shift + k_experience * experience[i, j]
-            out[i, j] = bases[0, j] + x
-            out[i, m + j] = bases[1, j] + x
+            out[i, j] = 0.5 * (bases[0, j] + x)
+            out[i, m + j] = 0.5 * (bases[1, j] + x)
+
+
+@njit(cache=True)
+def _logistic_sums(tanh_half, stage):
+    """Column sums of 1/2 + tanh/2 over all firms and over deployed or scaled firms."""
+    n, m = tanh_half.shape
+    sums = np.zeros((2, m))
+    n_mature = 0
+    for i in range(n):
+        mature = stage[i] >= _DEPLOYED
+        n_mature += mature
+        for c in range(m):
+            t = tanh_half[i, c]
+            sums[0, c] += t
+            if mature:
+                sums[1, c] += t
+    for c in range(m):
+        sums[0, c] = 0.5 * n + 0.5 * sums[0, c]
+        sums[1, c] = 0.5 * n_mature + 0.5 * sums[1, c]
+    return sums
 
 
 @njit(cache=True)
