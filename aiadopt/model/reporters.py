@@ -108,86 +108,115 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
                   roles_internal, roles_external, collaboration, difficulties, shadow_ai,
                   loose_view, demand, skills, security, regulation, finance, cite, uc_stage,
                   expected, realised, enthusiasm, technique_agentic, business_agentic):  # fmt: skip
+    """The month's counts, in one pass over the firms without data-dependent branches (a
+    firm's stage, strategy, collaboration ... vary from one firm to the next, so branches on
+    them are mispredicted half the time): each firm adds 1 to one cell of four histograms of
+    codes packing its categories and flags, and its gains and enthusiasm to sums weighted
+    0 or 1.  The counts by group are then read off the histograms (a few thousand cells)."""
+    n_firms = stage.shape[0]
+    by_firm = np.zeros((5, 3, 16), dtype=np.int64)  # stage, size, VIEW_* flags
+    by_direction = np.zeros((5, 4, 3, 4, 16), dtype=np.int64)  # stage, strategy, outsourcing,
+    # manager + 1, ACTION_* flags
+    by_collaboration = np.zeros((5, 5, 8), dtype=np.int64)  # stage, mode + 1, difficulty flags
+    by_obstacles = np.zeros((2, 32), dtype=np.int64)  # engaged, obstacle flags
+    usecases = np.zeros((6, 4), dtype=np.int64)  # engaged firms by use case and its stage
+    e0 = e1 = e2 = 0.0  # expected gains, all firms
+    a0 = a1 = a2 = 0.0  # realised gains, all firms
+    r0 = r1 = r2 = 0.0  # realised gains, active firms
+    enthusiasm_all = enthusiasm_engaged = 0.0
+    for i in range(n_firms):
+        st = stage[i]
+        engaged = 1 if st >= 1 else 0
+        active = 1.0 if st >= 2 else 0.0
+        pilot = (uc_stage[i, 0] == 2) | (uc_stage[i, 1] == 2)  # content or personalisation
+        view = (8 * shadow_ai[i] + 4 * (loose_view[i] & pilot) + 2 * technique_agentic[i]
+                + business_agentic[i])  # fmt: skip
+        by_firm[st, size[i], view] += 1
+        acts = 8 * training[i] + 4 * dedicated[i] + 2 * roles_internal[i] + roles_external[i]
+        by_direction[st, strategy[i], outsourcing[i], manager[i] + 1, acts] += 1
+        flags = 4 * difficulties[i, 0] + 2 * difficulties[i, 1] + difficulties[i, 2]
+        by_collaboration[st, collaboration[i] + 1, flags] += 1
+        cited = (
+            16 * ((1.0 - demand[i]) > cite)
+            + 8 * ((1.0 - skills[i]) > cite)
+            + 4 * (security[i] > cite)
+            + 2 * (regulation[i] > cite)
+            + (finance[i] > cite)
+        )
+        by_obstacles[engaged, cited] += 1
+        for j in range(6):
+            usecases[j, uc_stage[i, j]] += engaged
+        e0 += expected[i, 0]
+        e1 += expected[i, 1]
+        e2 += expected[i, 2]
+        a0 += realised[i, 0]
+        a1 += realised[i, 1]
+        a2 += realised[i, 2]
+        r0 += realised[i, 0] * active
+        r1 += realised[i, 1] * active
+        r2 += realised[i, 2] * active
+        enthusiasm_all += enthusiasm[i]
+        enthusiasm_engaged += enthusiasm[i] * engaged
+    # --- counts by group, from the histograms
     stage_by_size = np.zeros((3, 5))
     views = np.zeros(2)
+    shadow = np.zeros(1)
+    agentic = np.zeros(2)
+    for st in range(5):
+        for g in range(3):
+            for view in range(16):
+                c = by_firm[st, g, view]
+                stage_by_size[g, st] += c
+                views[0] += c * (st >= 3)
+                views[1] += c * ((st >= 3) | (view >= 4))  # deployed, shadow or pilot
+                shadow[0] += c * (view >= 8)
+                agentic[0] += c * ((st >= 1) & ((view & 2) > 0))
+                agentic[1] += c * ((st >= 1) & ((view & 1) > 0))
     strat = np.zeros((2, 4))
     outs = np.zeros((2, 3))
     actions = np.zeros((2, 4))
     managers = np.zeros(3)
     planned_training = np.zeros(2)
+    for st in range(1, 5):
+        for s_ in range(4):
+            for o in range(3):
+                for m in range(4):
+                    for acts in range(16):
+                        c = by_direction[st, s_, o, m, acts]
+                        if c == 0:
+                            continue
+                        for g in range(2 if st >= 2 else 1):  # engaged; active
+                            strat[g, s_] += c
+                            outs[g, o] += c
+                            for a in range(4):
+                                actions[g, a] += c * ((acts >> (3 - a)) & 1)
+                        if o != 0 and m >= 1:
+                            managers[m - 1] += c
+                        if st == 1:
+                            planned_training[0] += c * (acts >> 3)
+                            planned_training[1] += c
     collab = np.zeros((3, 4))
     diffs = np.zeros(4)
-    shadow = np.zeros(1)
+    for st in range(1, 5):
+        for mode in range(1, 5):
+            for flags in range(8):
+                c = by_collaboration[st, mode, flags]
+                collab[0, mode - 1] += c * (st <= 2)  # setting up
+                collab[1, mode - 1] += c * (st >= 3)  # deployed
+                collab[2, mode - 1] += c * (st >= 2)  # active
+                if st >= 2 and mode - 1 != 3:  # collaborating active firms
+                    for d in range(3):
+                        diffs[d] += c * ((flags >> (2 - d)) & 1)
+                    diffs[3] += c
     obstacles = np.zeros((2, 5))
-    usecases = np.zeros((6, 4))
-    exp_sum = np.zeros(3)
-    real_active = np.zeros(3)
-    real_all = np.zeros(3)
-    enth = np.zeros(2)
-    agentic = np.zeros(2)
-    for i in range(stage.shape[0]):
-        st = stage[i]
-        stage_by_size[size[i], st] += 1
-        engaged = st >= 1
-        active = st >= 2
-        deployed = st >= 3
-        pilot = uc_stage[i, 0] == 2 or uc_stage[i, 1] == 2  # content or personalisation
-        if deployed:
-            views[0] += 1
-        if deployed or shadow_ai[i] or (loose_view[i] and pilot):
-            views[1] += 1
-        if shadow_ai[i]:
-            shadow[0] += 1
-        for k in range(3):
-            exp_sum[k] += expected[i, k]
-            real_all[k] += realised[i, k]
-        enth[0] += enthusiasm[i]
-        # obstacles cited (severity above the threshold), engaged vs not
-        g = 0 if engaged else 1
-        obstacles[g, 0] += (1.0 - demand[i]) > cite
-        obstacles[g, 1] += (1.0 - skills[i]) > cite
-        obstacles[g, 2] += security[i] > cite
-        obstacles[g, 3] += regulation[i] > cite
-        obstacles[g, 4] += finance[i] > cite
-        if not engaged:
-            continue
-        enth[1] += enthusiasm[i]
-        agentic[0] += technique_agentic[i]
-        agentic[1] += business_agentic[i]
-        for j in range(6):
-            usecases[j, uc_stage[i, j]] += 1
-        if st == 1:
-            planned_training[0] += training[i]
-            planned_training[1] += 1
-        for g in range(2):
-            if g == 1 and not active:
-                continue
-            strat[g, strategy[i]] += 1
-            outs[g, outsourcing[i]] += 1
-            actions[g, 0] += training[i]
-            actions[g, 1] += dedicated[i]
-            actions[g, 2] += roles_internal[i]
-            actions[g, 3] += roles_external[i]
-        if outsourcing[i] != 0 and manager[i] >= 0:
-            managers[manager[i]] += 1
-        c = collaboration[i]
-        if c >= 0:
-            if st <= 2:
-                collab[0, c] += 1
-            if deployed:
-                collab[1, c] += 1
-            if active:
-                collab[2, c] += 1
-                if c != 3:
-                    for k in range(3):
-                        diffs[k] += difficulties[i, k]
-                    diffs[3] += 1
-        if active:
-            for k in range(3):
-                real_active[k] += realised[i, k]
+    for e in range(2):
+        for cited in range(32):
+            for o in range(5):
+                obstacles[1 - e, o] += by_obstacles[e, cited] * ((cited >> (4 - o)) & 1)
     return (stage_by_size, views, strat, outs, actions, managers, planned_training, collab,
-            diffs, shadow, obstacles, usecases, exp_sum, real_active, real_all, enth,
-            agentic)  # fmt: skip
+            diffs, shadow, obstacles, usecases.astype(np.float64), np.array([e0, e1, e2]),
+            np.array([r0, r1, r2]), np.array([a0, a1, a2]),
+            np.array([enthusiasm_all, enthusiasm_engaged]), agentic)  # fmt: skip
 
 
 def tally(model: AdoptionModel) -> Tally:
