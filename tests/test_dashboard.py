@@ -333,6 +333,19 @@ def _wait_month(page, month: str) -> None:
     page.wait_for_timeout(300)
 
 
+def _settled_month(page, quiet_ms: int = 500, tries: int = 20) -> str:
+    """The month shown once it stops changing: after a pause, a step already under way may
+    still land (the browser and the server run apart)."""
+    month = page.locator(".aiadopt-readout").get_attribute("data-month")
+    for _ in range(tries):
+        page.wait_for_timeout(quiet_ms)
+        now = page.locator(".aiadopt-readout").get_attribute("data-month")
+        if now == month:
+            return month
+        month = now
+    raise AssertionError(f"the month never settled after pausing (last seen {month})")
+
+
 def _set_slider_to_max(page, name: str) -> str:
     slider = page.get_by_role("slider", name=name, exact=True)
     slider.focus()
@@ -381,7 +394,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path: Path):
             _wait_month(page, "2023-02")
             page.get_by_role("button", name="❚❚").click()
             page.get_by_role("button", name="▶").wait_for()
-            paused = page.locator(".aiadopt-readout").get_attribute("data-month")
+            paused = _settled_month(page)
             page.wait_for_timeout(1_000)
             assert page.locator(".aiadopt-readout").get_attribute("data-month") == paused
 
