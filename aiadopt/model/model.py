@@ -14,6 +14,11 @@ December 2030); Mesa's step counter is the clock.  Each month, in this order:
    enthusiasm); Business's enthusiasm follows the hype cycle and shadow AI spreads;
    collaboration rebalances; deployed firms meet organisation questions;
 6. the DataCollector records the month.
+
+Steps 1-5 run in one compiled pass over the firms (``rules.live_month``): each firm goes
+through them in this order before the next firm starts, which gives the same state, bit for
+bit, as applying each rule to all firms in turn (the role agents' rules), because within a
+month a firm's rules read no other firm (the peers' engaged share is taken at the start).
 """
 
 from __future__ import annotations

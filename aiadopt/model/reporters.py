@@ -85,23 +85,6 @@ class Tally:
     # all firms (row 0) and over deployed or scaled firms (row 1)
     values: np.ndarray  # every reporter's values, in the order of MODEL_REPORTERS
 
-    @property
-    def n(self) -> int:
-        return int(self.stage_by_size.sum())
-
-    @property
-    def stage_counts(self) -> np.ndarray:
-        return self.stage_by_size.sum(axis=0)
-
-    def n_engaged(self) -> int:
-        return int(self.stage_counts[Stage.PLANNED :].sum())
-
-    def n_active(self) -> int:
-        return int(self.stage_counts[Stage.EXPERIMENTING :].sum())
-
-    def n_mature(self) -> int:
-        return int(self.stage_counts[Stage.DEPLOYED :].sum())
-
 
 @njit(cache=True)
 def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicated,
