@@ -13,8 +13,9 @@ then run two ways, with identical results:
   of the month in the model's order, in one compiled pass.  This is what ``AdoptionModel.step``
   calls.  Within a month the rules of one firm read no other firm (the peers' engaged share is
   taken at the start of the month), so one pass and one pass per rule give the same state bit
-  for bit (tested); the single pass reads each firm's data once instead of sixteen times and
-  is about twice as fast.
+  for bit (tested).  The single pass reads each firm's data once instead of sixteen times;
+  at 10,000 firms it saves about 8% of the time the rules take one by one (the rest is the
+  rules' own work: exponentials, and branches on stages that differ from firm to firm).
 
 Common random numbers: the model draws, every month, one uniform per firm and decision
 (``MonthDraw`` columns) and one per firm and use case, eligible or not; a firm's set-up
