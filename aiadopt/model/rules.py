@@ -417,22 +417,6 @@ def pool_peer_shares(state: FirmState, params: Params) -> np.ndarray:
     return w * pool_share + (1.0 - w) * overall
 
 
-def peer_share(state: FirmState, params: Params) -> np.ndarray:
-    """Engaged share seen by each firm (its pool's value of ``pool_peer_shares``)."""
-    return pool_peer_shares(state, params)[state.pool]
-
-
-def engagement_log_effect(state: FirmState, params: Params) -> np.ndarray:
-    """Firm multiplier of the Bass hazard on the log scale: size and obstacles (Figures 3-4).
-
-    Obstacles are centred on a severity of 0.5, so that p and q keep their meaning for a
-    firm of average severity; 100-249 firms engage more (text p.2).
-    """
-    weights = np.asarray(params.engage_obstacle_weights, dtype=np.float32)
-    sev = state.obstacle_severity()
-    return np.asarray(params.engage_size_effect)[state.size] - (sev - 0.5) @ weights
-
-
 @njit(cache=True)
 def _log_stay(pool_prob):
     """log(1 - p) of each pool's monthly Bass probability, once per pool and month."""
@@ -446,7 +430,10 @@ def _log_stay(pool_prob):
 def _engage_firm(i, x, pool_prob, log_stay, stage, pool, size, demand, skills, security,
                  regulation, finance, engage_size_effect, engage_obstacle_weights):  # fmt: skip
     """Does not-engaged firm i start planning this month (draw ``x``)?  Its probability is
-    the pool's Bass probability raised to the power e^effect (see ``engage``)."""
+    the pool's Bass probability raised to the power e^effect (see ``engage``), the effect
+    being its size class's (100-249 firms engage more, text p.2) minus its obstacles'
+    (Figures 3-4), each centred on a severity of 0.5 so that p and q keep their meaning for a
+    firm of average severity."""
     if stage[i] != _NOT_ENGAGED:
         return False
     g = pool[i]
@@ -489,7 +476,7 @@ def engage(
     """Not-engaged firms start planning; returns the mask of new entrants.
 
     The Bass monthly probability from the peer share (``bass_month_probability``) is raised
-    to the power e^effect, the firm's size and obstacle effect (``engagement_log_effect``):
+    to the power e^effect, the firm's size and obstacle effect (``_engage_firm``):
     an effect of 0 leaves pure Bass diffusion.  ``u``: one draw per firm.
     """
     pool_prob = _pool_probabilities(params, peers_by_pool)
@@ -1070,13 +1057,6 @@ def scale_and_derive_stage(
     place helps, an organisation difficulty hinders, Figure 14).  Then every firm's stage is
     derived from its portfolio: its most advanced use case, SCALED if it scaled."""
     _run(_scale_kernel, state, params, u=u, progress=progress)
-
-
-def derive_stage(state: FirmState) -> None:
-    """A firm's stage from its portfolio: its most advanced use case, and whether it scaled."""
-    top = state.uc_stage.max(axis=1)
-    state.stage[:] = top
-    state.stage[state.scaled & (top == IN_PLACE)] = Stage.SCALED
 
 
 # --- Technique ------------------------------------------------------------------------------------
