@@ -3,7 +3,7 @@
 Every firm is a ``FirmAgent`` (a ``mesa.Agent``) holding three role agents, ``DirectionAgent``,
 ``TechniqueAgent`` and ``BusinessAgent``, each a ``mesa.Agent`` with plain Python attributes and
 its own ``step()``.  Each agent applies, for its own firm, exactly the rules of
-``aiadopt/model/rules.py`` (same formulas, same order within the month as
+``aiadopt/model/rules/`` (same formulas, same order within the month as
 ``AdoptionModel.step``), drawing its random numbers one at a time from the model's
 ``random.Random`` (``self.random``), as a Mesa user would.
 
@@ -35,26 +35,33 @@ import math
 import mesa
 
 from aiadopt.model.clock import months_between
-from aiadopt.model.params import N_USE_CASES, Params
-from aiadopt.model.stages import Collaboration, Outsourcing, ProviderManager, Stage, Strategy
-from aiadopt.model.stages import UseCaseStage as UC
-from aiadopt.model.state import SetUpDraw
-
-# plain ints for speed (IntEnum comparisons are slower)
-NOT_ENGAGED, PLANNED, EXPERIMENTING, DEPLOYED, SCALED = (int(s) for s in Stage)
-UC_NONE, UC_PLANNED, UC_DEV, UC_PLACE = (int(s) for s in UC)
-COLLAB_UNSET, COLLAB_BALANCED, COLLAB_NONE = (
-    int(Collaboration.UNSET),
-    int(Collaboration.BALANCED),
-    int(Collaboration.NONE),
+from aiadopt.model.codes import BALANCED as COLLAB_BALANCED
+from aiadopt.model.codes import COLLABORATION_UNSET as COLLAB_UNSET
+from aiadopt.model.codes import (  # plain ints for speed (IntEnum comparisons are slower)
+    COMMUNICATION,
+    DEPLOYED,
+    EXPERIMENTING,
+    MISESTIMATES,
+    N_POOLS,
+    N_STAGES,
+    NO_STRATEGY,
+    NOBODY,
+    NOT_ENGAGED,
+    ORGANISATION,
+    OUTSOURCE_ALL,
+    OUTSOURCE_PARTIAL,
+    PLANNED,
+    SCALED,
+    TRIPARTITE,
+    UC_NONE,
+    UC_PLANNED,
 )
-TRIPARTITE = int(Strategy.TRIPARTITE)
-NO_STRATEGY = int(Strategy.NONE)
-NOT_OUTSOURCED, OUTSOURCE_PARTIAL, OUTSOURCE_ALL = (int(o) for o in Outsourcing)
-NOBODY = int(ProviderManager.NOBODY)
-N_STAGES = len(Stage)
-MISESTIMATES, COMMUNICATION, ORGANISATION = 0, 1, 2  # stages.Difficulty
-
+from aiadopt.model.codes import NO_COLLABORATION as COLLAB_NONE
+from aiadopt.model.codes import OUTSOURCE_NONE as NOT_OUTSOURCED
+from aiadopt.model.codes import UC_IN_DEVELOPMENT as UC_DEV
+from aiadopt.model.codes import UC_IN_PLACE as UC_PLACE
+from aiadopt.model.params import N_USE_CASES, Params
+from aiadopt.model.state import SetUpDraw
 
 # --- small scalar helpers ------------------------------------------------------------------------
 
@@ -91,7 +98,7 @@ def draw_category(u: float, cdf: list[float]) -> int:
 
 def bass_month_probability(share: float, p: float, q: float) -> float:
     """Probability that a non-adopter adopts within a month, given the adopted ``share``:
-    the exact one-month flow of the Bass equation (``rules.bass_month_probability``)."""
+    the exact one-month flow of the Bass equation (``rules.engagement.bass_month_probability``)."""
     f = min(max(share, 0.0), 1.0)
     if f >= 1.0:
         return 0.0
@@ -146,11 +153,11 @@ class PerAgentModel(mesa.Model):
         self.p_rebalance = [probability(h) for h in p.rebalance_hazard]  # PLANNED .. SCALED
         self.p_organisation = probability(p.organisation_discovery)
         self.p_tripartite = probability(p.tripartite_hazard)
-        self.p_tripartite_balanced = probability(2.0 * p.tripartite_hazard)
+        self.p_tripartite_balanced = probability(p.tripartite_balanced_factor * p.tripartite_hazard)
         self.expected_productivity = max(p.expected_gain[0], 1e-6)
         # what the firms see of each other, updated at the start of every month
-        self.peer_shares = [0.0] * 9
-        self.engage_probability = [0.0] * 9
+        self.peer_shares = [0.0] * N_POOLS
+        self.engage_probability = [0.0] * N_POOLS
 
         for _ in range(p.n_firms):
             FirmAgent(self)
@@ -158,10 +165,10 @@ class PerAgentModel(mesa.Model):
         self.running = self.n_months > 0
 
     def pool_peer_shares(self) -> list[float]:
-        """Engaged share seen by a firm of each of the 9 sector-size pools: its pool's share
+        """Engaged share seen by a firm of each sector-size pool: its pool's share
         mixed with the whole population's (``peer_own_weight``), or the population's alone
         with ``peer_pool = "population"``."""
-        counts, engaged = [0] * 9, [0] * 9
+        counts, engaged = [0] * N_POOLS, [0] * N_POOLS
         for firm in self.firms:
             counts[firm.pool] += 1
             if firm.stage >= PLANNED:
@@ -169,7 +176,7 @@ class PerAgentModel(mesa.Model):
         n = sum(counts)
         overall = sum(engaged) / n if n else 0.0
         if self.params.peer_pool == "population":
-            return [overall] * 9
+            return [overall] * N_POOLS
         w = self.params.peer_own_weight
         return [
             w * (e / c if c else 0.0) + (1.0 - w) * overall
@@ -281,7 +288,7 @@ class FirmAgent(mesa.Agent):
 
     def engagement_probability(self) -> float:
         """The pool's Bass probability raised to e^effect, the effect of the firm's size and
-        obstacles centred on a severity of 0.5 (``rules.engage``)."""
+        obstacles centred on a severity of 0.5 (``rules.engagement.engage``)."""
         p = self.model.params
         base = self.model.engage_probability[self.pool]
         if base <= 0.0:
@@ -310,7 +317,7 @@ class FirmAgent(mesa.Agent):
         return 0.5 * (sigmoid(m.logit_technique[j] + x) + sigmoid(m.logit_business[j] + x))
 
     def set_up(self) -> None:
-        """What happens when the firm engages (``rules.set_up_engagement``).  A firm that
+        """What happens when the firm engages (``rules.setup.set_up``).  A firm that
         gave up and comes back only re-plans its portfolio and regains enthusiasm."""
         m, p, u = self.model, self.model.params, self.setup_draws
         first_time = self.engaged_month < 0
@@ -356,7 +363,7 @@ class FirmAgent(mesa.Agent):
 
     def progress_log_effect(self) -> float:
         """Success factors and obstacles acting on development and scaling, log scale
-        (``rules.progress_log_effect``); zero for a firm not engaged."""
+        (``rules.portfolio.progress``); zero for a firm not engaged."""
         if self.stage == NOT_ENGAGED:
             return 0.0
         p, d, t, b = self.model.params, self.direction, self.technique, self.business
@@ -385,7 +392,7 @@ class FirmAgent(mesa.Agent):
         return x + p.progress_size_effect[self.size]
 
     def advance_portfolio(self, progress: float) -> None:
-        """One month of the portfolio (``rules.advance_usecases``): the events open to a use
+        """One month of the portfolio (``rules.portfolio.advance``): the events open to a use
         case compete for one uniform: add, start, overrun (stall) or complete, drop while
         stalled, withdraw."""
         m, p = self.model, self.model.params
@@ -417,7 +424,7 @@ class FirmAgent(mesa.Agent):
                         self.overruns += 1
                         self.uc_stall[j] = p.stall_months + 1  # decremented below
                         self.uc_experience[j] = max(
-                            self.uc_experience[j] - p.overrun_experience_hit, -2.0
+                            self.uc_experience[j] - p.overrun_experience_hit, p.experience_floor
                         )
                 elif x - p_first < probability(rate_done):
                     new = UC_PLACE
@@ -436,7 +443,7 @@ class FirmAgent(mesa.Agent):
 
     def scale_and_derive_stage(self, progress: float) -> None:
         """Deployed firms scale, scaled firms may fall back; then the stage is the most
-        advanced use case, SCALED if the firm scaled (``rules.scale_and_derive_stage``)."""
+        advanced use case, SCALED if the firm scaled (``rules.scaling.scale_and_derive_stage``)."""
         p = self.model.params
         top = max(self.uc_stage)
         in_place = self.uc_stage.count(UC_PLACE)
@@ -455,7 +462,7 @@ class FirmAgent(mesa.Agent):
 
     def update_gains(self) -> None:
         """Realised gains from use cases in place (ramping up) and in development (a share);
-        expected gains scale with enthusiasm (``rules.update_gains``)."""
+        expected gains scale with enthusiasm (``rules.gains.update_gains``)."""
         p, values = self.model.params, self.model.usecase_values
         realised = [0.0, 0.0, 0.0]
         if self.stage >= EXPERIMENTING:
@@ -470,7 +477,7 @@ class FirmAgent(mesa.Agent):
                 for k in range(3):
                     realised[k] += w * values[k][j]
         self.realised = realised
-        k = 2.0 * self.business.enthusiasm
+        k = self.business.enthusiasm / p.expected_gain_enthusiasm
         self.expected = [k * base for base in p.expected_gain]
 
     def rebalance_collaboration(self) -> None:
@@ -539,8 +546,8 @@ class DirectionAgent(mesa.Agent):
         self.finance = min(self.finance + d[4], 1.0)
 
     def step(self) -> None:
-        """Invest once active (``rules.invest``), then revise the strategy once engaged
-        (``rules.revise_strategy``)."""
+        """Invest once active (``rules.direction.invest``), then revise the strategy once engaged
+        (``rules.direction.revise_strategy``)."""
         m, p, firm = self.model, self.model.params, self.firm
         if firm.stage >= EXPERIMENTING:
             if self.random.random() < m.p_training:
@@ -579,8 +586,8 @@ class TechniqueAgent(mesa.Agent):
         self.security = min(self.security + d[2], 1.0)
 
     def step(self) -> None:
-        """Learn by training and practice (``rules.learn``); once agentic AI is a topic, an
-        engaged Technique hears of it (``rules.hear_of_agentic``)."""
+        """Learn by training and practice (``rules.technique.learn``); once agentic AI is a
+        topic, an engaged Technique hears of it (``rules.technique.hear_of_agentic``)."""
         p, firm = self.model.params, self.firm
         gain = 0.0
         if firm.direction.training:
@@ -614,8 +621,8 @@ class BusinessAgent(mesa.Agent):
         self.demand = max(self.demand - self.model.params.discovery[0], 0.0)
 
     def step(self) -> None:
-        """Agentic AI (``rules.hear_of_agentic``), enthusiasm and demand
-        (``rules.update_enthusiasm``), shadow AI (``rules.adopt_shadow_ai``)."""
+        """Agentic AI (``rules.technique.hear_of_agentic``), enthusiasm and demand
+        (``rules.business.update_enthusiasm``), shadow AI (``rules.business.adopt_shadow_ai``)."""
         m, p, firm = self.model, self.model.params, self.firm
         hears = m.steps >= m.agentic_step and firm.stage >= PLANNED
         if hears and self.random.random() < m.p_agentic[1]:
@@ -623,11 +630,14 @@ class BusinessAgent(mesa.Agent):
         # the hype cycle: a fall with each overrun, then a drift towards a target
         e = self.enthusiasm - p.overrun_enthusiasm_hit * firm.overruns
         if firm.stage >= DEPLOYED:
-            target = 0.3 + 0.6 * min(firm.realised[0] / m.expected_productivity, 1.2)
+            ratio = firm.realised[0] / m.expected_productivity
+            target = p.enthusiasm_deployed_base + p.enthusiasm_deployed_slope * min(
+                ratio, p.enthusiasm_deployed_cap
+            )
         elif firm.stage >= PLANNED:
-            target = 0.5
+            target = p.enthusiasm_engaged_target
         else:
-            target = 0.3 + 0.4 * m.peer_shares[firm.pool]
+            target = p.enthusiasm_outsider_base + p.enthusiasm_peer_slope * m.peer_shares[firm.pool]
         e += p.enthusiasm_drift * (target - e)
         self.enthusiasm = e = min(max(e, 0.0), 1.0)
         self.demand += p.demand_drift * (e - self.demand)

@@ -22,11 +22,19 @@ reported as "not modelled" with the reason and never counted inside or outside.
 From Python::
 
     from aiadopt.calibration.report import fit_report
-    report = fit_report(out_dir="fit")      # writes fit/fit_report.{csv,md,png,svg}
+    report = fit_report(out_dir="fit")      # writes fit/fit_report.csv and fit_report.md
     print(report.summary_text())
     report.table                            # one row per target
 
 The computation from a survey frame to the table is the pure function :func:`build_table`.
+This module makes tables and text only: the figure of the table is drawn by the views layer
+and handed in through the ``figures=`` hook of :func:`fit_report` and :meth:`FitReport.write`
+(a callable ``(table, meta) -> {file name: bytes}``), whose files are written in the same
+atomic commit as the tables.
+
+A results folder (a run's or an experiment's) keeps its fit table as ``fit_report.csv``
+(:data:`FIT_TABLE_FILE`, :func:`save_fit_table`), computed once by whatever made the folder,
+so that ``aiadopt plot`` and ``aiadopt report`` read it instead of surveying the model again.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,23 +52,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..files import provenance, staged, write_atomic
 from ..model import Params
-from ..runs import staged
+from ..model.params import shipped_params
 from . import survey as sv
 from . import targets as tg
 
 __all__ = [
     "DEFAULT_MODEL_RUNS",
     "DEFAULT_REPLICATES",
+    "FIT_MIN_FIRMS",
+    "FIT_TABLE_FILE",
+    "FIT_TABLE_REPLICATES",
+    "FIT_TABLE_RUNS",
     "MODEL_BAND",
     "REPORT_FILES",
     "SECTIONS",
     "TABLE_COLUMNS",
+    "Figures",
     "FitReport",
     "build_table",
     "fit_report",
+    "fit_table_runs",
     "not_modelled_reason",
     "replicate_plan",
+    "report_fit",
+    "save_fit_table",
     "summarise",
     "target_label",
 ]
@@ -80,13 +97,32 @@ STUDY_LEVEL = 0.95
 SECTIONS = ("calibration", "validation")
 """Sections of the report, in order: fitted targets, then held-out targets."""
 
+FIT_TABLE_FILE = "fit_report.csv"
+"""The fit table in a folder: written by :meth:`FitReport.write` and :func:`save_fit_table`,
+read by ``aiadopt plot`` and ``aiadopt report``."""
+
 REPORT_FILES = {
-    "csv": "fit_report.csv",
+    "csv": FIT_TABLE_FILE,
     "md": "fit_report.md",
-    "png": "fit_report.png",
-    "svg": "fit_report.svg",
 }
-"""The files :meth:`FitReport.write` creates, by kind."""
+"""The files :meth:`FitReport.write` creates itself, by kind (figures come from its hook)."""
+
+FIT_TABLE_REPLICATES = 20
+"""Sampled surveys of the fit table saved with a results folder (:func:`save_fit_table`)."""
+
+FIT_TABLE_RUNS = 4
+"""At most this many model runs for the fit table saved with a results folder (4 runs x 5
+sampled surveys: a few seconds)."""
+
+FIT_MIN_FIRMS = 2_000
+"""Smallest population surveyed for a results folder's fit table: a run with fewer firms is
+surveyed with this many (the study's survey draws 231 respondents)."""
+
+Figures = Callable[[pd.DataFrame, Mapping[str, str]], Mapping[str, bytes]]
+"""The figures hook: called with the fit table and its metadata (strings: ``version``,
+``param_hash``, ``seed``, ``params_source``, ``n_firms``, ``replicates``, ``created`` and
+``subtitle``, a sentence saying how the model side was made); returns file name -> bytes
+(e.g. ``{"fit_report.png": ..., "fit_report.svg": ...}``)."""
 
 TABLE_COLUMNS = [
     "section",
@@ -420,7 +456,7 @@ def _markdown(report: FitReport) -> str:
         "median difference greater - lesser is positive.",
         "",
         f"Parameters: {report.params_source} (hash {report.meta.get('param_hash', '?')}); "
-        f"aiadopt {report.meta.get('aiadopt_version', '?')}; "
+        f"aiadopt {report.meta.get('version', '?')}; "
         f"{report.meta.get('created', '')}.",
         "",
         "## Summary",
@@ -503,14 +539,6 @@ def replicate_plan(replicates: int, seeds: Sequence[int] | int) -> list[tuple[in
     k = min(len(seed_list), replicates)
     per, extra = divmod(replicates, k)
     return [(seed_list[i], per + (i < extra)) for i in range(k)]
-
-
-def _default_params() -> tuple[Params, str]:
-    try:
-        from ..runs import default_params_with_source
-    except ImportError:  # pragma: no cover - runs.py always ships it today
-        return Params(), "built-in defaults Params()"
-    return default_params_with_source()
 
 
 @dataclass(eq=False)
@@ -610,40 +638,34 @@ class FitReport:
         """The report as Markdown: header, summary, one table per section."""
         return _markdown(self)
 
-    def figure(self):  # -> matplotlib.figure.Figure
-        """The plot of the table (:func:`aiadopt.plotting.plot_fit`) with this report's
-        title details."""
-        from ..plotting import plot_fit
+    def figure_meta(self) -> dict[str, str]:
+        """What the figures hook is given beside the table: the report's metadata as text
+        and ``subtitle``, how the model side of the table was made."""
+        meta = {k: str(v) for k, v in self.meta.items()}
+        meta["subtitle"] = f"Model: {self.describe_replicates()}. Parameters: {self.params_source}."
+        return meta
 
-        return plot_fit(
-            self.table,
-            subtitle=f"Model: {self.describe_replicates()}. Parameters: {self.params_source}.",
-        )
-
-    def write(self, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
-        """Write ``fit_report.csv``, ``fit_report.md``, ``fit_report.png`` and
-        ``fit_report.svg`` into ``out_dir`` (created if needed; existing reports replaced).
+    def write(
+        self, out_dir: str | os.PathLike[str], *, figures: Figures | None = None
+    ) -> dict[str, Path]:
+        """Write ``fit_report.csv`` and ``fit_report.md`` into ``out_dir`` (created if
+        needed; existing reports replaced), and the files ``figures(table, meta)`` returns
+        (see :data:`Figures`).
 
         Every file is written to a hidden temporary name in ``out_dir`` and all are renamed
-        once every one is complete: an error leaves no partial file.  Returns the paths.
+        once every one is complete: an error leaves no partial file.  Returns the paths by
+        kind (a figure's kind is its suffix: ``png``, ``svg``).
         """
         folder = Path(out_dir)
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(f"output folder {folder} exists and is not a folder")
-        folder.mkdir(parents=True, exist_ok=True)
-        fig = self.figure()
-        png_meta = {"Title": "Fit of the aiadopt model to the study", "Software": "aiadopt"}
-        png_meta.update({f"aiadopt.{k}": str(v) for k, v in self.meta.items()})
+        drawn = dict(figures(self.table, self.figure_meta())) if figures is not None else {}
         with staged(folder) as stage:
-            self.table.to_csv(stage.path(REPORT_FILES["csv"]), index=False, float_format="%.6g")
-            stage.path(REPORT_FILES["md"]).write_text(self.to_markdown(), encoding="utf-8")
-            fig.savefig(stage.path(REPORT_FILES["png"]), format="png", metadata=png_meta)
-            fig.savefig(
-                stage.path(REPORT_FILES["svg"]),
-                format="svg",
-                metadata={"Title": png_meta["Title"], "Date": None},
-            )
-        self.paths = {kind: folder / name for kind, name in REPORT_FILES.items()}
+            stage.write(REPORT_FILES["csv"], self.table.to_csv(index=False, float_format="%.6g"))
+            stage.write(REPORT_FILES["md"], self.to_markdown())
+            for name, data in drawn.items():
+                stage.write(name, data)
+        self.paths = stage.by_kind()
         return dict(self.paths)
 
 
@@ -664,18 +686,21 @@ def fit_report(
     progress: bool = True,
     targets: Sequence[tg.Target] | None = None,
     deff: float | None = None,
+    figures: Figures | None = None,
 ) -> FitReport:
     """Survey the model in sampled mode and compare every target with the study.
 
     Args:
-        params: the parameters; ``None``: those ``aiadopt run`` uses
-            (:func:`aiadopt.runs.default_params`: the shipped fitted.toml, else ``Params()``).
+        params: the parameters; ``None``: those ``aiadopt run`` uses (the shipped fit,
+            :func:`aiadopt.model.params.shipped_params`).
         replicates: sampled surveys in all (default 100), spread over the model runs.
         seeds: the number of model runs (seeds ``0 .. k-1``, default 10) or the seeds
             themselves; each run is surveyed ``replicates / runs`` times (see
             :func:`replicate_plan`), so the band covers both the model's and the sample's
             noise.
         out_dir: if given, write the report files there (:meth:`FitReport.write`).
+        figures: with ``out_dir``, the figures hook (:data:`Figures`) whose files are written
+            with the tables.
         n_firms: override the population size (at least 231: the survey draws 231 firms).
         progress: show a tqdm progress bar over the model runs (only on a terminal).
         targets: the targets (default: the packaged ``targets.toml``).
@@ -684,12 +709,10 @@ def fit_report(
     Returns:
         The :class:`FitReport`; print :meth:`FitReport.summary_text` for the shares.
     """
-    from tqdm.auto import tqdm
-
-    from .. import __version__
+    from tqdm.auto import tqdm  # lazy: start-up speed
 
     if params is None:
-        params, source = _default_params()
+        params, source = shipped_params()
     else:
         source = "parameters given by the caller"
     if n_firms is not None:
@@ -719,13 +742,9 @@ def fit_report(
     table = build_table(survey, pool, deff=deff)
     seconds = time.perf_counter() - start
 
-    from ..runs import param_hash
-
-    meta = {
-        "aiadopt_version": __version__,
-        "param_hash": param_hash(params),
+    meta: dict[str, Any] = {
+        **provenance(params, [s for s, _ in plan], source),
         "n_firms": params.n_firms,
-        "seeds": " ".join(str(s) for s, _ in plan),
         "replicates": sum(k for _, k in plan),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
@@ -739,8 +758,67 @@ def fit_report(
         meta=meta,
     )
     if out_dir is not None:
-        report.write(out_dir)
+        report.write(out_dir, figures=figures)
     return report
 
 
+def report_fit(
+    params: Params | str | os.PathLike[str] | None = None,
+    *,
+    replicates: int | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+    figures: Figures | None = None,
+) -> FitReport:
+    """The fit report (:func:`fit_report`, sampled-survey mode) of ``params``: a parameter
+    set, a parameter file (e.g. a calibration's ``fitted.toml``) or ``None`` for the shipped
+    parameters; written into ``out_dir`` if given (``aiadopt calibrate --report``)."""
+    if params is not None and not isinstance(params, Params):
+        params = Params.from_toml(params)
+    return fit_report(
+        params,
+        replicates=DEFAULT_REPLICATES if replicates is None else int(replicates),
+        out_dir=out_dir,
+        progress=progress,
+        figures=figures,
+    )
 
+
+def fit_table_runs(replicates: int) -> int:
+    """Model runs of a folder's fit table of ``replicates`` sampled surveys: up to
+    :data:`FIT_TABLE_RUNS`, so that the band covers the model's noise as well as the
+    sample's."""
+    return max(1, min(FIT_TABLE_RUNS, replicates))
+
+
+def save_fit_table(
+    folder: str | os.PathLike[str],
+    params: Params | None,
+    *,
+    seed: int = 0,
+    replicates: int = FIT_TABLE_REPLICATES,
+    n_firms: int | None = None,
+    progress: bool = True,
+) -> Path:
+    """Compute the fit table of a results folder and write it there as ``fit_report.csv``
+    (:data:`FIT_TABLE_FILE`, atomically; tables only, no figure).
+
+    The model side is ``replicates`` sampled surveys over :func:`fit_table_runs` model runs
+    with seeds ``seed, seed + 1, ...`` of
+    ``params`` (``None``: the shipped fit), with ``n_firms`` firms (default: the parameters'
+    own, raised to :data:`FIT_MIN_FIRMS` when smaller).  Floats are written exactly
+    (``repr``), so the table read back is the table computed.  Returns the file's path.
+    """
+    if n_firms is None and params is not None and params.n_firms < FIT_MIN_FIRMS:
+        n_firms = FIT_MIN_FIRMS
+    runs = fit_table_runs(replicates)
+    report = fit_report(
+        params,
+        replicates=replicates,
+        seeds=list(range(seed, seed + runs)),
+        n_firms=n_firms,
+        progress=progress,
+    )
+    path = Path(folder) / FIT_TABLE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_atomic(path, report.table.to_csv(index=False))

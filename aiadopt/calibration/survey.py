@@ -27,13 +27,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 import numpy as np
 import pandas as pd
 
-from ..model import AdoptionModel, Params
+from ..model import AdoptionModel, Params, rules
 from ..model.clock import SURVEY_MONTH
-from ..model.stages import Collaboration, Outsourcing, Stage, UseCaseStage
+from ..model.stages import (
+    Collaboration,
+    Difficulty,
+    Gain,
+    Obstacle,
+    Outsourcing,
+    ProviderManager,
+    Stage,
+    Strategy,
+    UseCase,
+    UseCaseStage,
+    label,
+)
 from ..model.state import FirmState
 from . import targets as tg
 
@@ -45,15 +58,37 @@ over-represented in professional files; the weights undo it)."""
 
 MODES = ("expected", "sampled")
 
-_STAGE_CODES = {tg_name: i for i, tg_name in enumerate(tg.CATEGORY_VOCABULARIES["stages"])}
-_COLLAB_CODES = {"balanced": 0, "technique_led": 1, "business_led": 2, "none": 3}
-_STRATEGY_CODES = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["strategy"])}
-_OUTSOURCING_CODES = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["outsourcing"])}
-_MANAGER_CODES = {"pair": 0, "technique": 1, "business": 2}
-_USE_CASES = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["use_cases"])}
-_OBSTACLES = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["obstacles"])}
-_DIFFICULTIES = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["collab_difficulties"])}
-_GAINS = {name: i for i, name in enumerate(tg.CATEGORY_VOCABULARIES["gains"])}
+
+def codes_of(enum: type[IntEnum]) -> dict[str, int]:
+    """A target category's name -> the model's integer code, taken from the model's
+    enumeration (the names are the members' labels; sentinels below 0, such as
+    ``Collaboration.UNSET``, are left out): the enums stay the one place a code is declared."""
+    return {label(m): int(m) for m in enum if int(m) >= 0}
+
+
+CATEGORY_ENUMS: dict[str, type[IntEnum]] = {
+    "stages": Stage,
+    "obstacles": Obstacle,
+    "use_cases": UseCase,
+    "strategy": Strategy,
+    "outsourcing": Outsourcing,
+    "provider_manager": ProviderManager,
+    "collaboration": Collaboration,
+    "collab_difficulties": Difficulty,
+    "gains": Gain,
+}
+"""The model enumeration behind each vocabulary of target categories
+(:data:`aiadopt.calibration.targets.CATEGORY_VOCABULARIES`) that the survey reads as codes."""
+
+_STAGE_CODES = codes_of(Stage)
+_COLLAB_CODES = codes_of(Collaboration)
+_STRATEGY_CODES = codes_of(Strategy)
+_OUTSOURCING_CODES = codes_of(Outsourcing)
+_MANAGER_CODES = codes_of(ProviderManager)
+_USE_CASES = codes_of(UseCase)
+_OBSTACLES = codes_of(Obstacle)
+_DIFFICULTIES = codes_of(Difficulty)
+_GAINS = codes_of(Gain)
 
 NOT_MODELLED = {
     "outsourcing_reason:complexity": "the model has no perceived complexity of deployment",
@@ -108,8 +143,6 @@ class Answers:
 def reported_stage(state: FirmState, firms: np.ndarray, roles: np.ndarray) -> np.ndarray:
     """The stage each respondent reports: Technique reports the firm's stage; Business
     reports "deployed" when it sees AI in place though the firm has not deployed (text p.2)."""
-    from ..model import rules
-
     stage = state.stage[firms].astype(np.int8)
     loose = rules.business_sees_deployed(state)[firms]
     upgrade = (roles == BUSINESS) & loose & (stage < Stage.DEPLOYED)
@@ -134,8 +167,6 @@ def answer(
 ) -> Answers:
     """The answers of respondents (``firms[k]`` asked as ``roles[k]``); with ``rng``, the
     probabilistic answers are drawn (sampled mode), else kept as probabilities."""
-    from ..model import rules
-
     e = state.enthusiasm[firms]
     x = state.uc_experience[firms]
     interest_t, interest_b = rules.interest_from(

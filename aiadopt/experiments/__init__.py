@@ -1,5 +1,6 @@
-"""Scenario experiments: interventions, replicates with common random numbers, parallel and
-distributed runs, resumable tidy results.
+"""Experiments with the model: scenario experiments (interventions, replicates with common
+random numbers, parallel and distributed runs, resumable tidy results), single runs and the
+global sensitivity analysis.
 
 - :mod:`~aiadopt.experiments.scenarios`: scenario files (TOML), sweeps, the built-in scenarios;
 - :mod:`~aiadopt.experiments.seeds`: replicate seeds and parameter draws (common random
@@ -9,7 +10,16 @@ distributed runs, resumable tidy results.
 - :mod:`~aiadopt.experiments.store`: the experiment's folder, atomic per-run files, resume;
 - :mod:`~aiadopt.experiments.summary`: share at scale and realised productivity, paired
   differences with 95% intervals;
-- :mod:`~aiadopt.experiments.api`: :func:`run_experiment` and :func:`execute_experiment`.
+- :mod:`~aiadopt.experiments.api`: :func:`run_experiment` and :func:`execute_experiment`;
+- :mod:`~aiadopt.experiments.single`: one run saved to a folder (:func:`run_and_save`,
+  ``aiadopt run``);
+- :mod:`~aiadopt.experiments.params_file`: the parameter listing and the commented parameter
+  file (``aiadopt params``);
+- :mod:`~aiadopt.experiments.sensitivity`: Morris and Sobol' indices of the calibrated
+  parameters (:func:`run_sensitivity`, ``aiadopt sensitivity``).
+
+Every module here computes and writes tables; figures are drawn by :mod:`aiadopt.views` and
+handed in through a ``figures=`` hook.
 """
 
 from .api import ExperimentResult, execute_experiment, plan_experiment, run_experiment
@@ -25,6 +35,8 @@ from .scenarios import (
     load_scenario,
     load_scenarios,
 )
+from .sensitivity import SensitivityError, run_sensitivity
+from .single import RunError, RunResult, run_and_save
 from .store import ExperimentError, load_manifest, load_results
 from .summary import format_summary, summarise
 
@@ -35,8 +47,11 @@ __all__ = [
     "ExperimentError",
     "ExperimentResult",
     "Lever",
+    "RunError",
+    "RunResult",
     "Scenario",
     "ScenarioError",
+    "SensitivityError",
     "builtin_scenarios",
     "describe_builtin_scenarios",
     "execute_experiment",
@@ -46,6 +61,8 @@ __all__ = [
     "load_scenario",
     "load_scenarios",
     "plan_experiment",
+    "run_and_save",
     "run_experiment",
+    "run_sensitivity",
     "summarise",
 ]

@@ -30,9 +30,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
+from ..calibration.report import save_fit_table
+from ..files import __version__, provenance
 from ..model import Params
 from ..model.clock import month_index, months_between
+from ..model.params import shipped_params
 from .executors import make_executor
 from .runner import RunSpec, resolve_metrics
 from .scenarios import BUILTIN_SCENARIOS, Scenario, ScenarioError, load_scenarios
@@ -106,8 +108,6 @@ def plan_experiment(
     Replicate ``k`` has the same seed and parameter vector in every scenario (see
     :mod:`aiadopt.experiments.seeds`); each scenario's overrides apply on top.
     """
-    from ..runs import default_params, param_hash
-
     points = load_scenarios(list(BUILTIN_SCENARIOS) if scenarios is None else scenarios)
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
         raise ExperimentError(f"replicates must be an integer >= 1, got {replicates!r}")
@@ -120,7 +120,7 @@ def plan_experiment(
         source = parameter_source(parameter_set)
     except ValueError as exc:
         raise ExperimentError(str(exc)) from None
-    defaults = default_params()
+    defaults = shipped_params()[0]
     firms = defaults.n_firms if firms is None else firms
     until = defaults.horizon if until is None else until
     if not isinstance(until, str) or not _MONTH.match(until):
@@ -158,7 +158,7 @@ def plan_experiment(
                 except ValueError as exc:
                     where = point.origin or f"scenario {point.name}"
                     raise ScenarioError(f"{where}: {exc}") from None
-                hashes[index] = (params, param_hash(params))
+                hashes[index] = (params, params.hash())
             params, digest = hashes[index]
             specs.append(
                 RunSpec(
@@ -171,7 +171,7 @@ def plan_experiment(
                     metrics=selected,
                     param_draw=index,
                     param_hash=digest,
-                    meta=_run_meta(seed, firms, until, point.name, k, index, digest),
+                    meta=_run_meta(params, source, seed, firms, until, point.name, k, index),
                 )
             )
     return Plan(points, replicates, seed, firms, start, until, selected, source, specs, notes)
@@ -235,6 +235,7 @@ def execute_experiment(
     reference: str | None = None,
     parameter_set: Any = "shipped",
     echo: Callable[[str], None] | None = None,
+    fit: bool = False,
 ) -> ExperimentResult:
     """Run every scenario point for every replicate; return the results and their summary.
 
@@ -260,6 +261,10 @@ def execute_experiment(
             default parameters), ``"none"`` (default parameters only), a ``fitted_set.csv``
             path, or ``Params`` objects.
         echo: called with lines of text saying what happens (e.g. ``print``).
+        fit: also compute the calibration fit table of the experiment's point estimate (the
+            shipped fit by default) and save it in ``out`` as ``fit_report.csv``
+            (:func:`aiadopt.calibration.report.save_fit_table`), for ``aiadopt plot`` and
+            ``aiadopt report``; needs ``out``.
 
     Raises:
         ScenarioError: a scenario file is wrong (the message names the file and key).
@@ -268,6 +273,8 @@ def execute_experiment(
         KeyboardInterrupt: interrupted; the finished runs are kept in ``out``.
     """
     say = echo or (lambda _line: None)
+    if fit and out is None:
+        raise ExperimentError("fit=True needs an output folder (out=) to save the fit table in")
     t0 = time.perf_counter()
     plan = plan_experiment(
         scenarios, replicates, seed, firms, until, metrics=metrics, parameter_set=parameter_set
@@ -315,6 +322,9 @@ def execute_experiment(
             paths["results"] = store.write_table(results, RESULTS_FILE, meta)
             paths["summary"] = store.write_table(summary, SUMMARY_FILE)
             paths["runs"] = store.write_table(_runs_index(store, plan), RUNS_INDEX)
+        if fit:
+            say("Computing the calibration fit table of the parameters (fit_report.csv)")
+            paths["fit"] = save_fit_table(folder, plan.source.point, progress=progress)
         return ExperimentResult(
             results=results,
             summary=summary,
@@ -340,33 +350,45 @@ def run_experiment(
     out: str | os.PathLike[str] | None = None,
     scheduler: Any = None,
     progress: bool = True,
+    *,
+    fit: bool = False,
     **options: Any,
 ) -> pd.DataFrame:
     """Like ``aiadopt experiment``: run the experiment (see :func:`execute_experiment` for the
-    arguments) and return its tidy results: scenario, replicate, seed, date, metric, group,
-    value."""
+    arguments; ``fit=True`` saves the fit table in ``out``) and return its tidy results:
+    scenario, replicate, seed, date, metric, group, value."""
     return execute_experiment(
-        scenarios, replicates, workers, seed, firms, until, out, scheduler, progress, **options
+        scenarios,
+        replicates,
+        workers,
+        seed,
+        firms,
+        until,
+        out,
+        scheduler,
+        progress,
+        fit=fit,
+        **options,
     ).results
 
 
 # --- internals ------------------------------------------------------------------------------------
 def _run_meta(
+    params: Params,
+    source: ParameterSource,
     root_seed: int,
     firms: int,
     until: str,
     scenario: str,
     replicate: int,
     param_draw: int | None,
-    digest: str,
 ) -> dict[str, Any]:
-    """Metadata of one run's file (deterministic: the same bytes whatever the executor)."""
+    """Metadata of one run's file: its provenance (:func:`aiadopt.files.provenance`) and
+    place in the experiment (deterministic: the same bytes whatever the executor)."""
     return {
-        "version": __version__,
+        **provenance(params, replicate_seed(root_seed, replicate), source.description),
         "scenario": scenario,
         "replicate": replicate,
-        "seed": replicate_seed(root_seed, replicate),
-        "param_hash": digest,
         "param_draw": param_draw,
         "root_seed": root_seed,
         "firms": firms,
@@ -375,14 +397,16 @@ def _run_meta(
 
 
 def _experiment_meta(plan: Plan) -> dict[str, Any]:
+    """Metadata of the experiment's tables: the provenance of its point estimate with, for a
+    plausible set, the set's hash (:meth:`ParameterSource.digest`) as ``param_hash``."""
+    stamp = provenance(plan.source.point, plan.root_seed, plan.source.description)
     return {
-        "version": __version__,
-        "root_seed": plan.root_seed,
+        **stamp,
+        "param_hash": plan.source.digest(),
         "replicates": plan.replicates,
         "firms": plan.firms,
         "until": plan.until,
         "scenarios": plan.names,
-        "params_source": plan.source.description,
     }
 
 

@@ -35,6 +35,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from ..files import __version__
 from .runner import RunOutcome, RunSpec, execute_run, warm_up
 
 __all__ = [
@@ -254,8 +255,6 @@ class DaskExecutor(Executor):
         self.description = f"the Dask cluster at {self.client.scheduler.address}"
 
     def _check_workers(self) -> None:
-        from .. import __version__
-
         versions = self.client.run(warm_up)
         if not versions:
             raise ExecutorError(f"{self.description} has no worker")

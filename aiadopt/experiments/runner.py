@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..files import __version__
 from ..model import AdoptionModel, Params
 from ..model.interventions import Intervention
 from ..model.reporters import MODEL_REPORTERS
@@ -240,8 +241,6 @@ def decode_parquet(data: bytes) -> pd.DataFrame:
 def warm_up() -> str:
     """Run a tiny model once (compiles or loads the numba kernels in this process); returns
     the package version, so a driver can check its workers run the same code."""
-    from .. import __version__
-
     params = Params(n_firms=20, horizon="2024-12")  # past agentic_start: every kernel runs
     with AdoptionModel(params, seed=0, firm_agents=False) as model:
         model.run()

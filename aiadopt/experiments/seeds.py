@@ -17,23 +17,23 @@ replicate ``k`` runs with vector ``perm[k mod m]``, where ``perm`` is a permutat
 ``m`` vectors drawn once from the root seed: uniform draws without replacement up to ``m``
 replicates, every vector used equally often beyond, and replicate ``k``'s vector does not
 depend on the number of replicates.  Without a shipped set every replicate runs with
-:func:`aiadopt.runs.default_params` (the fitted point, or the built-in defaults), and the
-experiment's metadata says so.
+the shipped fit (:func:`aiadopt.model.params.shipped_params`, or the built-in defaults), and
+the experiment's metadata says so.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from ..calibration.plausible import FITTED_FILE, load_plausible_set, packaged_set
 from ..model import Params
+from ..model.params import shipped_params
 from ..model.streams import stable_hash
 
 __all__ = [
@@ -44,8 +44,6 @@ __all__ = [
 ]
 
 _PARAM_DRAW_TAG = stable_hash("aiadopt.experiments:parameter-draw")
-SET_FILE = "fitted_set.csv"
-"""The calibration's plausible set, inside ``aiadopt/calibration/``."""
 
 
 def replicate_seeds(root: int, n: int) -> list[int]:
@@ -80,12 +78,23 @@ class ParameterSource:
     def size(self) -> int:
         return len(self.vectors)
 
+    fitted: Params | None = None
+    """For a calibration's plausible set: its best point (``fitted.toml``)."""
+
+    @property
+    def point(self) -> Params:
+        """The point estimate: the one vector, a calibration's best point, or the first of
+        the vectors given."""
+        return self.fitted if self.fitted is not None else self.vectors[0]
+
     def digest(self) -> str:
-        """Hash of every vector (checked when an experiment resumes)."""
-        h = hashlib.sha256()
-        for p in self.vectors:
-            h.update(json.dumps(p.to_dict(), sort_keys=True).encode())
-        return h.hexdigest()[:16]
+        """The parameter hash (``Params.hash()``) of a single point; for a set, the same
+        length of the SHA-256 of its members' hashes in order (checked when an experiment
+        resumes)."""
+        if not self.is_set:
+            return self.vectors[0].hash()
+        joined = " ".join(p.hash() for p in self.vectors)
+        return hashlib.sha256(joined.encode()).hexdigest()[: len(self.vectors[0].hash())]
 
     def draw(self, root: int, replicate: int) -> tuple[Params, int | None]:
         """Replicate ``replicate``'s parameters and its index in the set (None for a point)."""
@@ -106,16 +115,14 @@ def parameter_source(
     """Resolve the experiment's parameters.
 
     ``"shipped"`` (default): the plausible set shipped by the calibration, falling back to
-    :func:`aiadopt.runs.default_params` when none is shipped.  ``None`` or ``"none"``: the
+    the shipped fit when none is shipped.  ``None`` or ``"none"``: the
     default parameters only (no parameter uncertainty).  A path: a ``fitted_set.csv`` (with
     its ``fitted.toml`` beside it).  A ``Params`` or a sequence of them: used as given.
     """
-    from ..runs import default_params_with_source
-
     if isinstance(parameter_set, Params):
         return ParameterSource((parameter_set,), "parameters given by the caller", False)
     if parameter_set is None or parameter_set == "none":
-        params, source = default_params_with_source()
+        params, source = shipped_params()
         return ParameterSource((params,), f"{source}; no parameter uncertainty", False)
     if isinstance(parameter_set, Sequence) and not isinstance(parameter_set, str):
         vectors = tuple(parameter_set)
@@ -125,17 +132,19 @@ def parameter_source(
             vectors, f"{len(vectors)} parameter vectors given by the caller", True
         )
     shipped = parameter_set == "shipped"
-    if shipped and not _set_is_shipped():
-        params, source = default_params_with_source()
+    if shipped and not packaged_set().is_file():
+        params, source = shipped_params()
         return ParameterSource(
             (params,),
             f"{source}; no calibrated plausible set shipped, so no parameter uncertainty",
             False,
         )
     try:
-        from ..calibration.fit import load_plausible_set
-
-        vectors = tuple(load_plausible_set(None if shipped else Path(parameter_set)))
+        path = None if shipped else Path(parameter_set)
+        vectors = tuple(load_plausible_set(path))
+        fitted = (
+            shipped_params()[0] if path is None else Params.from_toml(path.with_name(FITTED_FILE))
+        )
     except Exception as exc:
         name = "the shipped plausible set" if shipped else f"the parameter set {parameter_set}"
         raise ValueError(f"cannot load {name}: {exc}") from exc
@@ -150,13 +159,5 @@ def parameter_source(
         vectors,
         f"plausible set of {len(vectors)} vectors from {where}, one per replicate",
         True,
+        fitted,
     )
-
-
-def _set_is_shipped() -> bool:
-    """Whether the calibration ships ``fitted_set.csv`` (looked up without importing it)."""
-    try:
-        ref = resources.files("aiadopt").joinpath("calibration", SET_FILE)
-        return ref.is_file()
-    except (ModuleNotFoundError, FileNotFoundError):
-        return False

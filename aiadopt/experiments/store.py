@@ -10,12 +10,12 @@ Layout of ``OUT``::
     OUT/summary.csv                           the summary table (written at the end)
     OUT/runs.csv                              one line per run: seed, parameter draw, status
 
-A run's file is written to a hidden temporary name in the same folder, flushed to disk and
-renamed (``os.replace``): it is there whole or not at all, so an experiment interrupted at any
-point (Ctrl-C, a killed worker, a killed process) and started again with the same command
-finds every finished run and runs only the missing ones; none is lost or run twice.  A failed
-run is recorded under ``failures/`` and tried again when the experiment is resumed (its
-record is removed once it succeeds).
+A run's file is written atomically (:func:`aiadopt.files.write_atomic`: a hidden temporary
+name in the same folder, flushed to disk, renamed): it is there whole or not at all, so an
+experiment interrupted at any point (Ctrl-C, a killed worker, a killed process) and started
+again with the same command finds every finished run and runs only the missing ones; none is
+lost or run twice.  A failed run is recorded under ``failures/`` and tried again when the
+experiment is resumed (its record is removed once it succeeds).
 
 The manifest says what the experiment is (scenarios and their full definitions, replicates,
 root seed, firms, last month, metrics kept, parameter source and its hash, package version).
@@ -32,13 +32,13 @@ import contextlib
 import datetime as dt
 import json
 import os
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..files import TEMP_GLOB, write_atomic
 from .runner import RESULT_COLUMNS, RunOutcome, encode_parquet
 
 __all__ = ["ExperimentError", "Store", "load_manifest", "load_results"]
@@ -68,38 +68,6 @@ CHECKED_KEYS = (
 
 class ExperimentError(ValueError):
     """An experiment cannot run as asked (e.g. its folder holds another experiment)."""
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _temp_beside(final: Path) -> Path:
-    return final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename)."""
-    tmp = _temp_beside(path)
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_atomic_parquet(frame: pd.DataFrame, path: Path, meta: Mapping[str, Any]) -> None:
-    """Write ``frame`` as Parquet with ``aiadopt.*`` schema metadata, atomically."""
-    write_atomic_bytes(path, encode_parquet(frame, meta))
 
 
 def load_manifest(out: str | os.PathLike[str]) -> dict[str, Any]:
@@ -176,7 +144,7 @@ class Store:
             self.manifest = dict(manifest)
             if not resuming:
                 doc = {**manifest, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-                write_atomic_bytes(path, json.dumps(doc, indent=2).encode("utf-8"))
+                write_atomic(path, json.dumps(doc, indent=2).encode("utf-8"))
             self.runs_dir.mkdir(exist_ok=True)
             self.failures_dir.mkdir(exist_ok=True)
             self._clean_temporaries()
@@ -214,7 +182,7 @@ class Store:
 
     def _clean_temporaries(self) -> None:
         """Remove temporary files left by an interrupted write (never a finished file)."""
-        for tmp in self.out.rglob(".*.tmp"):
+        for tmp in self.out.rglob(TEMP_GLOB):
             tmp.unlink(missing_ok=True)
 
     # --- runs ---------------------------------------------------------------------------------
@@ -233,7 +201,7 @@ class Store:
         assert outcome.data is not None
         path = self.run_path(outcome.scenario, outcome.replicate)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic_bytes(path, outcome.data)
+        write_atomic(path, outcome.data)
         self.failure_path(outcome.scenario, outcome.replicate).unlink(missing_ok=True)
         return path
 
@@ -246,7 +214,7 @@ class Store:
             "traceback": outcome.traceback,
             "failed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        write_atomic_bytes(path, json.dumps(doc, indent=2, default=str).encode("utf-8"))
+        write_atomic(path, json.dumps(doc, indent=2, default=str).encode("utf-8"))
         return path
 
     def failures(self) -> list[dict[str, Any]]:
@@ -257,13 +225,15 @@ class Store:
                 out.append(json.loads(path.read_text(encoding="utf-8")))
         return out
 
-    def write_table(self, frame: pd.DataFrame, name: str, meta: Mapping[str, Any] | None = None):
+    def write_table(
+        self, frame: pd.DataFrame, name: str, meta: Mapping[str, Any] | None = None
+    ) -> Path:
         """Write a result table into the folder atomically (``.parquet`` or ``.csv``)."""
         path = self.out / name
         if name.endswith(".parquet"):
-            write_atomic_parquet(frame, path, meta or {})
+            write_atomic(path, encode_parquet(frame, meta or {}))
         else:
-            write_atomic_bytes(path, frame.to_csv(index=False).encode("utf-8"))
+            write_atomic(path, frame.to_csv(index=False))
         return path
 
 

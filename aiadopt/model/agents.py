@@ -3,29 +3,48 @@
 The agents are the readable face of the model; the arrays of ``state.FirmState`` are its fast
 engine.  ``model.firms[i].technique.skills`` reads firm i's entry of the skills array, and
 assigning to it writes there, so what a user reads is always what the rules use.  Each role
-class names the rules it applies (vectorised over all firms: see ``rules.py``), so a reader can
-see who decides what:
+class is that role's part of the ODD (section 7): its state, and its rules as methods acting
+on its own firm, each applying the compiled rule of ``rules/`` to that one firm:
 
-- Direction chooses and revises the strategy and decides the investments (Figures 9, 11, 12);
+- Direction sets the firm up when it engages, invests and revises the strategy (Figures 9,
+  11, 12; ODD 7.3, 7.8, 7.9);
 - Technique brings skills, the security concern, awareness of agentic AI and a strict idea of
-  "deployed" (text p.2, Figures 2-4);
+  "deployed" (text p.2, Figures 2-4; ODD 7.10, 7.11, 7.17);
 - Business brings demand, enthusiasm (the hype cycle), a loose idea of "deployed" and, at
-  times, shadow AI (text p.2, Figures 7, 13).
+  times, shadow AI (text p.2, Figures 7, 13; ODD 7.13, 7.14, 7.17).
+
+The firm applies the rest (engagement, its portfolio, scaling, gains, collaboration), and
+``Firm.step`` goes through the whole month in the model's order.  The model itself runs the
+same rules over every firm in one compiled pass (``rules.month``), with the same result.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
 
-from . import rules
+from .rules import (
+    business,
+    collaboration,
+    direction,
+    engagement,
+    gains,
+    portfolio,
+    scaling,
+    setup,
+    technique,
+    views,
+)
+from .rules.compiled import call_by_name
+from .rules.constants import derived
+from .rules.interest import interest_from
 from .stages import (
     Collaboration,
     Difficulty,
+    Gain,
     Outsourcing,
     ProviderManager,
     Region,
@@ -35,12 +54,23 @@ from .stages import (
     Strategy,
     UseCase,
     UseCaseStage,
+    label,
+    labels,
 )
 
 if TYPE_CHECKING:
     from .model import AdoptionModel
     from .params import Params
+    from .rules.month import MonthInputs
     from .state import FirmState
+
+
+def apply_rule(
+    rule: Any, state: FirmState, params: Params, index: int, *sources: object, **given: Any
+) -> Any:
+    """Apply a compiled rule to firm ``index``: its arguments found by name in ``given``,
+    then in ``sources`` (the month's inputs), the state arrays and the parameters' constants."""
+    return call_by_name(rule, *sources, state, derived(params).k, i=index, **given)
 
 
 class ArrayAttribute:
@@ -73,12 +103,15 @@ class RoleAgent:
 
     __slots__ = ("index", "params", "state")
     role = "role"
-    rule_names: tuple[str, ...] = ()
 
     def __init__(self, state: FirmState, params: Params, index: int) -> None:
         self.state = state
         self.params = params
         self.index = index
+
+    def _apply(self, rule: Any, *sources: object, **given: Any) -> Any:
+        """Apply a compiled rule to this agent's firm (``apply_rule``)."""
+        return apply_rule(rule, self.state, self.params, self.index, *sources, **given)
 
     def attributes(self) -> dict[str, Any]:
         """Every attribute of this agent, by name."""
@@ -94,14 +127,11 @@ class RoleAgent:
 
 
 class Direction(RoleAgent):
-    """The firm's leadership: strategy and investments (Figures 9, 11, 12)."""
+    """The firm's leadership: its strategy and investments (Figures 9, 11, 12), and the
+    obstacles it holds (regulation, finance: Figure 4)."""
 
     __slots__ = ()
     role = "direction"
-    rule_names = ("set_up_engagement", "invest", "revise_strategy")
-    set_up_engagement = staticmethod(rules.set_up_engagement)
-    invest = staticmethod(rules.invest)
-    revise_strategy = staticmethod(rules.revise_strategy)
 
     strategy = ArrayAttribute("strategy", Strategy, "AI strategy (Figure 9)")
     outsourcing = ArrayAttribute("outsourcing", Outsourcing, "outsourcing of development")
@@ -114,20 +144,28 @@ class Direction(RoleAgent):
     regulatory_uncertainty = ArrayAttribute("regulation", None, "0-1 (Figure 4)")
     financial_constraint = ArrayAttribute("finance", None, "0-1 (Figure 4)")
 
+    def set_up(self, month: MonthInputs) -> None:
+        """The firm engages this month: plan the portfolio, choose strategy, outsourcing,
+        investments and collaboration, discover obstacles (ODD 7.3; ``rules.setup.set_up``)."""
+        self._apply(setup.set_up, month)
+
+    def invest(self, month: MonthInputs) -> None:
+        """Once active: train, hire AI roles, bring development in-house (ODD 7.8;
+        ``rules.direction.invest``)."""
+        self._apply(direction.invest, month)
+
+    def revise_strategy(self, month: MonthInputs) -> None:
+        """Once engaged: may adopt the tripartite strategy (ODD 7.9;
+        ``rules.direction.revise_strategy``)."""
+        self._apply(direction.revise_strategy, month)
+
 
 class Technique(RoleAgent):
-    """The technical functions (CIO, CTO, COO, R&D): skills, security, a strict "deployed".
-
-    ``hear_of_agentic`` updates the awareness of both roles (Figure 2: Technique 34%,
-    Business 18%); it is listed here because Technique is the first to hear.
-    """
+    """The technical functions (CIO, CTO, COO, R&D): skills, the security concern, awareness
+    of agentic AI and a strict idea of "deployed" (text p.2, Figures 2-4)."""
 
     __slots__ = ()
     role = "technique"
-    rule_names = ("learn", "hear_of_agentic", "technique_sees_deployed")
-    learn = staticmethod(rules.learn)
-    hear_of_agentic = staticmethod(rules.hear_of_agentic)
-    sees_deployed_all = staticmethod(rules.technique_sees_deployed)
 
     skills = ArrayAttribute("skills", None, "0-1 internal AI skills and integration capacity")
     security_concern = ArrayAttribute("security", None, "0-1 (Figure 4)")
@@ -135,24 +173,30 @@ class Technique(RoleAgent):
 
     @property
     def interest(self) -> dict[str, float]:
-        """Probability of finding each use case interesting (Figure 5, Technique)."""
+        """Probability of finding each use case interesting (Figure 5, Technique; ODD 7.5)."""
         return _interest(self, self.params.interest_technique)
 
     @property
     def sees_deployed(self) -> bool:
-        """Would this Technique respondent say AI is deployed? (strict view, text p.2)"""
-        return bool(self.state.stage[self.index] >= Stage.DEPLOYED)
+        """Would this Technique respondent say AI is deployed? (strict view, ODD 7.17)"""
+        return bool(self._apply(views.technique_sees_deployed_firm))
+
+    def learn(self) -> None:
+        """Skills grow with training and practice (ODD 7.10; ``rules.technique.learn``)."""
+        self._apply(technique.learn)
+
+    def hear_of_agentic(self, month: MonthInputs) -> None:
+        """Once engaged, Technique and Business may hear of agentic AI; Technique hears first
+        (Figure 2; ODD 7.11; ``rules.technique.hear_of_agentic``)."""
+        self._apply(technique.hear_of_agentic, month)
 
 
 class Business(RoleAgent):
-    """The business functions (marketing, sales, CEO, CDO): demand, enthusiasm, shadow AI."""
+    """The business functions (marketing, sales, CEO, CDO): demand, enthusiasm (the hype
+    cycle), a loose idea of "deployed" and, at times, shadow AI (text p.2, Figures 7, 13)."""
 
     __slots__ = ()
     role = "business"
-    rule_names = ("update_enthusiasm", "adopt_shadow_ai", "business_sees_deployed")
-    update_enthusiasm = staticmethod(rules.update_enthusiasm)
-    adopt_shadow_ai = staticmethod(rules.adopt_shadow_ai)
-    sees_deployed_all = staticmethod(rules.business_sees_deployed)
 
     demand = ArrayAttribute("demand", None, "0-1 demand for use cases (perceived utility)")
     enthusiasm = ArrayAttribute("enthusiasm", None, "0-1, follows the hype cycle (Figure 7)")
@@ -163,31 +207,37 @@ class Business(RoleAgent):
 
     @property
     def interest(self) -> dict[str, float]:
-        """Probability of finding each use case interesting (Figure 5, Business)."""
+        """Probability of finding each use case interesting (Figure 5, Business; ODD 7.5)."""
         return _interest(self, self.params.interest_business)
 
     @property
     def sees_deployed(self) -> bool:
-        """Would this Business respondent say AI is deployed? (loose view, text p.2)"""
-        one = _one_firm(self.state, self.index)
-        return bool(rules.business_sees_deployed(one)[0])
+        """Would this Business respondent say AI is deployed? (loose view, ODD 7.17)"""
+        return bool(self._apply(views.business_sees_deployed_firm))
 
+    def update_enthusiasm(self, month: MonthInputs, overruns: int) -> None:
+        """The hype cycle after this month's ``overruns``; demand follows (ODD 7.13;
+        ``rules.business.update_enthusiasm``)."""
+        self._apply(business.update_enthusiasm, month, overruns=overruns)
 
-def _one_firm(state: FirmState, index: int) -> FirmState:
-    """A one-firm FirmState (views, not copies) for applying a rule to a single firm."""
-    return type(state)(**{f.name: getattr(state, f.name)[index : index + 1] for f in fields(state)})
+    def adopt_shadow_ai(self, month: MonthInputs) -> None:
+        """Left alone by Technique, may turn to AI tools of its own (ODD 7.14;
+        ``rules.business.adopt_shadow_ai``)."""
+        self._apply(business.adopt_shadow_ai, month)
 
 
 def _interest(agent: RoleAgent, base: tuple[float, ...]) -> dict[str, float]:
     i = slice(agent.index, agent.index + 1)
-    row = rules.interest_from(
-        agent.state.enthusiasm[i], agent.state.uc_experience[i], agent.params, base
-    )[0]
-    return {uc.name.lower(): float(p) for uc, p in zip(UseCase, row, strict=True)}
+    row = interest_from(agent.state.enthusiasm[i], agent.state.uc_experience[i], agent.params, base)
+    return {label(uc): float(p) for uc, p in zip(UseCase, row[0], strict=True)}
 
 
 class Firm(mesa.Agent):
-    """A French firm of 100+ employees: strata, stage, portfolio, and its three role agents."""
+    """A French firm of 100+ employees: strata, stage, portfolio, and its three role agents.
+
+    ``step`` is the firm's month, rule by rule; the rules that belong to no single role
+    (engagement, the portfolio, scaling, gains, collaboration) are the firm's methods.
+    """
 
     def __init__(self, model: AdoptionModel, index: int) -> None:
         super().__init__(model)
@@ -213,6 +263,80 @@ class Firm(mesa.Agent):
         """This firm's Business agent."""
         return Business(self.model.state, self.model.params, self.index)
 
+    # --- the month ---------------------------------------------------------------------------
+    def step(self) -> None:
+        """This firm's month, in the model's order (``rules.schedule.MONTH``), with the
+        month's inputs the model drew (``model.month_inputs``).
+
+        The model runs the same rules over every firm in one compiled pass; since a firm's
+        rules read no other firm within a month, stepping the firms one by one, in any
+        order, leaves the same state bit for bit (tested)."""
+        month = self.model.month_inputs
+        if month is None:
+            raise RuntimeError(
+                "Firm.step runs within a month: call model.begin_month() first "
+                "(AdoptionModel.step runs every firm's month in one compiled pass)"
+            )
+        direction_, technique_, business_ = self.direction, self.technique, self.business
+        if self.engage(month):
+            direction_.set_up(month)
+        self.abandon_plans(month)
+        progress = self.progress()
+        overruns = self.advance_portfolio(month, progress)
+        self.scale(month, progress)
+        direction_.invest(month)
+        direction_.revise_strategy(month)
+        technique_.learn()
+        if month.agentic:
+            technique_.hear_of_agentic(month)
+        self.update_gains()
+        business_.update_enthusiasm(month, overruns)
+        business_.adopt_shadow_ai(month)
+        self.rebalance_collaboration(month)
+        self.meet_organisation_questions(month)
+
+    def _apply(self, rule: Any, *sources: object, **given: Any) -> Any:
+        return apply_rule(rule, self.state, self.model.params, self.index, *sources, **given)
+
+    def engage(self, month: MonthInputs) -> bool:
+        """Not engaged: starts planning, by imitation of its peers and on its own (ODD 7.2;
+        ``rules.engagement.engage``).  Returns whether it engages this month."""
+        return bool(self._apply(engagement.engage, month))
+
+    def abandon_plans(self, month: MonthInputs) -> bool:
+        """Planned only: may give up (ODD 7.4; ``rules.engagement.abandon``)."""
+        return bool(self._apply(engagement.abandon, month))
+
+    def progress(self) -> float:
+        """Log-effect of its success factors and obstacles on its progress (ODD 7.6;
+        ``rules.portfolio.progress``)."""
+        return float(self._apply(portfolio.progress))
+
+    def advance_portfolio(self, month: MonthInputs, progress: float) -> int:
+        """One month of its use cases; returns its overruns (ODD 7.6;
+        ``rules.portfolio.advance``)."""
+        return int(self._apply(portfolio.advance, month, progress=progress))
+
+    def scale(self, month: MonthInputs, progress: float) -> None:
+        """Deployed: may scale, or fall back; then its stage follows its portfolio (ODD 7.7;
+        ``rules.scaling.scale_and_derive_stage``)."""
+        self._apply(scaling.scale_and_derive_stage, month, progress=progress)
+
+    def update_gains(self) -> None:
+        """Realised and expected gains (ODD 7.12; ``rules.gains.update_gains``)."""
+        self._apply(gains.update_gains)
+
+    def rebalance_collaboration(self, month: MonthInputs) -> None:
+        """Unbalanced collaboration may become balanced (ODD 7.15;
+        ``rules.collaboration.rebalance``)."""
+        self._apply(collaboration.rebalance, month)
+
+    def meet_organisation_questions(self, month: MonthInputs) -> None:
+        """Deployed: may meet questions of organisation (ODD 7.15;
+        ``rules.collaboration.meet_organisation_questions``)."""
+        self._apply(collaboration.meet_organisation_questions, month)
+
+    # --- what it is -----------------------------------------------------------------------------
     size = property(lambda self: SizeClass(int(self.state.size[self.index])), doc="size class")
     sector = property(lambda self: Sector(int(self.state.sector[self.index])), doc="sector")
     region = property(lambda self: Region(int(self.state.region[self.index])), doc="region")
@@ -232,29 +356,17 @@ class Firm(mesa.Agent):
     def portfolio(self) -> dict[str, UseCaseStage]:
         """Stage of each use case in this firm's portfolio (Figure 6)."""
         row = self.state.uc_stage[self.index]
-        return {uc.name.lower(): UseCaseStage(int(row[uc])) for uc in UseCase}
+        return {label(uc): UseCaseStage(int(row[uc])) for uc in UseCase}
 
     @property
     def expected_gains(self) -> dict[str, float]:
         """Expected productivity, cost and revenue gains, percent (Figures 15-16)."""
-        return dict(
-            zip(
-                ("productivity", "cost", "revenue"),
-                map(float, self.state.expected[self.index]),
-                strict=True,
-            )
-        )
+        return dict(zip(labels(Gain), map(float, self.state.expected[self.index]), strict=True))
 
     @property
     def realised_gains(self) -> dict[str, float]:
         """Realised productivity, cost and revenue gains, percent (Figures 15-16)."""
-        return dict(
-            zip(
-                ("productivity", "cost", "revenue"),
-                map(float, self.state.realised[self.index]),
-                strict=True,
-            )
-        )
+        return dict(zip(labels(Gain), map(float, self.state.realised[self.index]), strict=True))
 
     def __repr__(self) -> str:
         return (

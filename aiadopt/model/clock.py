@@ -7,18 +7,25 @@ Mesa's step counter is the clock: after ``model.steps`` steps the model stands a
 
 from __future__ import annotations
 
-import pandas as pd
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SURVEY_MONTH = "2025-03"
 """Month of the study's fieldwork (CATI interviews, 3-24 March 2025)."""
 
 
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
 def month_index(month: str) -> int:
-    """Months since year 0 of a ``YYYY-MM`` string (raises ValueError if malformed)."""
-    year, mon = month.split("-")
-    if len(year) != 4 or not 1 <= int(mon) <= 12:
+    """Months since year 0 of a ``YYYY-MM`` string (ValueError naming it if malformed: four
+    digits, a dash, two digits 01-12, nothing else)."""
+    if not isinstance(month, str) or not _MONTH.fullmatch(month):
         raise ValueError(f"not a month YYYY-MM: {month!r}")
-    return int(year) * 12 + int(mon) - 1
+    return int(month[:4]) * 12 + int(month[5:]) - 1
 
 
 def months_between(start: str, end: str) -> int:
@@ -34,4 +41,6 @@ def step_to_month(start: str, step: int) -> str:
 
 def step_to_timestamp(start: str, step: int) -> pd.Timestamp:
     """First day of the month reached after ``step`` steps (for plots and tables)."""
+    import pandas as pd  # heavy: imported when a table is made, not with the model
+
     return pd.Timestamp(step_to_month(start, step) + "-01")

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from .clock import month_index
-from .stages import Outsourcing, ProviderManager, SizeClass, Stage, Strategy
+from .stages import Outsourcing, ProviderManager, Sector, SizeClass, Stage, Strategy, label
 from .state import FirmState
 from .streams import Streams
 
@@ -48,10 +48,9 @@ KINDS = (
     "security_framework",
 )
 REDUCING = ("regulatory_clarity", "cost_support", "security_framework")
-SIZE_NAMES = {"100_249": SizeClass.S100_249, "250_499": SizeClass.S250_499,
-              "500_plus": SizeClass.S500_PLUS}  # fmt: skip
-SECTOR_NAMES = {"industry": 0, "commerce": 1, "services": 2}
-STAGE_NAMES = {s.name.lower(): s for s in Stage}
+SIZE_NAMES = {label(s).removeprefix("s"): s for s in SizeClass}  # "100_249" ...
+SECTOR_NAMES = {label(s): s for s in Sector}
+STAGE_NAMES = {label(s): s for s in Stage}
 
 
 class InterventionError(ValueError):
@@ -108,11 +107,11 @@ class Intervention:
             )
         for key in ("start", "end"):
             value = getattr(self, key)
-            if value is None:
-                continue
+            if key == "end" and value is None:
+                continue  # open-ended
             try:
                 month_index(value)
-            except (ValueError, AttributeError):
+            except ValueError:
                 raise InterventionError(f"{key} must be a month YYYY-MM, got {value!r}") from None
         if self.end is not None and self.end < self.start:
             raise InterventionError(f"end ({self.end}) is before start ({self.start})")

@@ -15,10 +15,11 @@ December 2030); Mesa's step counter is the clock.  Each month, in this order:
    collaboration rebalances; deployed firms meet organisation questions;
 6. the DataCollector records the month.
 
-Steps 1-5 run in one compiled pass over the firms (``rules.live_month``): each firm goes
-through them in this order before the next firm starts, which gives the same state, bit for
-bit, as applying each rule to all firms in turn (the role agents' rules), because within a
-month a firm's rules read no other firm (the peers' engaged share is taken at the start).
+Steps 1-5 run in one compiled pass over the firms (``rules.month.live_month``): each firm goes
+through them in this order (``rules.schedule.MONTH``) before the next firm starts, which gives
+the same state, bit for bit, as ``Firm.step`` applied to each firm in turn, because within a
+month a firm's rules read no other firm (the draws and the peers' engaged share are taken at
+the start: ``begin_month``).
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import rules
 from .agents import Firm
-from .clock import month_index, months_between, step_to_month, step_to_timestamp
+from .clock import SURVEY_MONTH, month_index, months_between, step_to_month, step_to_timestamp
 from .interventions import Intervention, bind
-from .params import Params
+from .params import Params, shipped_params
 from .reporters import MODEL_REPORTERS, Tally, tally
-from .state import FirmState, MonthDraw, init_population
+from .rules.month import MonthInputs, draw_month, live_month, start
+from .state import FirmState, init_population
 from .streams import Streams
 
 
@@ -44,7 +45,8 @@ class AdoptionModel(mesa.Model):
     """Firms, each with a Direction, a Technique and a Business agent, adopting generative AI.
 
     Args:
-        params: the parameter set (default: ``Params()``).
+        params: the parameter set (default: the shipped fit, ``params.shipped_params()``, the
+            parameters ``aiadopt run`` uses; ``model.params_source`` says which were used).
         seed: the run's single seed; every random draw derives from it.  ``None`` draws fresh
             entropy and records it in ``model.seed`` so that the run can be repeated.
         collect: record the reporters every month (``True``), or not at all (``False``, for
@@ -66,14 +68,20 @@ class AdoptionModel(mesa.Model):
         interventions: Sequence[Intervention] = (),
         **overrides: Any,
     ) -> None:
-        params = params if params is not None else Params()
+        if params is None:
+            params, source = shipped_params()
+        else:
+            source = "parameters given to AdoptionModel"
         if overrides:
             params = params.replace(**overrides)
+            source += f" with {', '.join(sorted(overrides))} changed"
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         super().__init__(seed=seed)
         self.seed = int(seed)
         self.params = params
+        self.params_source: str = source
+        """Where the parameters come from: the shipped fit, built-in defaults or given."""
         self.streams = Streams(self.seed)
         self.state: FirmState = init_population(params, self.streams)
         self.n_months = months_between(params.start, params.horizon)
@@ -84,7 +92,9 @@ class AdoptionModel(mesa.Model):
         )
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS if collect else {})
         self._collect = collect
-        rules.update_gains(self.state, params)
+        start(self.state, params)
+        self.month_inputs: MonthInputs | None = None
+        """The current month's inputs (draws, peer shares) while it is being lived."""
         self._tally: Tally | None = None
         self._collected_steps: list[int] = []
         if collect:
@@ -99,15 +109,24 @@ class AdoptionModel(mesa.Model):
 
     def step(self) -> None:
         """Advance every firm by one month (see the module docstring for the order)."""
-        s, p = self.state, self.params
+        month = self.begin_month()
+        live_month(self.state, self.params, month)
+        self.end_month()
+
+    def begin_month(self) -> MonthInputs:
+        """Start the month ``self.steps``: interventions act, then the month's inputs are
+        drawn (``model.month_inputs``, which ``Firm.step`` reads)."""
         for intervention in self.interventions:
-            intervention.apply(s, self.steps)
-        u = self.streams.month_uniforms("month", (s.n, len(MonthDraw)))
-        u_cases = self.streams.month_uniforms("usecases", s.uc_stage.shape)
-        peers = rules.pool_peer_shares(s, p)
-        rules.live_month(
-            s, p, u, u_cases, peers, self.steps, agentic=self.steps >= self._agentic_step
-        )
+            intervention.apply(self.state, self.steps)
+        self.month_inputs = draw_month(
+            self.state, self.params, self.streams, self.steps,
+            agentic=self.steps >= self._agentic_step,
+        )  # fmt: skip
+        return self.month_inputs
+
+    def end_month(self) -> None:
+        """End the month: record it, and stop at the horizon."""
+        self.month_inputs = None
         if self._collect:
             self.collect()
         if self.steps >= self.n_months:
@@ -199,6 +218,4 @@ def run_model(
 
 def survey_step(params: Params) -> int:
     """Step of the study's fieldwork month (March 2025) for these parameters."""
-    from .clock import SURVEY_MONTH
-
     return month_index(SURVEY_MONTH) - month_index(params.start)

@@ -17,16 +17,22 @@ Vector parameters are tuples, in the order of the enumeration named in their uni
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-__all__ = ["ParameterError", "Params", "describe_parameters"]
+from ..files import write_atomic
+from .clock import month_index
+from .stages import UseCase
+
+__all__ = ["SHIPPED_FIT", "ParameterError", "Params", "describe_parameters", "shipped_params"]
 
 
 class ParameterError(ValueError):
@@ -57,7 +63,7 @@ def _p(
     return field(default=default, metadata=meta)
 
 
-N_USE_CASES = 6
+N_USE_CASES = len(UseCase)
 
 
 # fmt: off
@@ -98,7 +104,8 @@ class Params:
 
     # --- Direction: strategy and investments ---------------------------------------------------
     strategy_initial: tuple[float, ...] = _p((0.10, 0.46, 0.38, 0.06), 0.0, 1.0, "share by Strategy at engagement", "Figure 9: 10% tripartite and 82% ad hoc among firms deployed or in progress; at engagement fewer are tripartite (6%), more firms adopt it later (tripartite_hazard)", length=4, simplex=True)  # noqa: E501
-    tripartite_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: an ad hoc firm adopts a tripartite strategy (doubled with balanced collaboration)")  # noqa: E501
+    tripartite_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: an ad hoc firm adopts a tripartite strategy (times tripartite_balanced_factor with balanced collaboration)")  # noqa: E501
+    tripartite_balanced_factor: float = _p(2.0, 0.0, 20.0, "hazard multiplier", "assumption: balanced collaboration makes a shared (tripartite) strategy this many times likelier (text p.6 links the two among leaders)")  # noqa: E501
     outsource_initial: float = _p(0.90, 0.0, 1.0, "probability at engagement", "Figure 12: 91% of planned firms outsource")  # noqa: E501
     outsource_all_initial: float = _p(0.70, 0.0, 1.0, "probability given outsourcing", "Figure 12: 63% of planned firms outsource all development (of 91%)")  # noqa: E501
     insource_hazard: float = _p(0.004, 0.0, 1.0, "per month per unit skill", "Figure 12: outsourcing 91% (planned) -> 83% (in place or in progress)")  # noqa: E501
@@ -133,6 +140,7 @@ class Params:
     overrun_hazard: float = _p(0.03, 0.0, 1.0, "per month in development", "Figure 14: time/cost misestimates are the first collaboration difficulty (49%); level is an assumption")  # noqa: E501
     misestimate_overrun_effect: float = _p(0.7, 0.0, 5.0, "log-effect", "Figure 14: misestimates; size is an assumption")  # noqa: E501
     overrun_experience_hit: float = _p(0.25, 0.0, 2.0, "experience per overrun", "assumption: an overrun lowers the interest in that use case (Figure 8)")  # noqa: E501
+    experience_floor: float = _p(-2.0, -10.0, 0.0, "experience (log of realised/promised value)", "assumption: repeated overruns lower a use case's experience no further than this (about e^-2 = 14% of its promise)")  # noqa: E501
     stall_months: int = _p(6, 0, 60, "months", "assumption: a use case that overruns stalls (valley of despair, Figure 7)")  # noqa: E501
     stall_progress_factor: float = _p(0.2, 0.0, 1.0, "hazard multiplier while stalled", "assumption")  # noqa: E501
     drop_stalled: float = _p(0.03, 0.0, 1.0, "per month while stalled", "assumption: a stalled use case is dropped back to the plan")  # noqa: E501
@@ -154,6 +162,12 @@ class Params:
     enthusiasm_drift: float = _p(0.05, 0.0, 1.0, "per month", "assumption: speed at which enthusiasm moves to its target")  # noqa: E501
     overrun_enthusiasm_hit: float = _p(0.15, 0.0, 1.0, "0-1 per overrun", "Figure 7, phase 2: valley of despair when developments are harder or costlier than expected")  # noqa: E501
     demand_drift: float = _p(0.03, 0.0, 1.0, "per month", "assumption: perceived utility follows enthusiasm")  # noqa: E501
+    enthusiasm_deployed_base: float = _p(0.3, 0.0, 1.0, "0-1", "assumption: enthusiasm target of a deployed firm whose use cases deliver nothing yet (Figure 7, phase 3, slope of enlightenment)")  # noqa: E501
+    enthusiasm_deployed_slope: float = _p(0.6, 0.0, 2.0, "0-1 per unit of realised/expected productivity", "assumption: a deployed firm's enthusiasm target rises with what its use cases deliver against the expected productivity gain (Figure 7, phase 3)")  # noqa: E501
+    enthusiasm_deployed_cap: float = _p(1.2, 0.0, 10.0, "ratio realised/expected productivity", "assumption: delivering more than this ratio of the expected gain raises the enthusiasm target no further")  # noqa: E501
+    enthusiasm_engaged_target: float = _p(0.5, 0.0, 1.0, "0-1", "assumption: enthusiasm target of an engaged firm with nothing in place (Figure 7, phase 2, after the peak)")  # noqa: E501
+    enthusiasm_outsider_base: float = _p(0.3, 0.0, 1.0, "0-1", "assumption: enthusiasm target of a firm not engaged whose peers are not engaged either")  # noqa: E501
+    enthusiasm_peer_slope: float = _p(0.4, 0.0, 1.0, "0-1 per unit peer engaged share", "assumption: a firm not engaged catches enthusiasm from its engaged peers (its pool's peer share)")  # noqa: E501
     shadow_hazard: float = _p(0.02, 0.0, 1.0, "per month per unit propensity", "Figure 13: Business teams that do not collaborate use tools of their own; level is an assumption")  # noqa: E501
     pilot_loose_view: float = _p(0.5, 0.0, 1.0, "probability", "text p.2: Business may count use of a tool like ChatGPT as adoption; level is an assumption")  # noqa: E501
 
@@ -164,7 +178,8 @@ class Params:
     agentic_hazard: tuple[float, ...] = _p((0.04, 0.02), 0.0, 1.0, "per month for engaged Technique, Business", "Figure 2: 34% of Technique vs 18% of Business engaged respondents heard of agentic AI; levels to fit", length=2)  # noqa: E501
 
     # --- expectations and gains ----------------------------------------------------------------
-    expected_gain: tuple[float, ...] = _p((7.6, 3.0, 3.3), 0.0, 100.0, "percent by Gain at enthusiasm 0.5", "Figures 15-16: expected productivity +7.6%, revenue +3.3%; cost expectation is an assumption", length=3)  # noqa: E501
+    expected_gain: tuple[float, ...] = _p((7.6, 3.0, 3.3), 0.0, 100.0, "percent by Gain at enthusiasm expected_gain_enthusiasm", "Figures 15-16: expected productivity +7.6%, revenue +3.3%; cost expectation is an assumption", length=3)  # noqa: E501
+    expected_gain_enthusiasm: float = _p(0.5, 0.01, 1.0, "0-1", "assumption: the enthusiasm at which a firm expects the study's average gains (Figures 15-16); expected gains are proportional to enthusiasm")  # noqa: E501
     usecase_value_productivity: tuple[float, ...] = _p((3.5, 2.0, 1.5, 1.0, 1.5, 1.5), 0.0, 50.0, "percent when in place by UseCase", "Figure 15: +5.4% productivity realised among firms deployed or in progress; split is an assumption", length=N_USE_CASES)  # noqa: E501
     usecase_value_cost: tuple[float, ...] = _p((2.0, 0.8, 0.8, 0.8, 1.5, 2.0), 0.0, 50.0, "percent when in place by UseCase", "Figure 15: +3.3% cost realised; split is an assumption", length=N_USE_CASES)  # noqa: E501
     usecase_value_revenue: tuple[float, ...] = _p((0.5, 1.2, 0.8, 0.2, 0.0, 0.0), 0.0, 50.0, "percent when in place by UseCase", "Figure 16: +1.2% revenue realised; split is an assumption", length=N_USE_CASES)  # noqa: E501
@@ -232,9 +247,13 @@ class Params:
         if meta:
             doc["meta"] = dict(meta)
         doc["params"] = self.to_dict()
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(tomli_w.dumps(doc), encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, tomli_w.dumps(doc))
+
+    def hash(self) -> str:
+        """The parameter hash stamped on every output: the first 12 hex digits of the SHA-256
+        of the canonical TOML (every parameter, keys sorted)."""
+        canonical = tomli_w.dumps(dict(sorted(self.to_dict().items())))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
     def replace(self, **overrides: Any) -> Params:
         """A copy with some parameters changed (validated; unknown names raise)."""
@@ -247,6 +266,25 @@ class Params:
             )
         values.update(overrides)
         return Params.from_dict(values)
+
+
+SHIPPED_FIT = "fitted.toml"
+"""The calibration's fitted parameters, shipped beside this module (``aiadopt/model/``)."""
+
+
+def shipped_params() -> tuple[Params, str]:
+    """The parameters a model uses when given none, and where they come from.
+
+    The shipped fit (``aiadopt/model/fitted.toml``, written by the calibration, read with
+    importlib.resources so that it works from an installed package) when present, else the
+    built-in defaults ``Params()``.  ``AdoptionModel()``, ``mesa.batch_run`` and ``aiadopt run``
+    all start from it, so they simulate the same firms.
+    """
+    ref = resources.files(__package__).joinpath(SHIPPED_FIT)
+    if not ref.is_file():
+        return Params(), "built-in defaults Params()"
+    with resources.as_file(ref) as path:
+        return Params.from_toml(path), f"shipped fit aiadopt/model/{SHIPPED_FIT}"
 
 
 def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:
@@ -284,10 +322,7 @@ def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:
 
 def _check_month(name: str, value: str) -> None:
     try:
-        year, month = value.split("-")
-        if len(year) != 4 or not 1 <= int(month) <= 12:
-            raise ValueError
-        int(year)
+        month_index(value)
     except ValueError:
         raise ParameterError(f"parameter {name!r} must be a month YYYY-MM, got {value!r}") from None
 

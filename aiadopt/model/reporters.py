@@ -28,7 +28,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from . import rules
+from .codes import (
+    DEPLOYED,
+    EXPERIMENTING,
+    NO_COLLABORATION,
+    NOT_ENGAGED,
+    OUTSOURCE_ALL,
+    OUTSOURCE_NONE,
+    PLANNED,
+    SCALED,
+)
+from .rules.compiled import call_by_name
+from .rules.interest import interest_sums
+from .rules.views import business_sees_deployed_firm
 from .stages import (
     Collaboration,
     Difficulty,
@@ -47,11 +59,6 @@ if TYPE_CHECKING:
     from .model import AdoptionModel
 
 Table = dict[tuple[str, str], float]
-
-# Codes as plain ints for the compiled kernels.
-_NOT_ENGAGED, _EXPERIMENTING = int(Stage.NOT_ENGAGED), int(Stage.EXPERIMENTING)
-_DEPLOYED, _SCALED = int(Stage.DEPLOYED), int(Stage.SCALED)
-_OUT_NONE, _OUT_ALL = int(Outsourcing.NONE), int(Outsourcing.ALL)
 
 SIZE_GROUPS = ("size:100_249", "size:250_499", "size:500_plus")
 DIRECTION_GROUPS = ("engaged", "active")  # planned or beyond; experimenting or beyond
@@ -89,8 +96,9 @@ class Tally:
 @njit(cache=True)
 def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicated,
                   roles_internal, roles_external, collaboration, difficulties, shadow_ai,
-                  loose_view, demand, skills, security, regulation, finance, cite, uc_stage,
-                  expected, realised, enthusiasm, technique_agentic, business_agentic):  # fmt: skip
+                  loose_view, demand, skills, security, regulation, finance, cite_threshold,
+                  uc_stage, expected, realised, enthusiasm, technique_agentic,
+                  business_agentic):  # fmt: skip
     """The month's counts, in one pass over the firms without data-dependent branches (a
     firm's stage, strategy, collaboration ... vary from one firm to the next, so branches on
     them are mispredicted half the time): each firm adds 1 to one cell of four histograms of
@@ -109,10 +117,10 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
     enthusiasm_all = enthusiasm_engaged = 0.0
     for i in range(n_firms):
         st = stage[i]
-        engaged = 1 if st >= 1 else 0
-        active = 1.0 if st >= 2 else 0.0
-        pilot = (uc_stage[i, 0] == 2) | (uc_stage[i, 1] == 2)  # content or personalisation
-        view = (8 * shadow_ai[i] + 4 * (loose_view[i] & pilot) + 2 * technique_agentic[i]
+        engaged = 1 if st >= PLANNED else 0
+        active = 1.0 if st >= EXPERIMENTING else 0.0
+        business_view = business_sees_deployed_firm(i, stage, shadow_ai, loose_view, uc_stage)
+        view = (8 * shadow_ai[i] + 4 * business_view + 2 * technique_agentic[i]
                 + business_agentic[i])  # fmt: skip
         by_firm[st, size[i], view] += 1
         acts = 8 * training[i] + 4 * dedicated[i] + 2 * roles_internal[i] + roles_external[i]
@@ -120,11 +128,11 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
         flags = 4 * difficulties[i, 0] + 2 * difficulties[i, 1] + difficulties[i, 2]
         by_collaboration[st, collaboration[i] + 1, flags] += 1
         cited = (
-            16 * ((1.0 - demand[i]) > cite)
-            + 8 * ((1.0 - skills[i]) > cite)
-            + 4 * (security[i] > cite)
-            + 2 * (regulation[i] > cite)
-            + (finance[i] > cite)
+            16 * ((1.0 - demand[i]) > cite_threshold)
+            + 8 * ((1.0 - skills[i]) > cite_threshold)
+            + 4 * (security[i] > cite_threshold)
+            + 2 * (regulation[i] > cite_threshold)
+            + (finance[i] > cite_threshold)
         )
         by_obstacles[engaged, cited] += 1
         for j in range(6):
@@ -150,11 +158,11 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
             for view in range(16):
                 c = by_firm[st, g, view]
                 stage_by_size[g, st] += c
-                views[0] += c * (st >= 3)
-                views[1] += c * ((st >= 3) | (view >= 4))  # deployed, shadow or pilot
+                views[0] += c * (st >= DEPLOYED)
+                views[1] += c * ((view & 4) > 0)  # Business's view
                 shadow[0] += c * (view >= 8)
-                agentic[0] += c * ((st >= 1) & ((view & 2) > 0))
-                agentic[1] += c * ((st >= 1) & ((view & 1) > 0))
+                agentic[0] += c * ((st >= PLANNED) & ((view & 2) > 0))
+                agentic[1] += c * ((st >= PLANNED) & ((view & 1) > 0))
     strat = np.zeros((2, 4))
     outs = np.zeros((2, 3))
     actions = np.zeros((2, 4))
@@ -168,14 +176,14 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
                         c = by_direction[st, s_, o, m, acts]
                         if c == 0:
                             continue
-                        for g in range(2 if st >= 2 else 1):  # engaged; active
+                        for g in range(2 if st >= EXPERIMENTING else 1):  # engaged; active
                             strat[g, s_] += c
                             outs[g, o] += c
                             for a in range(4):
                                 actions[g, a] += c * ((acts >> (3 - a)) & 1)
                         if o != 0 and m >= 1:
                             managers[m - 1] += c
-                        if st == 1:
+                        if st == PLANNED:
                             planned_training[0] += c * (acts >> 3)
                             planned_training[1] += c
     collab = np.zeros((3, 4))
@@ -184,10 +192,10 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
         for mode in range(1, 5):
             for flags in range(8):
                 c = by_collaboration[st, mode, flags]
-                collab[0, mode - 1] += c * (st <= 2)  # setting up
-                collab[1, mode - 1] += c * (st >= 3)  # deployed
-                collab[2, mode - 1] += c * (st >= 2)  # active
-                if st >= 2 and mode - 1 != 3:  # collaborating active firms
+                collab[0, mode - 1] += c * (st <= EXPERIMENTING)  # setting up
+                collab[1, mode - 1] += c * (st >= DEPLOYED)  # deployed
+                collab[2, mode - 1] += c * (st >= EXPERIMENTING)  # active
+                if st >= EXPERIMENTING and mode - 1 != NO_COLLABORATION:  # collaborating active
                     for d in range(3):
                         diffs[d] += c * ((flags >> (2 - d)) & 1)
                     diffs[3] += c
@@ -206,13 +214,8 @@ def tally(model: AdoptionModel) -> Tally:
     """Every count the reporters need, for the model's current state (one compiled pass, plus
     the vectorised use-case interest), and every reporter's values from them (another)."""
     s, p = model.state, model.params
-    parts = _tally_kernel(
-        s.stage, s.size, s.strategy, s.outsourcing, s.manager, s.training, s.dedicated,
-        s.roles_internal, s.roles_external, s.collaboration, s.difficulties, s.shadow_ai,
-        s.loose_view, s.demand, s.skills, s.security, s.regulation, s.finance, p.cite_threshold,
-        s.uc_stage, s.expected, s.realised, s.enthusiasm, s.technique_agentic, s.business_agentic,
-    )  # fmt: skip
-    sums = rules.interest_sums(s.enthusiasm, s.uc_experience, s.stage, p)
+    parts = call_by_name(_tally_kernel, s, p)  # the state's arrays, and cite_threshold
+    sums = interest_sums(s.enthusiasm, s.uc_experience, s.stage, p)
     values = np.empty(_N_VALUES)
     written = _report_kernel(*parts, sums, values)
     if written != _N_VALUES:  # pragma: no cover - a reporter's keys and its section disagree
@@ -244,12 +247,12 @@ def _report_kernel(stage_by_size, views, strategy, outsourcing, actions, manager
     keys; returns how many were written.  Shares are NaN where their group is empty."""
     stage_counts = stage_by_size.sum(axis=0)
     n = stage_counts.sum()
-    n_engaged = n - stage_counts[_NOT_ENGAGED]
-    n_active = stage_counts[_EXPERIMENTING:].sum()
-    n_mature = stage_counts[_DEPLOYED:].sum()
+    n_engaged = n - stage_counts[NOT_ENGAGED]
+    n_active = stage_counts[EXPERIMENTING:].sum()
+    n_mature = stage_counts[DEPLOYED:].sum()
     # engaged_share, scaled_share
     out[0] = _share(n_engaged, n)
-    out[1] = _share(stage_counts[_SCALED], n)
+    out[1] = _share(stage_counts[SCALED], n)
     k = 2
     # stage_shares: all firms, then each size class
     k = _put_shares(out, k, stage_counts, n)
@@ -262,8 +265,8 @@ def _report_kernel(stage_by_size, views, strategy, outsourcing, actions, manager
         n_g = strategy[g].sum()
         k = _put_shares(out, k, strategy[g], n_g)
         k = _put_shares(out, k, outsourcing[g], n_g)
-        out[k] = _share(n_g - outsourcing[g, _OUT_NONE], n_g)
-        out[k + 1] = _share(outsourcing[g, _OUT_ALL], n_g)
+        out[k] = _share(n_g - outsourcing[g, OUTSOURCE_NONE], n_g)
+        out[k + 1] = _share(outsourcing[g, OUTSOURCE_ALL], n_g)
         k = _put_shares(out, k + 2, actions[g], n_g)
     k = _put_shares(out, k, managers, managers.sum())
     out[k] = _share(planned_training[0], planned_training[1])

@@ -16,10 +16,21 @@ from enum import IntEnum
 import numpy as np
 
 from .params import N_USE_CASES, Params
-from .stages import Collaboration, Outsourcing, ProviderManager, Stage, Strategy
+from .stages import (
+    Collaboration,
+    Difficulty,
+    Gain,
+    Obstacle,
+    Outsourcing,
+    ProviderManager,
+    Sector,
+    SizeClass,
+    Stage,
+    Strategy,
+)
 from .streams import Streams
 
-N_OBSTACLES = 5
+N_OBSTACLES = len(Obstacle)
 
 
 class SetUpDraw(IntEnum):
@@ -77,7 +88,7 @@ class FirmState:
     size: np.ndarray  # int8, SizeClass
     sector: np.ndarray  # int8, Sector
     region: np.ndarray  # int8, Region
-    pool: np.ndarray  # int16, sector * 3 + size: the peer pool for imitation
+    pool: np.ndarray  # int16, sector * len(SizeClass) + size: the peer pool for imitation
     # adoption
     stage: np.ndarray  # int8, Stage (derived from the portfolio and `scaled` each step)
     engaged_month: np.ndarray  # int16, step at which the firm engaged, -1 if never
@@ -151,8 +162,8 @@ def init_population(params: Params, streams: Streams) -> FirmState:
     """Draw the initial population of firms (November 2022: nobody engaged yet)."""
     n = params.n_firms
     rng = streams["population"]
-    size = rng.choice(3, size=n, p=np.asarray(params.size_shares)).astype(np.int8)
-    sector = rng.choice(3, size=n, p=np.asarray(params.sector_shares)).astype(np.int8)
+    size = rng.choice(len(SizeClass), size=n, p=np.asarray(params.size_shares)).astype(np.int8)
+    sector = rng.choice(len(Sector), size=n, p=np.asarray(params.sector_shares)).astype(np.int8)
     region = (rng.random(n) >= params.idf_share).astype(np.int8)
     c = params.attribute_concentration
     attrs = streams["attributes"]
@@ -160,7 +171,7 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         size=size,
         sector=sector,
         region=region,
-        pool=(sector.astype(np.int16) * 3 + size),
+        pool=(sector.astype(np.int16) * len(SizeClass) + size),
         stage=np.full(n, Stage.NOT_ENGAGED, dtype=np.int8),
         engaged_month=np.full(n, -1, dtype=np.int16),
         scaled=np.zeros(n, dtype=bool),
@@ -184,12 +195,12 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         regulation=beta_draw(attrs, params.regulation_mean, c, n),
         finance=beta_draw(attrs, params.finance_mean, c, n),
         collaboration=np.full(n, Collaboration.UNSET, dtype=np.int8),
-        difficulties=np.zeros((n, 3), dtype=bool),
+        difficulties=np.zeros((n, len(Difficulty)), dtype=bool),
         uc_stage=np.zeros((n, N_USE_CASES), dtype=np.int8),
         uc_months=np.zeros((n, N_USE_CASES), dtype=np.int16),
         uc_stall=np.zeros((n, N_USE_CASES), dtype=np.int8),
         uc_experience=np.zeros((n, N_USE_CASES), dtype=np.float32),
-        expected=np.zeros((n, 3), dtype=np.float32),
-        realised=np.zeros((n, 3), dtype=np.float32),
+        expected=np.zeros((n, len(Gain)), dtype=np.float32),
+        realised=np.zeros((n, len(Gain)), dtype=np.float32),
         setup_draws=streams["set_up"].random((n, len(SetUpDraw)), dtype=np.float32),
     )

@@ -1,4 +1,5 @@
-"""Tests of the calibration: free parameters, the spec file, the fit, resume, the plausible set."""
+"""The calibration driver (aiadopt.calibration.fit.calibrate): a tiny fit, its files, the
+evaluation log and resume, the plausible set it writes, and ``aiadopt calibrate``."""
 
 from __future__ import annotations
 
@@ -14,43 +15,12 @@ import pytest
 
 from aiadopt.calibration import fit
 from aiadopt.calibration import targets as tg
-from aiadopt.calibration.fit import (
-    CalibrationError,
-    FreeParameter,
-    SpecError,
-    calibrate,
-    check_free,
-    guess_vector,
-    load_spec,
-    plausible_set,
-    to_params,
-    to_vector,
-)
+from aiadopt.calibration.fit import CalibrationError, calibrate, guess_vector, load_spec
 from aiadopt.cli import main
 from aiadopt.model import Params
 
-TINY_SPEC = """\
-free = [
-  { name = "bass_p", low = 0.0005, high = 0.05, guess = 0.0008, log = true },
-  { name = "complete_development", low = 0.005, high = 0.5, guess = 0.3, log = true },
-]
-
-[run]
-n_firms = 300
-seeds = [1, 2]
-
-[optimizer]
-maxiter = 3
-popsize = 4
-workers = 1
-seed = 7
-"""
-
-
-def _write(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from .conftest import SHIPPED_FIT, TINY_SPEC
+from .conftest import write_file as _write
 
 
 @pytest.fixture(scope="module")
@@ -60,183 +30,6 @@ def tiny(tmp_path_factory: pytest.TempPathFactory):
     spec = load_spec(_write(root, TINY_SPEC))
     result = calibrate(spec, root / "out", progress=False)
     return spec, result
-
-
-# --- free parameters ----------------------------------------------------------------------------
-
-
-def test_to_params_round_trip_and_log_scale() -> None:
-    free = [
-        FreeParameter("bass_p", 0.001, 0.05, 0.006, log=True),
-        FreeParameter("strategy_effect[3]", -2.0, 3.0, 0.9),
-        FreeParameter("difficulty[4]", 1.0, 20.0, 3.0),
-        FreeParameter("difficulty[1]", 1.0, 20.0, 1.4),
-    ]
-    check_free(free)
-    base = Params()
-    x = np.array([math.log(0.02), 1.5, 7.0, 2.5])
-    p = to_params(x, free, base)
-    assert p.bass_p == pytest.approx(0.02, rel=1e-12)  # the search runs on log(bass_p)
-    assert p.strategy_effect == (*base.strategy_effect[:3], 1.5)
-    assert p.difficulty == (1.0, 2.5, 1.8, 2.0, 7.0, 3.5)  # two elements of one tuple
-    assert p.bass_q == base.bass_q  # the rest is untouched
-    np.testing.assert_allclose(to_vector(p, free), x, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(to_vector(base, free), guess_vector(free), atol=1e-12)
-    assert fit.search_bounds(free)[0] == pytest.approx((math.log(0.001), math.log(0.05)))
-    # a coordinate past a bound is clipped to it, so the parameters stay valid
-    assert to_params([math.log(0.5), 9.0, 30.0, 1.0], free, base).bass_p == pytest.approx(0.05)
-
-
-@pytest.mark.parametrize(
-    ("free", "fragment"),
-    [
-        (FreeParameter("no_such_param", 0.0, 1.0, 0.5), "unknown parameter 'no_such_param'"),
-        (FreeParameter("difficulty[6]", 1.0, 5.0, 2.0), "index 6 out of range"),
-        (FreeParameter("difficulty", 1.0, 5.0, 2.0), "difficulty[i]"),
-        (FreeParameter("bass_p[0]", 0.0, 0.1, 0.01), "not a tuple"),
-        (FreeParameter("stall_months", 1.0, 9.0, 6.0), "only float parameters"),
-        (FreeParameter("bass_p", 0.1, 0.01, 0.05), "must be below high"),
-        (FreeParameter("bass_p", 0.001, 0.01, 0.05), "outside the bounds"),
-        (FreeParameter("bass_p", 0.0, 0.01, 0.005, log=True), "log = true needs low > 0"),
-        (FreeParameter("bass_p", 0.001, 0.9, 0.005), "above the allowed range"),
-    ],
-)
-def test_check_free_rejects(free: FreeParameter, fragment: str) -> None:
-    with pytest.raises(SpecError, match=None) as info:
-        check_free([free], "my.toml")
-    assert fragment in str(info.value)
-    assert str(info.value).startswith("my.toml: ")
-
-
-def test_simplex_element_renormalises_the_others() -> None:
-    free = [FreeParameter("collaboration_initial[3]", 0.05, 0.6, 0.24)]
-    check_free(free)
-    base = Params()  # (0.31, 0.33, 0.12, 0.24)
-    shares = to_params([0.40], free, base).collaboration_initial
-    assert shares[3] == 0.40
-    assert sum(shares) == pytest.approx(1.0, abs=1e-12)
-    # the fixed elements keep their proportions
-    np.testing.assert_allclose(
-        np.array(shares[:3]) / sum(shares[:3]), np.array(base.collaboration_initial[:3]) / 0.76
-    )
-    assert to_params([0.24], free, base).collaboration_initial == pytest.approx(
-        base.collaboration_initial
-    )
-    two = [*free, FreeParameter("collaboration_initial[0]", 0.1, 0.4, 0.31)]
-    shares = to_params([0.3, 0.2], two, base).collaboration_initial
-    assert shares[0] == 0.2 and shares[3] == 0.3 and sum(shares) == pytest.approx(1.0)
-    assert shares[1] / shares[2] == pytest.approx(0.33 / 0.12)
-
-
-def test_simplex_errors_name_the_field() -> None:
-    every = [FreeParameter(f"manager_shares[{i}]", 0.0, 0.3, 0.2) for i in range(3)]
-    with pytest.raises(SpecError, match=r"every element of the simplex 'manager_shares'"):
-        check_free(every)
-    wide = [FreeParameter(f"strategy_initial[{i}]", 0.0, 0.6, 0.1) for i in range(2)]
-    with pytest.raises(SpecError, match=r"'strategy_initial' could sum to 1.2 > 1"):
-        check_free(wide, "my.toml")
-
-
-# --- the spec file --------------------------------------------------------------------------------
-
-_BAD_SPECS = [
-    ("[surprise]\nx = 1\n", "top level, key 'surprise'", "allowed: free, run"),
-    ("[optimizer]\nspeed = 3\n", "[optimizer], key 'speed'", "allowed: method, maxiter"),
-    ("[optimizer]\nmaxiter = '10'\n", "[optimizer], key 'maxiter'", "integer >= 0"),
-    ("[optimizer]\nmethod = 'nelder_mead'\n", "key 'method'", "differential_evolution"),
-    ("[run]\nseeds = []\n", "[run], key 'seeds'", "non-empty list"),
-    ("[likelihood]\ndeff = 0.5\n", "[likelihood], key 'deff'", ">= 1"),
-    ("[targets.weights]\nnope = 1\n", "[targets.weights], key 'nope'", "allowed: engaged_share"),
-    (
-        "[targets.weights]\ndeployed_view_technique = 1\n",
-        "key 'deployed_view_technique'",
-        "validation target",
-    ),
-    ("[targets.weights]\nengaged_share = -1\n", "key 'engaged_share'", ">= 0"),
-]
-
-
-@pytest.mark.parametrize(("extra", "where", "allowed"), _BAD_SPECS)
-def test_spec_errors_name_file_key_and_allowed(
-    tmp_path: Path, extra: str, where: str, allowed: str
-) -> None:
-    path = _write(tmp_path, TINY_SPEC.split("[run]")[0] + extra)
-    with pytest.raises(SpecError) as info:
-        load_spec(path)
-    message = str(info.value)
-    assert message.startswith(f"{path}: "), message
-    assert where in message and allowed in message, message
-
-
-@pytest.mark.parametrize(
-    ("entry", "key", "fragment"),
-    [
-        (
-            '{ name = "bass_p", low = 0.001, high = 0.05, guess = 0.006, step = 1 }',
-            "step",
-            "allowed: name, low",
-        ),
-        (
-            '{ name = "bass_pp", low = 0.001, high = 0.05, guess = 0.006 }',
-            "name",
-            "unknown parameter 'bass_pp'",
-        ),
-        (
-            '{ name = "bass_p", low = 0.05, high = 0.001, guess = 0.006 }',
-            "low",
-            "must be below high",
-        ),
-        (
-            '{ name = "bass_p", low = 0.001, high = 0.05, guess = 0.3 }',
-            "guess",
-            "outside the bounds",
-        ),
-        ('{ name = "size_shares", low = 0.1, high = 0.9, guess = 0.6 }', "name", "size_shares[i]"),
-        ('{ name = "difficulty[9]", low = 1.0, high = 5.0, guess = 2.0 }', "name", "out of range"),
-        (
-            '{ name = "bass_p", low = 0.001, high = 0.05, guess = 0.006, log = 1 }',
-            "log",
-            "true or false",
-        ),
-        ('{ name = "bass_p", high = 0.05, guess = 0.006 }', "low", "missing"),
-    ],
-)
-def test_free_entry_errors(tmp_path: Path, entry: str, key: str, fragment: str) -> None:
-    path = _write(tmp_path, f"free = [\n  {entry},\n]\n")
-    with pytest.raises(SpecError) as info:
-        load_spec(path)
-    message = str(info.value)
-    assert message.startswith(f"{path}: [[free]] entry 0"), message
-    assert f"key {key!r}" in message and fragment in message, message
-
-
-def test_spec_not_toml_and_missing(tmp_path: Path) -> None:
-    with pytest.raises(SpecError, match="not valid TOML"):
-        load_spec(_write(tmp_path, "free = [\n"))
-    with pytest.raises(SpecError, match="no such spec file"):
-        load_spec(tmp_path / "absent.toml")
-    with pytest.raises(SpecError, match="at least one"):
-        load_spec(_write(tmp_path, "[run]\nn_firms = 10\n"))
-
-
-def test_packaged_spec_loads_and_frees_what_matters() -> None:
-    spec = load_spec()
-    assert 15 <= len(spec.free) <= 30
-    assert spec.method == "differential_evolution" and spec.n_firms == 10_000
-    assert {"bass_p", "bass_q", "complete_development", "start_development"} <= set(spec.names)
-    # every guess maps onto valid parameters
-    to_params(guess_vector(spec.free), spec.free, spec.base)
-    # the loss only needs the calibration targets and what their orderings name
-    assert {t.use for t in spec.objective().targets} <= {"calibration", "validation"}
-    assert all(t.use == "calibration" for t in spec.objective().targets if t.kind != "proportion")
-
-
-def test_write_spec_refuses_to_overwrite(tmp_path: Path) -> None:
-    path = fit.write_spec(tmp_path / "copy.toml")
-    assert load_spec(path).names == load_spec().names
-    with pytest.raises(FileExistsError, match="--force"):
-        fit.write_spec(path)
-    fit.write_spec(path, force=True)
 
 
 # --- the fit --------------------------------------------------------------------------------------
@@ -262,7 +55,8 @@ def test_fitted_toml_loads_back_with_its_meta(tiny) -> None:
     assert meta["free"] == spec.names
     assert meta["spec_sha256"] == spec.sha256
     assert meta["targets_version"] == tg.load_meta().version
-    assert {"date", "n_evaluations", "package_version"} <= set(meta)
+    assert {"date", "n_evaluations", "version", "param_hash", "params_source"} <= set(meta)
+    assert meta["param_hash"] == result.params.hash() and meta["seed"] == "1 2"
     assert not list(result.out_dir.glob("*.tmp"))
 
 
@@ -291,20 +85,6 @@ def test_plausible_set_is_within_the_threshold_of_the_best(tiny) -> None:
     assert len(drawn) == 5 and all(isinstance(p, Params) for p in drawn)
     again = fit.draw_plausible(np.random.default_rng(3), 5, result.files["plausible_set"])
     assert drawn == again
-
-
-def test_plausible_set_keeps_spread_vectors_deterministically() -> None:
-    free = [FreeParameter("bass_p", 0.0, 0.1, 0.01), FreeParameter("bass_q", 0.0, 1.0, 0.1)]
-    rng = np.random.default_rng(0)
-    rows = [(rng.random(2) * [0.1, 1.0], float(loss)) for loss in rng.random(600) * 8.0]
-    kept, threshold = plausible_set(rows, free, max_size=50)
-    assert len(kept) == 50
-    best = min(loss for _, loss in rows)
-    assert kept[0][1] == best
-    assert all(loss <= best + threshold for _, loss in kept)
-    assert [loss for _, loss in kept] == [
-        loss for _, loss in plausible_set(rows, free, max_size=50)[0]
-    ]
 
 
 class _Stop(Exception):
@@ -380,10 +160,8 @@ def test_cli_calibrate_tiny(tmp_path: Path) -> None:
 
 def test_cli_report_and_option_conflicts(tmp_path: Path) -> None:
     out = tmp_path / "rep"
-    fitted = Path(fit.__file__).with_name("fitted.toml")
     argv = ["calibrate", "--report", "--replicates", "2", "--out", str(out), "--quiet"]
-    if fitted.is_file():
-        argv += ["--params", str(fitted)]
+    argv += ["--params", str(SHIPPED_FIT)]
     code, stdout, stderr = _cli(argv)
     assert code == 0, stderr
     assert (out / "fit_report.csv").is_file() and "Calibration targets" in stdout
@@ -396,24 +174,3 @@ def test_cli_report_and_option_conflicts(tmp_path: Path) -> None:
     ]:
         code, _, err = _cli(["calibrate", *bad, "--out", str(tmp_path / "o")])
         assert code == 2 and fragment in err, (bad, err)
-
-
-# --- the shipped calibration ----------------------------------------------------------------------
-
-
-def test_packaged_calibration_loads() -> None:
-    packaged = Path(fit.__file__).with_name("fitted.toml")
-    if not packaged.is_file():
-        pytest.skip("no calibration shipped yet")
-    fitted = Params.from_toml(packaged)
-    members = fit.load_plausible_set()
-    # the best vector leads the set (equal up to the last bit of the renormalised shares)
-    best, want = members[0].to_dict(), fitted.to_dict()
-    for key, value in want.items():
-        if isinstance(value, str):
-            assert best[key] == value, key
-        else:
-            assert best[key] == pytest.approx(value, rel=1e-12), key
-    meta = tomllib.loads(packaged.read_text(encoding="utf-8"))["meta"]
-    assert meta["free"] == load_spec().names
-    assert len(members) <= fit.MAX_PLAUSIBLE

@@ -1,4 +1,4 @@
-"""The fit report: table from a survey frame, inside flags, not-modelled targets, files, plot."""
+"""The fit report: table from a survey frame, inside flags, not-modelled targets, files."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
 from aiadopt.calibration import report as rp
 from aiadopt.calibration import survey as sv
 from aiadopt.calibration.targets import load_targets, study_interval
 from aiadopt.model import Params
-from aiadopt.plotting import PALETTE, axes_of, labels_of, plot_fit
 
 TARGETS = load_targets()
 BY_ID = {t.id: t for t in TARGETS}
@@ -235,25 +233,63 @@ def test_labels_are_readable():
     )
 
 
-# --- files and plot ----------------------------------------------------------------------------
+# --- files ----------------------------------------------------------------------------------------
 
 
-def test_write_creates_the_files_and_no_temp(small_report, tmp_path):
+def test_write_creates_the_tables_and_no_temp(small_report, tmp_path):
     out = tmp_path / "fit"
     paths = small_report.write(out)
-    assert set(paths) == set(rp.REPORT_FILES)
+    assert set(paths) == set(rp.REPORT_FILES) == {"csv", "md"}
     assert sorted(p.name for p in out.iterdir()) == sorted(rp.REPORT_FILES.values())
     csv = pd.read_csv(paths["csv"])
     assert sorted(csv["id"]) == sorted(t.id for t in TARGETS)
     md = paths["md"].read_text(encoding="utf-8")
     assert "## Calibration targets" in md and "## Validation targets" in md
     assert md.count("| `") == len(TARGETS)
-    assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert b"<svg" in paths["svg"].read_bytes()[:2000]
+    assert f"hash {small_report.params.hash()}" in md
     assert "Wrote to" in small_report.summary_text()
     # writing again replaces the files, still no temp left
     small_report.write(out)
     assert sorted(p.name for p in out.iterdir()) == sorted(rp.REPORT_FILES.values())
+
+
+def test_write_adds_the_figures_of_the_hook(small_report, tmp_path):
+    seen = {}
+
+    def figures(table, meta):
+        seen.update(meta, rows=len(table))
+        return {"fit_report.png": b"png bytes", "fit_report.svg": b"<svg/>"}
+
+    paths = small_report.write(tmp_path, figures=figures)
+    assert set(paths) == {"csv", "md", "png", "svg"}
+    assert paths["png"].read_bytes() == b"png bytes"
+    assert seen["rows"] == len(small_report.table)
+    assert seen["param_hash"] == small_report.params.hash() and seen["seed"] == "0 1 2"
+    assert seen["subtitle"].startswith("Model: sampled survey mode, 3 model runs")
+
+
+def test_a_failing_figure_hook_writes_nothing(small_report, tmp_path):
+    def figures(table, meta):
+        raise RuntimeError("no figure")
+
+    with pytest.raises(RuntimeError, match="no figure"):
+        small_report.write(tmp_path / "fit", figures=figures)
+    assert not (tmp_path / "fit").exists() or list((tmp_path / "fit").iterdir()) == []
+
+
+def test_save_fit_table_writes_the_exact_table_for_a_folder(tmp_path):
+    small = Params(n_firms=300)
+    path = rp.save_fit_table(tmp_path, small, replicates=2, progress=False)
+    assert path == tmp_path / rp.FIT_TABLE_FILE
+    assert [p.name for p in tmp_path.iterdir()] == [rp.FIT_TABLE_FILE]  # a table, no figure
+    # the same table as the fit report it stands for: 2 runs (seeds 0, 1) of 2,000 firms
+    want = rp.fit_report(small, replicates=2, seeds=[0, 1], n_firms=rp.FIT_MIN_FIRMS,
+                         progress=False).table  # fmt: skip
+    got = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    for column in ("model_median", "model_p05", "model_p95", "study_low", "study_high"):
+        np.testing.assert_array_equal(got[column].to_numpy(), want[column].to_numpy())
+    assert list(got["status"]) == list(want["status"])
+    assert rp.fit_table_runs(2) == 2 and rp.fit_table_runs(20) == rp.FIT_TABLE_RUNS
 
 
 def test_write_error_leaves_no_partial_file(small_report, tmp_path, monkeypatch):
@@ -265,33 +301,3 @@ def test_write_error_leaves_no_partial_file(small_report, tmp_path, monkeypatch)
     with pytest.raises(RuntimeError, match="markdown failed"):
         small_report.write(out)
     assert list(out.iterdir()) == []
-
-
-def test_plot_fit_has_one_row_per_target(small_report):
-    table = small_report.table
-    fig = plot_fit(table)
-    assert isinstance(fig, Figure)
-    panels = labels_of(fig)
-    kinds = np.where(
-        table["kind"] == "ordering",
-        "ordering",
-        np.where(table["scale"] == "percent", "gain", "share"),
-    )
-    expected = table.assign(panel=kinds).groupby(["section", "panel"]).size()
-    assert len(panels) == len(expected) == 4  # calibration: shares, orderings, gains; validation
-    assert sorted(len(labels) for labels in panels) == sorted(expected)
-    flat = [label for labels in panels for label in labels]
-    assert sorted(flat) == sorted(table["label"])
-    # the misses are highlighted: their tick labels are drawn in the miss colour
-    red = [
-        t.get_text()
-        for ax in axes_of(fig)
-        for t in ax.get_yticklabels()
-        if t.get_color() == PALETTE["miss_text"]
-    ]
-    assert sorted(red) == sorted(table.loc[table["status"] == "outside", "label"])
-
-
-def test_plot_fit_rejects_an_empty_table(small_report):
-    with pytest.raises(ValueError):
-        plot_fit(small_report.table.iloc[0:0])

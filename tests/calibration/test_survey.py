@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aiadopt.calibration import survey as sv
-from aiadopt.calibration.targets import load_targets
+from aiadopt.calibration.targets import CATEGORY_VOCABULARIES, load_targets
 from aiadopt.model import AdoptionModel, Params
 
 PARAMS = Params(n_firms=4_000)
@@ -95,3 +95,12 @@ def test_run_survey_is_deterministic():
     a = sv.run_survey(Params(n_firms=1_000), seed=5, mode="sampled", replicates=2)
     b = sv.run_survey(Params(n_firms=1_000), seed=5, mode="sampled", replicates=2)
     assert a.equals(b)
+
+
+def test_target_categories_are_the_model_enums_labels() -> None:
+    """Every category a target may name is a member of the model's enumeration, with its code
+    taken from the enum (one place where a code is declared)."""
+    for vocabulary, enum in sv.CATEGORY_ENUMS.items():
+        codes = sv.codes_of(enum)
+        assert tuple(codes) == CATEGORY_VOCABULARIES[vocabulary], vocabulary
+        assert all(enum[name.upper()] == code for name, code in codes.items())

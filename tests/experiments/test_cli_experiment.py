@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import contextlib
 import io
 import os
@@ -69,6 +71,7 @@ def test_experiment_errors_exit_2_with_the_message(tmp_path: Path) -> None:
     assert code == 2 and "replicates: 1 there, 2 now" in stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_finished_runs_and_the_same_command_resumes(tmp_path: Path) -> None:
     out = tmp_path / "exp"
     argv = [sys.executable, "-m", "aiadopt", "experiment", "baseline", "strategy",

@@ -49,6 +49,7 @@ def test_a_pool_of_two_workers_gives_bit_identical_results(serial, tmp_path: Pat
     assert _run_files(out) == _run_files(serial.out)  # the very same bytes on disk
 
 
+@pytest.mark.dask
 def test_a_dask_cluster_gives_bit_identical_results(serial, tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(

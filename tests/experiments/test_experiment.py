@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from aiadopt.calibration.report import FIT_TABLE_FILE, FIT_TABLE_REPLICATES
 from aiadopt.experiments import (
     BUILTIN_SCENARIOS,
     ExperimentError,
@@ -48,6 +49,16 @@ def test_every_built_in_scenario_runs(tmp_path: Path) -> None:
         assert name in text
     assert sorted(p.name for p in exp.paths.values()) == ["results.parquet", "runs.csv",
                                                           "summary.csv"]  # fmt: skip
+
+
+def test_fit_saves_the_fit_table_of_the_point_estimate(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = run_experiment(["baseline"], replicates=1, workers=1, out=out, fit=True, **SMALL)
+    assert not res.empty
+    table = pd.read_csv(out / FIT_TABLE_FILE)
+    assert table["replicates"].max() == FIT_TABLE_REPLICATES
+    with pytest.raises(ExperimentError, match="needs an output folder"):
+        run_experiment(["baseline"], replicates=1, workers=1, fit=True, **SMALL)
 
 
 def test_run_experiment_returns_the_results_without_a_folder() -> None:

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aiadopt.experiments import Scenario, execute_experiment, load_manifest
+from aiadopt.experiments import Scenario, execute_experiment, load_manifest, plan_experiment
 from aiadopt.experiments.seeds import parameter_source, replicate_seed, replicate_seeds
 from aiadopt.model import Params
 from aiadopt.model.interventions import Intervention
+from aiadopt.model.params import shipped_params
 
 START = "2025-06"  # the intervention's first month
 
@@ -124,9 +125,6 @@ def test_results_have_the_tidy_columns(crn_experiment) -> None:
 
 
 def test_a_calibrated_plausible_set_file_gives_one_vector_per_replicate(tmp_path) -> None:
-    pytest.importorskip("aiadopt.calibration.fit")
-    from aiadopt.experiments import plan_experiment
-
     Params(n_firms=2_000).to_toml(tmp_path / "fitted.toml")
     rows = ["loss,bass_p,strategy_effect[3]"] + [
         f"{1.0 + i},{0.004 + 0.001 * i},{0.5 + 0.1 * i}" for i in range(4)
@@ -148,3 +146,13 @@ def test_a_calibrated_plausible_set_file_gives_one_vector_per_replicate(tmp_path
         assert base.params.bass_p == pytest.approx(0.004 + 0.001 * base.param_draw)
         assert base.params.strategy_effect[3] == pytest.approx(0.5 + 0.1 * base.param_draw)
     assert sorted(by["baseline", k].param_draw for k in range(4)) == [0, 1, 2, 3]
+    # the set's point estimate is its calibration's best point; one hash length everywhere
+    assert plan.source.point == Params(n_firms=2_000)
+    assert len(plan.source.digest()) == len(Params().hash()) == 12
+    assert plan.manifest()["parameters"]["hash"] == plan.source.digest()
+
+
+def test_a_single_point_is_hashed_as_its_parameters() -> None:
+    source = parameter_source("none")
+    assert not source.is_set and source.point == shipped_params()[0]
+    assert source.digest() == shipped_params()[0].hash()

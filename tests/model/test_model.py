@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from aiadopt.model import AdoptionModel, Params, Stage
-from aiadopt.model.rules import bass_closed_form, bass_month_probability
+from aiadopt.model.params import shipped_params
+from aiadopt.model.rules.engagement import bass_closed_form, bass_month_probability
 from aiadopt.model.stages import Collaboration, Strategy
 
 
@@ -225,3 +226,29 @@ def test_memory_stays_flat_over_many_runs():
     tracemalloc.stop()
     # one 2,000-firm model holds well over 1 MB: 20 leaked runs would show
     assert after_25 - after_5 < 500_000, (after_5, after_25)
+
+
+def test_a_model_given_no_parameters_uses_the_shipped_fit_and_says_so():
+    shipped, source = shipped_params()
+    with AdoptionModel(seed=1, n_firms=100, horizon="2023-01") as model:
+        assert model.params == shipped.replace(n_firms=100, horizon="2023-01")
+        assert model.params_source.startswith(source) and "n_firms" in model.params_source
+    with AdoptionModel(Params(n_firms=50), seed=1) as model:
+        assert model.params == Params(n_firms=50)
+        assert "given" in model.params_source
+
+
+def test_batch_run_starts_from_the_shipped_fit(monkeypatch):
+    shipped, _ = shipped_params()
+    seen = []
+    build = AdoptionModel.__init__
+
+    def recording(self, *args, **kwargs):
+        build(self, *args, **kwargs)
+        seen.append(self.params)
+
+    monkeypatch.setattr(AdoptionModel, "__init__", recording)
+    parameters = {"n_firms": 50, "horizon": "2023-01", "seed": 1}
+    mesa.batch_run(AdoptionModel, parameters=parameters, iterations=1, max_steps=1,
+                   number_processes=1, display_progress=False)  # fmt: skip
+    assert seen and seen[0] == shipped.replace(n_firms=50, horizon="2023-01")

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
-from aiadopt.model.params import ParameterError, Params, describe_parameters
+from aiadopt.model import params as params_module
+from aiadopt.model.params import (
+    SHIPPED_FIT,
+    ParameterError,
+    Params,
+    describe_parameters,
+    shipped_params,
+)
 
 
 def test_defaults_are_valid_and_frozen():
@@ -79,3 +87,31 @@ def test_toml_errors_name_the_file(tmp_path):
     with pytest.raises(ParameterError) as err:
         Params.from_toml(out_of_range)
     assert str(out_of_range) in str(err.value) and "bass_q" in str(err.value)
+
+
+def test_the_parameter_hash_is_12_hex_digits_stable_and_sensitive():
+    h = Params().hash()
+    assert len(h) == 12 and int(h, 16) >= 0
+    assert Params().hash() == h
+    assert Params().replace(bass_q=0.08).hash() != h
+    assert Params().replace(experience_floor=-1.0).hash() != h
+
+
+def test_shipped_params_read_the_fit_beside_the_model_or_fall_back(monkeypatch):
+    params, source = shipped_params()
+    packaged = Path(params_module.__file__).with_name(SHIPPED_FIT)
+    if packaged.is_file():
+        assert params == Params.from_toml(packaged) and "aiadopt/model/fitted.toml" in source
+    monkeypatch.setattr(params_module, "SHIPPED_FIT", "no_such_fit.toml")
+    assert shipped_params() == (Params(), "built-in defaults Params()")
+
+
+def test_new_behaviour_parameters_default_to_the_former_constants():
+    """The numbers that were written in the rules, now parameters: same defaults."""
+    p = Params()
+    assert (p.enthusiasm_deployed_base, p.enthusiasm_deployed_slope, p.enthusiasm_deployed_cap,
+            p.enthusiasm_engaged_target, p.enthusiasm_outsider_base,
+            p.enthusiasm_peer_slope) == (0.3, 0.6, 1.2, 0.5, 0.3, 0.4)  # fmt: skip
+    assert (p.experience_floor, p.tripartite_balanced_factor, p.expected_gain_enthusiasm) == (
+        -2.0, 2.0, 0.5,
+    )  # fmt: skip

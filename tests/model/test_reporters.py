@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aiadopt.model import rules
 from aiadopt.model.model import AdoptionModel
 from aiadopt.model.params import Params
 from aiadopt.model.reporters import MODEL_REPORTERS
+from aiadopt.model.rules.interest import interest_from
+from aiadopt.model.rules.views import business_sees_deployed, technique_sees_deployed
 from aiadopt.model.stages import (
     Collaboration,
     Difficulty,
@@ -145,8 +146,8 @@ def reference_table(model: AdoptionModel) -> Reference:
             ref.share((f"stage_share.{label(st)}", group), stage == st, among)
 
     # what each role would call deployed
-    ref.share(("deployed_view.technique", "all"), rules.technique_sees_deployed(s), everyone)
-    ref.share(("deployed_view.business", "all"), rules.business_sees_deployed(s), everyone)
+    ref.share(("deployed_view.technique", "all"), technique_sees_deployed(s), everyone)
+    ref.share(("deployed_view.business", "all"), business_sees_deployed(s), everyone)
 
     # Direction: strategy, outsourcing and actions among engaged and active firms
     for group, among in (("engaged", engaged), ("active", active)):
@@ -190,7 +191,7 @@ def reference_table(model: AdoptionModel) -> Reference:
         for st in (UseCaseStage.PLANNED, UseCaseStage.IN_DEVELOPMENT, UseCaseStage.IN_PLACE):
             key = (f"usecase_stage.{label(uc)}.{label(st)}", "engaged")
             ref.share(key, s.uc_stage[:, uc] == st, engaged)
-    interest = rules.interest_from(
+    interest = interest_from(
         s.enthusiasm, s.uc_experience, p, p.interest_technique, p.interest_business
     ).astype(np.float64)
     firm_interest = 0.5 * (interest[0] + interest[1])

@@ -1,0 +1,209 @@
+"""What the commands share: argument types, common options, the rule of the default output
+folder, error messages, and computing a folder's calibration fit on request (``--fit``).
+
+Nothing heavy is imported here (no numpy, pandas, mesa...): ``aiadopt --help`` and ``aiadopt
+COMMAND --help`` only build parsers.  A command imports the layers it calls when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..views.folder import Results
+
+PROG = "aiadopt"
+
+OUT_ROOT = Path("aiadopt-out")
+"""Where a command that reads no results folder writes by default: ``./aiadopt-out/COMMAND/``."""
+
+OUT_RULE = (
+    "default output folder (every command): ./aiadopt-out/COMMAND/, or RESULTS_DIR/COMMAND/\n"
+    "for a command that reads a results folder (plot, report); --out DIR chooses another."
+)
+"""The one rule of the default output folders, printed in every ``--help``."""
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def default_out(command: str, results_dir: str | None = None) -> Path:
+    """The default output folder of ``command`` (:data:`OUT_RULE`)."""
+    base = Path(results_dir) if results_dir is not None else OUT_ROOT
+    return base / command
+
+
+def month(text: str) -> str:
+    """argparse type: a month ``YYYY-MM``."""
+    m = _MONTH.match(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise argparse.ArgumentTypeError(f"not a month YYYY-MM: {text!r}")
+    return text
+
+
+def int_between(low: int, high: int | None, what: str = "an integer"):
+    """argparse type: an integer in [low, high] (no upper bound if ``high`` is None)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {value}")
+        return value
+
+    return parse
+
+
+positive_int = int_between(1, None)
+port = int_between(1, 65535, "a port number")
+non_negative_int = int_between(0, None)
+seed = non_negative_int
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the line breaks of descriptions and epilogs; help lines are kept short."""
+
+
+def add_command(
+    sub, name: str, *, help: str, description: str, examples: str
+) -> argparse.ArgumentParser:
+    """A command's parser: its description, then its examples and :data:`OUT_RULE`."""
+    return sub.add_parser(
+        name,
+        formatter_class=Formatter,
+        help=help,
+        description=description,
+        epilog=f"{examples}\n\n{OUT_RULE}",
+    )
+
+
+def add_out(parser: argparse.ArgumentParser, command: str, *, reads_results: bool = False,
+            extra: str = "") -> None:  # fmt: skip
+    """``--out DIR``, whose default follows :data:`OUT_RULE`."""
+    where = f"RESULTS_DIR/{command}/" if reads_results else f"./{OUT_ROOT}/{command}/"
+    parser.add_argument("--out", metavar="DIR", help=f"output folder (default {where}){extra}")
+
+
+def add_workers(parser: argparse.ArgumentParser) -> None:
+    """``--workers W``: local worker processes."""
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="W",
+        help="local worker processes (default: the CPUs; 1 runs in this process)",
+    )
+
+
+def add_firms(parser: argparse.ArgumentParser) -> None:
+    """``--firms N``: the population."""
+    parser.add_argument(
+        "--firms",
+        type=positive_int,
+        metavar="N",
+        help="number of firms (default: the parameter n_firms)",
+    )
+
+
+def add_until(parser: argparse.ArgumentParser) -> None:
+    """``--until YYYY-MM``: the last month."""
+    parser.add_argument(
+        "--until",
+        type=month,
+        metavar="YYYY-MM",
+        help="last month (default: horizon; a later one extends it)",
+    )
+
+
+def add_scheduler(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler ADDRESS``: a Dask cluster."""
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (e.g. tcp://host:8786) instead of locally",
+    )
+
+
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    """``--quiet``: no progress bar."""
+    parser.add_argument("--quiet", action="store_true", help="hide the progress bar")
+
+
+def add_plot(parser: argparse.ArgumentParser) -> None:
+    """``--plot``: draw the figures of the output folder once it is written."""
+    parser.add_argument(
+        "--plot",
+        action="store_true",
+        help=f"then draw the figures into OUT/plot/ (PNG and SVG; see '{PROG} plot')",
+    )
+
+
+FIT_REPLICATES = 20
+"""Sampled surveys of a fit computed with ``--fit`` (as
+:data:`aiadopt.calibration.report.FIT_TABLE_REPLICATES`, not imported here to keep ``--help``
+light; a test checks they agree): 4 model runs x 5 surveys, a few seconds."""
+
+
+def add_fit(parser: argparse.ArgumentParser, where: str, *, replicates: bool = True) -> None:
+    """``--fit`` (and ``--fit-replicates N``): compute the calibration fit table, save it."""
+    count = f"{FIT_REPLICATES} sampled surveys" + (" or --fit-replicates" if replicates else "")
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help=f"compute the calibration fit table ({count}) and save it as {where}/fit_report.csv, "
+        "read by plot and report (a few seconds; replaces one already there)",
+    )
+    if replicates:
+        parser.add_argument(
+            "--fit-replicates",
+            type=positive_int,
+            default=FIT_REPLICATES,
+            metavar="N",
+            help=f"with --fit: sampled surveys of the fit (default {FIT_REPLICATES})",
+        )
+
+
+def error(message: str) -> None:
+    """Print ``aiadopt: error: MESSAGE`` on stderr."""
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def read_results(results_dir: str, *, fit: bool, replicates: int, quiet: bool) -> Results:
+    """Read the results folder ``results_dir`` (:func:`aiadopt.views.folder.
+    load_results_folder`) and, with ``fit``, compute and save its fit table first."""
+    from ..views.folder import load_results_folder
+
+    data = load_results_folder(results_dir)
+    if fit:
+        compute_fit(data, replicates, quiet=quiet)
+    return data
+
+
+def compute_fit(data: Results, replicates: int, *, quiet: bool = False) -> None:
+    """Compute the calibration fit table of a results folder, save it there
+    (:func:`aiadopt.calibration.report.save_fit_table`, with a progress bar) and attach it to
+    ``data``; say what is being done first, as it takes a few seconds."""
+    from ..calibration.report import fit_table_runs, save_fit_table
+    from ..views.folder import read_fit_table
+
+    what = "the run's parameters (run.toml)" if data.params is not None else "the shipped fit"
+    print(
+        f"Computing the calibration fit: {replicates} sampled surveys over "
+        f"{fit_table_runs(replicates)} model runs of {what}, saved as {data.fit_file} ..."
+    )
+    save_fit_table(data.folder, data.params, replicates=replicates, progress=not quiet)
+    data.fit_table = read_fit_table(data.folder)
+
+
+def say_if_no_fit(command: str, data: Results) -> None:
+    """Print, when ``data`` has no fit table, that it is missing and how to compute it."""
+    if data.fit_table is None:
+        print(
+            f"No calibration fit: {data.fit_file} is missing. Compute it once (a few seconds) "
+            f"with: {PROG} {command} {data.folder} --fit"
+        )

@@ -1,0 +1,83 @@
+"""``aiadopt plot``: the figures of a run's or an experiment's folder, PNG and SVG; with
+``--fit``, the folder's calibration fit table is computed and saved first."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import common
+
+NAME = "plot"
+
+
+def add_parser(sub) -> None:
+    """Add the ``plot`` command and its options to ``sub`` (argparse subparsers)."""
+    plot = common.add_command(
+        sub,
+        NAME,
+        help="draw the figures of a run's or an experiment's folder (see 'aiadopt plot -h')",
+        description=(
+            "Draw the figures of RESULTS_DIR, an experiment's folder (manifest.json and runs/,\n"
+            "from 'aiadopt experiment') or a run's folder (trajectories.parquet, from 'aiadopt\n"
+            "run'), each as PNG and SVG into --out: stage shares over time (one panel per\n"
+            "scenario), share at scale by scenario with replicate bands, the paired effect of\n"
+            "each intervention, the hype cycle, expected against realised gains, the Technique\n"
+            "and Business views of 'deployed' (the study's 10% and 21%), and the calibration fit\n"
+            "from RESULTS_DIR/fit_report.csv. Without that file the fit figure is left out and\n"
+            "the command says how to compute it: --fit computes it (a few seconds) and saves it\n"
+            "in RESULTS_DIR, so that later plots and reports read it. A figure whose metrics the\n"
+            "results lack is left out, and the reason printed."
+        ),
+        examples=(
+            "examples:\n"
+            "  aiadopt plot aiadopt-out/run/     a run's figures into aiadopt-out/run/plot/\n"
+            "  aiadopt plot exp/ --fit --out slides/ --fit-replicates 100"
+        ),
+    )
+    plot.add_argument("results_dir", metavar="RESULTS_DIR", help="a run's or experiment's folder")
+    common.add_out(plot, NAME, reads_results=True)
+    common.add_fit(plot, "RESULTS_DIR")
+    common.add_quiet(plot)
+    plot.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run ``aiadopt plot`` with the parsed ``args``; returns the exit code."""
+    return plot_folder(args.results_dir, args.out, fit=args.fit,
+                       fit_replicates=args.fit_replicates, quiet=args.quiet)  # fmt: skip
+
+
+def plot_folder(
+    results_dir: str,
+    out: str | None,
+    *,
+    fit: bool,
+    fit_replicates: int,
+    quiet: bool = False,
+) -> int:
+    """Read ``results_dir``; with ``fit``, compute and save its fit table; then draw its figures
+    into ``out`` (default RESULTS_DIR/plot/).  Returns the exit code."""
+    from ..model import ParameterError
+    from ..views.figures import plot_results
+    from ..views.folder import ResultsError
+
+    try:
+        data = common.read_results(results_dir, fit=fit, replicates=fit_replicates, quiet=quiet)
+        output = plot_results(data, out or common.default_out(NAME, results_dir), echo=print)
+    except (ResultsError, ParameterError) as exc:
+        common.error(str(exc))
+        return 2
+    except OSError as exc:
+        common.error(f"could not write the figures: {exc}")
+        return 1
+    print(output.summary())
+    common.say_if_no_fit(NAME, data)
+    return 0
+
+
+def after_run(folder: str, args: argparse.Namespace) -> int:
+    """What ``run`` and ``experiment`` do once their results are written: with ``--plot``, draw
+    the folder's figures into ``FOLDER/plot/``.  Returns the exit code."""
+    if not args.plot:
+        return 0
+    return plot_folder(folder, None, fit=False, fit_replicates=0, quiet=args.quiet)

@@ -1,0 +1,82 @@
+"""``aiadopt report``: one self-contained HTML report of a results folder (or of a run made on
+the spot)."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import common
+
+NAME = "report"
+
+
+def add_parser(sub) -> None:
+    """Add the ``report`` command and its options to ``sub`` (argparse subparsers)."""
+    report = common.add_command(
+        sub,
+        NAME,
+        help="write one self-contained HTML report (see 'aiadopt report -h')",
+        description=(
+            "Write OUT/report.html: one self-contained file (figures embedded, no server, no\n"
+            "network; opens in any browser) with what the model is and where the numbers come\n"
+            "from (version, parameter hash, seeds), the calibration fit, the baseline\n"
+            "trajectories, the scenario comparison and the tables behind them. RESULTS_DIR is\n"
+            "an experiment's or a run's folder; without it, the model is run once with the\n"
+            "shipped parameters (--seed) into OUT (a run's folder) and the report has no\n"
+            "scenario comparison. The fit comes from RESULTS_DIR/fit_report.csv; without that\n"
+            "file the report says so, and --fit computes it (a few seconds) and saves it there."
+        ),
+        examples=(
+            "examples:\n"
+            "  aiadopt report exp/                 into exp/report/report.html\n"
+            "  aiadopt report exp/ --fit --out report/\n"
+            "  aiadopt report                      a fresh baseline run, no scenarios"
+        ),
+    )
+    report.add_argument(
+        "results_dir", nargs="?", metavar="RESULTS_DIR", help="a run's or experiment's folder"
+    )
+    common.add_out(
+        report, NAME, reads_results=True, extra="; without RESULTS_DIR ./aiadopt-out/report/"
+    )
+    common.add_fit(report, "RESULTS_DIR")
+    report.add_argument(
+        "--seed",
+        type=common.seed,
+        default=42,
+        help="seed of the run made when no RESULTS_DIR is given (default 42)",
+    )
+    common.add_quiet(report)
+    report.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run ``aiadopt report`` with the parsed ``args``; returns the exit code."""
+    from ..experiments.single import RunError, run_and_save
+    from ..model import ParameterError
+    from ..views.figures import run_figures
+    from ..views.folder import ResultsError
+    from ..views.report import write_report
+
+    out = args.out or common.default_out(NAME, args.results_dir)
+    try:
+        results_dir = args.results_dir
+        if results_dir is None:  # a run made on the spot, into OUT
+            print("No results folder given: running the model once with the shipped parameters.")
+            run_and_save(None, seed=args.seed, out_dir=out, progress=not args.quiet,
+                         echo=print, figures=run_figures)  # fmt: skip
+            results_dir = str(out)
+        data = common.read_results(
+            results_dir, fit=args.fit, replicates=args.fit_replicates, quiet=args.quiet
+        )
+        print(f"Reading the {data.kind} in {data.folder}")
+        output = write_report(data, out, echo=print)
+    except (ResultsError, ParameterError, RunError) as exc:
+        common.error(str(exc))
+        return 2
+    except OSError as exc:
+        common.error(f"could not write the report: {exc}")
+        return 1
+    print(output.summary())
+    common.say_if_no_fit(NAME, data)
+    return 0

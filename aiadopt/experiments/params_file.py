@@ -1,0 +1,145 @@
+"""The parameters as text: the listing of ``aiadopt params`` and the commented parameter file.
+
+:func:`format_parameters` lists every parameter with its default, allowed range, unit and
+source, and the value the shipped fit gives it.  :func:`write_params_file` writes the
+parameters ``aiadopt run`` uses by default to a TOML file with one comment per parameter, to
+copy, edit and pass to ``aiadopt run --params``.  Both only describe :class:`Params`
+(:func:`aiadopt.model.params.describe_parameters`); they sit beside the single runs that read
+such a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from ..files import __version__, write_atomic
+from ..model import Params
+from ..model.params import describe_parameters, shipped_params
+
+__all__ = ["format_parameters", "write_params_file"]
+
+
+def _fmt_number(x: Any) -> str:
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return str(x)
+    if isinstance(x, int) or (x.is_integer() and abs(x) < 1e12):
+        return str(int(x))
+    return f"{x:g}"
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, tuple | list):
+        return "(" + ", ".join(_fmt_number(x) for x in v) + ")"
+    if isinstance(v, str):
+        return repr(v)
+    return _fmt_number(v)
+
+
+def _choices() -> dict[str, tuple[str, ...] | None]:
+    return {f.name: f.metadata.get("choices") for f in dataclasses.fields(Params)}
+
+
+def _fmt_range(row: Mapping[str, Any], choices: tuple[str, ...] | None) -> str:
+    if choices:
+        return "{" + ", ".join(choices) + "}"
+    low, high = row["low"], row["high"]
+    if low is None and high is None:
+        return "-"
+    low_s = "" if low is None else _fmt_number(low)
+    high_s = "" if high is None else _fmt_number(high)
+    return f"[{low_s}, {high_s}]"
+
+
+def format_parameters(width: int = 100) -> str:
+    """Every parameter with its default, allowed range, unit and source, as indented text.
+
+    Values that the parameters used by ``aiadopt run`` change (fitted values) are shown after
+    an arrow.
+    """
+    used, source = shipped_params()
+    rows = describe_parameters()
+    choices = _choices()
+    lines = [
+        f"{len(rows)} parameters; aiadopt run uses: {source}.",
+        "Rates are monthly hazards unless the unit says otherwise; a log-effect e multiplies a",
+        "hazard by exp(e); vectors follow the order of the enumeration named in the unit.",
+        "",
+    ]
+    wrap = textwrap.TextWrapper(
+        width=width, initial_indent="    ", subsequent_indent="      ", break_on_hyphens=False
+    )
+    for row in rows:
+        name = row["name"]
+        line = f"{name} = {_fmt_value(row['default'])}"
+        value = getattr(used, name)
+        if value != row["default"]:
+            line += f"  -> {_fmt_value(value)} (fitted)"
+        lines.append(line)
+        rng = _fmt_range(row, choices.get(name))
+        lines.extend(wrap.wrap(f"unit: {row['unit']}" + (f"; range: {rng}" if rng != "-" else "")))
+        lines.extend(wrap.wrap(f"source: {row['source']}"))
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    """One value as inline TOML (arrays on one line, unlike tomli_w's default)."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in value) + "]"
+    return tomli_w.dumps({"x": value}).split("=", 1)[1].strip()
+
+
+def write_params_file(path: str | os.PathLike[str], *, force: bool = False) -> tuple[Path, str]:
+    """Write the parameters ``aiadopt run`` uses by default to a commented TOML file.
+
+    Each parameter comes with its unit, range and source as a comment, so that the file can be
+    copied, edited and passed to ``aiadopt run --params``.  Refuses to overwrite an existing
+    file unless ``force``.  Returns the path and the phrase saying where the values come from.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists (use --force to overwrite it)")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a file")
+    params, source = shipped_params()
+    choices = _choices()
+    lines = [
+        f"# Parameters of aiadopt {__version__}: {source}.",
+        "# Edit any value, then run:  aiadopt run --params " + path.name,
+        "# Keys you delete fall back to the built-in defaults; unknown keys are an error.",
+        "# Rates are monthly hazards unless the unit says otherwise; log-effects multiply a",
+        "# hazard by e^effect; vectors follow the order of the enumeration named in the unit.",
+        "",
+        "[meta]",
+        f"written_by = {_toml_value(f'aiadopt {__version__} (aiadopt params --write)')}",
+        f"values_from = {_toml_value(source)}",
+        "",
+        "[params]",
+    ]
+    wrap = textwrap.TextWrapper(
+        width=98, initial_indent="# ", subsequent_indent="#   ", break_on_hyphens=False
+    )
+    values = params.to_dict()
+    for row in describe_parameters():
+        name = row["name"]
+        rng = _fmt_range(row, choices.get(name))
+        about = f"{row['unit']}" + (f"; range {rng}" if rng != "-" else "")
+        lines.extend(wrap.wrap(f"{about}; source: {row['source']}"))
+        lines.append(f"{name} = {_toml_value(values[name])}")
+        lines.append("")
+    text = "\n".join(lines)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write_checked(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+        if Params.from_toml(tmp) != params:  # the file must say exactly what we meant
+            raise RuntimeError(f"{path}: written parameters do not read back equal")
+
+    write_atomic(path, write_checked)
+    return path, source

@@ -1,0 +1,153 @@
+"""Every file the package writes goes through here: one atomic writer and one provenance stamp.
+
+Why atomic.  An output is written under a hidden temporary name in its own folder, flushed
+and synced to disk, then renamed to its final name (``os.replace``: atomic on POSIX and
+Windows within one file system).  A reader therefore sees a file whole or not at all, and a
+command interrupted at any point (Ctrl-C, a killed worker, a full disk) leaves no
+half-written table, figure or parameter file behind; a resumable experiment relies on it to
+tell finished runs from unfinished ones.
+
+- :func:`write_atomic` writes one file (bytes, text, or a callable that writes to the
+  temporary path it is given: Parquet, a matplotlib figure...);
+- :func:`staged` writes several files into one folder and renames them only when every one
+  is complete (a run's tables and figure, a report's CSV and Markdown);
+- :func:`provenance` is the one place the stamp carried by every output is made: the package
+  version, the parameter hash (``Params.hash()``, 12 hex digits), the seed and where the
+  parameters came from.
+
+Temporary names start with ``.`` and end with ``.tmp`` (:data:`TEMP_GLOB`), so that a folder
+can be swept of leftovers without touching a finished file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model.params import Params
+
+__all__ = [
+    "TEMP_GLOB",
+    "Data",
+    "Staging",
+    "__version__",
+    "provenance",
+    "staged",
+    "temp_name",
+    "write_atomic",
+]
+
+try:
+    __version__ = version("aiadopt")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+unknown"
+"""The package version stamped on every output (``aiadopt.__version__`` is this one)."""
+
+Data = bytes | str | Callable[[Path], None]
+"""What a file holds: bytes, text (written as UTF-8), or a callable that writes the file at
+the (temporary) path it is given."""
+
+TEMP_GLOB = ".*.tmp"
+"""The glob of temporary names (:func:`temp_name`) left by an interrupted write."""
+
+
+def temp_name(final: Path) -> Path:
+    """A unique hidden name beside ``final`` (same folder, so that the rename is atomic)."""
+    return final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def _write(tmp: Path, data: Data) -> None:
+    """Write ``data`` to ``tmp`` and sync it to disk."""
+    if callable(data):
+        data(tmp)
+        with open(tmp, "rb+") as fh:  # whatever wrote it, its bytes reach the disk
+            os.fsync(fh.fileno())
+        return
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    with open(tmp, "wb") as fh:
+        fh.write(raw)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_atomic(path: str | os.PathLike[str], data: Data) -> Path:
+    """Write ``data`` to ``path`` atomically: temporary name in the same folder, flush and
+    fsync, rename.  On any error the temporary file is removed and ``path`` is untouched.
+    The folder must exist.  Returns ``path`` as a :class:`~pathlib.Path`."""
+    final = Path(path)
+    tmp = temp_name(final)
+    try:
+        _write(tmp, data)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return final
+
+
+@dataclass
+class Staging:
+    """Files written into one folder under temporary names, renamed together at the end."""
+
+    folder: Path
+    pending: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def write(self, name: str, data: Data) -> Path:
+        """Write ``data`` (see :data:`Data`) under a temporary name; returns the final path
+        it will have once the staged block ends without error."""
+        final = self.folder / name
+        tmp = temp_name(final)
+        self.pending.append((tmp, final))
+        _write(tmp, data)
+        return final
+
+    def by_kind(self) -> dict[str, Path]:
+        """The final paths written so far, in order, keyed by kind: the suffix (``"csv"``,
+        ``"png"``), or the whole name when an earlier file has the same suffix."""
+        out: dict[str, Path] = {}
+        for _, final in self.pending:
+            kind = final.suffix.lstrip(".")
+            out[final.name if not kind or kind in out else kind] = final
+        return out
+
+
+@contextlib.contextmanager
+def staged(folder: str | os.PathLike[str]) -> Iterator[Staging]:
+    """Write several files into ``folder`` (created if needed) with ``staging.write(name,
+    data)``; they are renamed to their final names only if the block ends without error.
+    On error every temporary file is removed and no final file is touched."""
+    staging = Staging(Path(folder))
+    staging.folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield staging
+        for tmp, final in staging.pending:
+            os.replace(tmp, final)
+    except BaseException:
+        for tmp, _ in staging.pending:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def provenance(params: Params, seed: int | Sequence[int], source: str) -> dict[str, str]:
+    """The stamp every output carries: ``version`` (of aiadopt), ``param_hash``
+    (``Params.hash()``: first 12 hex digits of the SHA-256 of the canonical TOML),
+    ``seed`` (several seeds separated by spaces) and ``params_source`` (where the parameters
+    came from, e.g. the shipped fit)."""
+    if isinstance(seed, numbers.Integral):
+        seeds = str(int(seed))
+    else:
+        seeds = " ".join(str(int(s)) for s in seed)
+    return {
+        "version": __version__,
+        "param_hash": params.hash(),
+        "seed": seeds,
+        "params_source": source,
+    }

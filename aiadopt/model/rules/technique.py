@@ -1,0 +1,33 @@
+"""Technique's monthly rules (ODD 7.10, 7.11): skills grow, and the roles hear of agentic AI."""
+
+from __future__ import annotations
+
+from ..codes import EXPERIMENTING, PLANNED, U_AGENTIC_BUSINESS, U_AGENTIC_TECHNIQUE
+from .compiled import per_firm
+
+
+@per_firm
+def learn(i, stage, skills, training, training_skill_gain, practice_skill_gain):
+    """Firm i's Technique skills grow with training and with practice, once experimenting
+    (assumptions), up to 1."""
+    g = 0.0
+    if training[i]:
+        g += training_skill_gain
+    if stage[i] >= EXPERIMENTING:
+        g += practice_skill_gain
+    if g > 0.0:
+        skills[i] = min(skills[i] + g, 1.0)
+
+
+@per_firm
+def hear_of_agentic(i, u, stage, technique_agentic, business_agentic, p_agentic_technique,
+                    p_agentic_business):  # fmt: skip
+    """Engaged firm i's Technique and Business may hear of agentic AI (Figure 2: 34% vs 18%
+    of engaged respondents); the model applies it from ``agentic_start`` on.  Technique is
+    the first to hear, so the rule is Technique's, but it also updates Business's
+    awareness: both only read the firm's stage."""
+    if stage[i] >= PLANNED:
+        if u[i, U_AGENTIC_TECHNIQUE] < p_agentic_technique:
+            technique_agentic[i] = True
+        if u[i, U_AGENTIC_BUSINESS] < p_agentic_business:
+            business_agentic[i] = True

@@ -1,0 +1,773 @@
+"""A report a strategy team can read: one self-contained HTML file (``aiadopt report``).
+
+The file holds, in order: a short introduction (what the model is, where the numbers come
+from, how to read the figures) with the package version, parameter hash and seed(s); the
+calibration fit (figure and table); the baseline trajectories (stage shares, the two views of
+"deployed", expected and realised gains, the hype cycle, with a table of the values at key
+months); the scenario comparison (share at scale, paired effects, stage shares by scenario,
+the summary table and the scenarios' definitions); a short glossary of the study's French
+terms.  Every figure is a PNG embedded as a ``data:`` URI and every table an HTML table:
+nothing is fetched from a server or a CDN, so the file opens in any browser, offline, and can
+be mailed as it is.
+
+Where the numbers come from:
+
+- an experiment's folder (``aiadopt experiment --out DIR``): its runs (read with
+  :func:`aiadopt.experiments.load_results`) and summary; the baseline section shows the
+  reference scenario (``baseline``).
+- a run's folder (``aiadopt run --out DIR``; ``aiadopt report`` without a folder first runs the
+  model once into its output folder and reports that run): that run; no scenario comparison.
+- or what such a folder holds, already read (:class:`aiadopt.views.folder.Results`).
+- The calibration fit: the folder's ``fit_report.csv``
+  (:data:`aiadopt.calibration.report.FIT_TABLE_FILE`, saved there by ``--fit``); without it
+  the report says so and has no fit section.  Nothing here runs a model.
+
+From Python::
+
+    from aiadopt.views.report import write_report
+    out = write_report("experiment-out", "report/")
+    print(out.summary())
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..calibration.report import FIT_TABLE_FILE
+from ..experiments.summary import INDICATORS
+from ..files import __version__, write_atomic
+from .figures import FIGURES, draw_figures
+from .folder import Results, ResultsError, load_results_folder
+from .save import figure_png
+from .series import RUN_SCENARIO, scenario_label
+from .study import study_value
+from .style import SAVE_DPI, figure_title
+from .trajectories import plot_stage_shares
+
+__all__ = ["REPORT_FILE", "ReportOutput", "build_report_html", "write_report"]
+
+REPORT_FILE = "report.html"
+"""The name of the report in ``--out``."""
+
+STUDY = (
+    "Publicis Sapient France (2025), <i>De l'expérimentation au passage à l'échelle : l'IA face "
+    "au défi de la collaboration</i>: a telephone survey (CATI, 3-24 March 2025) of 231 "
+    "decision-makers of French firms of 100+ employees, 114 in Technique functions (CIO, CTO, "
+    "COO, innovation, R&amp;D) and 117 in Business functions (CEO, marketing, sales, digital), "
+    "weighted to INSEE margins by sector, size and region."
+)
+
+GLOSSARY = (
+    ("Pas engagés / engagés", "not engaged / engaged (planned or beyond)"),
+    ("Prévu (12 prochains mois)", "planned (within the next 12 months)"),
+    ("En cours (de développement)", "experimenting (in progress)"),
+    ("En place", "in place: deployed or scaled"),
+    ("Passage à l'échelle, à l'échelle", "scaling, at scale (stage scaled)"),
+    ("Fonctions Techniques / Business", "Technique / Business functions (the two sides)"),
+    ("Courbe d'adoption, engouement", "the hype cycle, enthusiasm"),
+    ("Cas d'usage", "use case"),
+    ("Stratégie tripartite", "tripartite strategy (Direction, Technique and Business together)"),
+    ("Externalisation, prestataires", "outsourcing, external providers"),
+    ("Binôme Technique / Business", "Technique-Business pair (co-managed outsourcing)"),
+    ("Montée en compétences, formations", "upskilling, training"),
+    ("Gains de productivité, réduction des coûts, croissance des revenus",
+     "productivity gains, cost reduction, revenue growth"),
+)  # fmt: skip
+"""The study's French terms used in the report, with the English labels of the figures (the
+full glossary: docs/glossary.md)."""
+
+
+@dataclass(eq=False)
+class ReportOutput:
+    """What :func:`write_report` wrote."""
+
+    path: Path
+    figures: list[str]
+    skipped: dict[str, str]
+    fit_source: str
+    size: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"Wrote {self.path} ({self.size / 1e6:.1f} MB, self-contained: open it in any "
+            f"browser): {len(self.figures)} figures; calibration fit: {self.fit_source}."
+        ]
+        if self.skipped:
+            lines.append("Left out:")
+            lines += [f"  {name}: {why}" for name, why in self.skipped.items()]
+        lines += self.notes
+        return "\n".join(lines)
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def write_report(
+    results: str | os.PathLike[str] | Results,
+    out: str | os.PathLike[str],
+    *,
+    echo: Callable[[str], None] | None = None,
+) -> ReportOutput:
+    """Write ``out/report.html`` (see the module docstring) and return what was written.
+
+    Args:
+        results: an experiment's or a run's folder, or results already read
+            (:class:`~aiadopt.views.folder.Results`).
+        out: the output folder (created if needed); the file is written atomically
+            (:func:`aiadopt.files.write_atomic`), so it is there whole or not at all.
+        echo: called with a line of text for each step (e.g. ``print``).
+
+    Raises:
+        ResultsError: ``results`` cannot be read, or ``out`` is not a folder.
+    """
+    say = echo or (lambda _line: None)
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise ResultsError(f"output folder {folder} exists and is not a folder")
+    if isinstance(results, Results):
+        data = results
+    else:
+        data = load_results_folder(results)
+        say(f"Reading the {data.kind} in {data.folder}")
+    fit_source = data.fit_source()
+    say("Drawing the figures...")
+    page, figures, skipped = build_report_html(data, fit_source=fit_source)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = write_atomic(folder / REPORT_FILE, page)
+    return ReportOutput(path, figures, skipped, fit_source, size=len(page.encode("utf-8")))
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def build_report_html(
+    data: Results, *, fit_source: str = ""
+) -> tuple[str, list[str], dict[str, str]]:
+    """The report of ``data`` as one HTML string; also the names of the figures it holds and
+    the figures left out (with why)."""
+    figures, skipped = draw_figures(data)
+    ref = data.reference
+    several = len(data.scenarios) > 1
+    baseline_stages = None
+    if several:  # the baseline section shows the reference scenario alone
+        title = f"Adoption stages over time: {scenario_label(ref)}"
+        baseline_stages = plot_stage_shares(
+            data.results, scenarios=[ref], meta=data.meta, title=title
+        )
+    images = {name: _img(fig) for name, fig in figures.items()}
+    if baseline_stages is not None:
+        images["baseline_stages"] = _img(baseline_stages)
+
+    parts = [_head(), '<main class="page">', _intro(data, fit_source, several)]
+    parts.append(_fit_section(data, images.get("fit"), fit_source))
+    parts.append(_baseline_section(data, images, ref, several))
+    parts.append(_scenario_section(data, images, several))
+    if skipped:
+        parts.append(_skipped_section(skipped))
+    parts.append(_glossary_section())
+    parts.append(_footer(data))
+    parts.append("</main></body></html>")
+    page = "\n".join(parts)
+    held = [n for n in images if n != "baseline_stages" and images[n]["src"] in page]
+    for name in images:
+        if name not in held and name != "baseline_stages":
+            skipped[name] = "one scenario: its stage figure shows the same"
+    return page, held, skipped
+
+
+def _img(fig) -> dict[str, str]:
+    data = base64.b64encode(figure_png(fig, SAVE_DPI)).decode("ascii")
+    width, height = fig.get_size_inches()
+    return {
+        "src": f"data:image/png;base64,{data}",
+        "title": figure_title(fig),
+        "width": f"{width * SAVE_DPI:.0f}",
+        "height": f"{height * SAVE_DPI:.0f}",
+    }
+
+
+_CSS = """
+:root { --ink:#1a1a1a; --muted:#5f5f5f; --rule:#d9d9d9; --accent:#08306b; --stripe:#f6f6f6;
+        --bad:#b2182b; --good:#1b7837; }
+* { box-sizing: border-box; }
+body { margin:0; font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif;
+       color:var(--ink); background:#fff; line-height:1.5; font-size:16px; }
+.page { max-width: 1180px; margin: 0 auto; padding: 28px 28px 60px; }
+h1 { font-size: 30px; margin: 0 0 6px; color: var(--accent); }
+h2 { font-size: 23px; margin: 46px 0 10px; padding-bottom: 6px;
+     border-bottom: 2px solid var(--accent); }
+h3 { font-size: 18px; margin: 28px 0 8px; }
+p { margin: 8px 0; max-width: 900px; }
+.lede { font-size: 18px; color: #333; max-width: 950px; }
+.muted { color: var(--muted); font-size: 14px; }
+nav ol { margin: 6px 0; padding-left: 22px; }
+nav a, a { color: var(--accent); }
+.facts { display:grid; grid-template-columns: max-content 1fr; gap: 3px 18px; font-size: 14px;
+         background: var(--stripe); border: 1px solid var(--rule); padding: 12px 16px;
+         border-radius: 6px; margin: 14px 0; }
+.facts dt { font-weight: bold; color: #333; }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+figure { margin: 18px 0 26px; }
+figure img { width: 100%; height: auto; border: 1px solid var(--rule); border-radius: 4px; }
+figcaption { font-size: 14px; color: var(--muted); margin-top: 6px; max-width: 950px; }
+.keypoints { background: #eef3fa; border-left: 4px solid var(--accent); padding: 8px 16px;
+             margin: 12px 0; }
+.keypoints li { margin: 3px 0; }
+table { border-collapse: collapse; font-size: 13.5px; margin: 10px 0 18px; width: 100%; }
+caption { text-align: left; font-weight: bold; padding: 4px 0 6px; font-size: 14.5px; }
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left;
+         vertical-align: top; }
+th { background: #eceff3; position: sticky; top: 0; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tbody tr:nth-child(even) { background: var(--stripe); }
+tr.miss td { background: #fde0dd; }
+tr.miss td.verdict { color: var(--bad); font-weight: bold; }
+tr.skip td { color: var(--muted); }
+.table-wrap { max-height: 640px; overflow: auto; border: 1px solid var(--rule); }
+.table-wrap table { margin: 0; }
+details { margin: 8px 0 16px; }
+summary { cursor: pointer; color: var(--accent); font-weight: bold; }
+code { font-size: 13px; background: #f2f2f2; padding: 0 3px; border-radius: 3px; }
+@media print { .table-wrap { max-height: none; overflow: visible; } th { position: static; } }
+"""
+
+
+def _head() -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="aiadopt {html.escape(__version__)}">'
+        "<title>Generative-AI adoption by French firms: model report (aiadopt)</title>"
+        f"<style>{_CSS}</style></head><body>"
+    )
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _fact_rows(data: Results) -> list[tuple[str, str]]:
+    m = data.meta
+    rows = [("Package", f"aiadopt {_e(m.get('aiadopt_version') or __version__)}")]
+    if m.get("param_hash"):
+        rows.append(("Parameter hash", f"<code>{_e(m['param_hash'])}</code>"))
+    if m.get("params_source"):
+        rows.append(("Parameters", _e(m["params_source"])))
+    if data.kind == "experiment":
+        seeds = _replicate_seeds(data.results)
+        text = f"root seed {_e(m.get('root_seed'))}"
+        if seeds:
+            shown = ", ".join(str(s) for s in seeds[:6]) + (" ..." if len(seeds) > 6 else "")
+            text += (
+                f"; replicate seeds (replicate k has the same seed in every scenario): "
+                f"<code>{_e(shown)}</code>"
+            )
+        rows.append(("Seeds", text))
+        rows.append(
+            ("Runs", f"{len(data.scenarios)} scenarios x {_e(m.get('replicates'))} replicates")
+        )
+    else:
+        rows.append(("Seed", _e(m.get("seed", "?"))))
+    if m.get("firms"):
+        rows.append(("Simulated firms", f"{int(m['firms']):,} per run"))
+    dates = pd.to_datetime(data.results["date"])
+    rows.append(("Months", f"{dates.min():%B %Y} to {dates.max():%B %Y}, one step per month"))
+    src = str(data.folder) if data.folder is not None else "a run made for this report"
+    rows.append(("Results", _e(src)))
+    rows.append(("Report written", dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")))
+    return rows
+
+
+def _replicate_seeds(results: pd.DataFrame) -> list[int]:
+    if "seed" not in results.columns:
+        return []
+    pairs = results[["replicate", "seed"]].drop_duplicates().sort_values("replicate")
+    return [int(s) for s in pairs.drop_duplicates("replicate")["seed"]]
+
+
+def _intro(data: Results, fit_source: str, several: bool) -> str:
+    facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in _fact_rows(data))
+    sections = ['<li><a href="#fit">Calibration: the model against the study</a></li>',
+                '<li><a href="#baseline">Baseline trajectories</a></li>']  # fmt: skip
+    sections.append('<li><a href="#scenarios">Scenario comparison</a></li>')
+    sections.append('<li><a href="#glossary">Glossary of the study\'s French terms</a></li>')
+    return f"""
+<header>
+<h1>Generative-AI adoption by French firms: what the model says</h1>
+<p class="lede">An agent-based simulation of how French firms of 100+ employees adopt generative
+AI, month by month from the release of ChatGPT (November 2022). Each simulated firm holds a
+Direction, a Technique and a Business agent and moves through five stages: not engaged,
+planned, experimenting, deployed and scaled. Its parameters come from a survey of 231
+decision-makers, and this report shows how well the model reproduces that survey, where it
+leads without intervention, and what each intervention changes.</p>
+<p><b>Where the numbers come from.</b> The study: {STUDY} The model's numbers are
+simulations: means over replicate runs with their spread. The study's values are drawn with
+their 95% sampling intervals. In every time chart the dotted line marks the survey month,
+March 2025: what lies after it is the model's projection, not an observation.</p>
+<dl class="facts">{facts}</dl>
+<nav><b>Contents</b><ol>{"".join(sections)}</ol></nav>
+</header>"""
+
+
+def _figure(img: Mapping[str, str] | None, caption: str, anchor: str) -> str:
+    if img is None:
+        return ""
+    return (
+        f'<figure id="fig-{_e(anchor)}"><img src="{img["src"]}" alt="{_e(img["title"])}" '
+        f'width="{img["width"]}" height="{img["height"]}">'
+        f"<figcaption>{caption}</figcaption></figure>"
+    )
+
+
+def _table(
+    frame: pd.DataFrame,
+    *,
+    caption: str = "",
+    numeric: Sequence[str] = (),
+    row_class: Sequence[str] | None = None,
+    cell_class: Mapping[str, str] | None = None,
+    wrap: bool = False,
+) -> str:
+    cell_class = dict(cell_class or {})
+    head = "".join(
+        f'<th class="{"num" if c in numeric else ""}" scope="col">{_e(c)}</th>'
+        for c in frame.columns
+    )
+    body = []
+    for k, row in enumerate(frame.itertuples(index=False)):
+        cls = f' class="{row_class[k]}"' if row_class is not None and row_class[k] else ""
+        cells = []
+        for c, v in zip(frame.columns, row, strict=True):
+            classes = " ".join(
+                x for x in ("num" if c in numeric else "", cell_class.get(c, "")) if x
+            )
+            cells.append(f'<td class="{classes}">{_e(v)}</td>')
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    table = (
+        f"<table>{f'<caption>{_e(caption)}</caption>' if caption else ''}"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+    return f'<div class="table-wrap">{table}</div>' if wrap else table
+
+
+# --- calibration ---------------------------------------------------------------------------------
+
+
+def _pct(x: Any, scale: str = "share", *, signed: bool = False, points: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
+        return "–"
+    v = 100 * float(x) if scale == "share" else float(x)
+    if points:
+        return f"{v:+.1f} pts"
+    return f"{v:+.1f}%" if signed else f"{v:.1f}%"
+
+
+def _fit_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    rows, classes = [], []
+    for r in table.to_dict("records"):
+        scale, kind = str(r.get("scale", "share")), str(r.get("kind", ""))
+        if kind in ("proportion", "mean"):
+            study = f"{_pct(r['study_value'], scale)} [{_pct(r['study_low'], scale)}, {_pct(r['study_high'], scale)}]"  # noqa: E501
+        elif kind == "bound":
+            sign = "≥" if r.get("bound") == "lower" else "≤"
+            study = f"{sign} {_pct(r['study_value'], scale)}"
+        else:
+            study = "greater > lesser"
+        modelled = str(r.get("modelled")).lower() in ("true", "1")
+        status = str(r.get("status") or ("inside" if r.get("inside") else "outside"))
+        if not modelled:
+            model, verdict = "not modelled", f"not modelled: {r.get('reason') or ''}".strip(": ")
+            classes.append("skip")
+        else:
+            diff = kind == "ordering"
+            model = (
+                f"{_pct(r['model_median'], scale, points=diff)} "
+                f"[{_pct(r['model_p05'], scale, points=diff)}, "
+                f"{_pct(r['model_p95'], scale, points=diff)}]"
+            )
+            verdict = "inside" if status == "inside" else "OUTSIDE"
+            classes.append("" if status == "inside" else "miss")
+        label = r.get("label") or str(r["id"]).replace("_", " ")
+        rows.append(
+            {
+                "Target": label,
+                "Kind": kind,
+                "Study value [95% interval]": study,
+                "Model median [90% band]": model,
+                "Verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows), classes
+
+
+def _fit_counts(table: pd.DataFrame, section: str) -> str:
+    rows = table[table["section"] == section]
+    modelled = rows["modelled"].astype(str).str.lower().isin(["true", "1"])
+    inside = rows.loc[modelled, "status"].astype(str).eq("inside").sum()
+    n = int(modelled.sum())
+    share = f" ({100 * inside / n:.0f}%)" if n else ""
+    extra = f"; {len(rows) - n} not modelled, not counted" if len(rows) > n else ""
+    return f"{inside} of {n} modelled targets inside the study's interval{share}{extra}"
+
+
+def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) -> str:
+    head = '<section id="fit"><h2>1. Calibration: the model against the study</h2>'
+    table = data.fit_table
+    if table is None:
+        return (
+            head + f"<p>No calibration fit in this report: the results folder holds no "
+            f"<code>{_e(FIT_TABLE_FILE)}</code>. Compute it once and save it there with "
+            "<code>aiadopt report RESULTS_DIR --fit</code> (or <code>aiadopt plot RESULTS_DIR "
+            "--fit</code>).</p></section>"
+        )
+    points = "".join(
+        f"<li><b>{s.capitalize()}</b> targets ({'fitted' if s == 'calibration' else 'held out, never fitted'}): "  # noqa: E501
+        f"{_fit_counts(table, s)}.</li>"
+        for s in ("calibration", "validation")
+        if (table["section"] == s).any()
+    )
+    parts = [
+        head,
+        "<p>Each figure of the study that the model can speak to is a target: a share, a mean "
+        "gain, a bound or an ordering. The model is surveyed as the study was (231 respondents "
+        "drawn from the simulated firms and weighted to the same margins), many times; its "
+        "median and 90% band over those surveys are set against the study's value and 95% "
+        "interval. Calibration targets were used to set the parameters; validation targets "
+        "were held out, so they test the model rather than its fit.</p>",
+        f'<ul class="keypoints">{points}</ul>',
+        f'<p class="muted">Fit: {_e(fit_source)}.</p>',
+        _figure(
+            img,
+            "One row per target: the study's value (dark tick) and 95% interval (blue bar), or "
+            "the allowed side of a bound (hatched); the model's median (dot) and 90% band "
+            "(line). Rows in red: the model misses the target. Grey rows: not modelled.",
+            "fit",
+        ),
+    ]
+    frame, classes = _fit_rows(table)
+    for section in ("calibration", "validation"):
+        mask = (table["section"] == section).to_numpy()
+        if mask.any():
+            sub = frame[mask].reset_index(drop=True)
+            cls = [c for c, m in zip(classes, mask, strict=True) if m]
+            parts.append(
+                "<details"
+                + (" open" if section == "calibration" else "")
+                + f"><summary>Table: {section} targets ({int(mask.sum())})</summary>"
+                + _table(
+                    sub,
+                    numeric=("Study value [95% interval]", "Model median [90% band]"),
+                    row_class=cls,
+                    cell_class={"Verdict": "verdict"},
+                    wrap=True,
+                )
+                + "</details>"
+            )
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+# --- baseline ------------------------------------------------------------------------------------
+
+KEY_STUDY = {
+    ("deployed_view.technique", "all"): "deployed_view_technique",
+    ("deployed_view.business", "all"): "deployed_view_business",
+    ("gain_expected.productivity", "all"): "gain_expected_productivity",
+    ("gain_realised.productivity", "active"): "gain_realised_productivity",
+    ("gain_realised.revenue", "active"): "gain_realised_revenue",
+}
+"""Rows of the baseline table with a study value (target id): the study column."""
+
+KEY_METRICS = (
+    ("stage_share.not_engaged", "all", "Not engaged", "share"),
+    ("stage_share.planned", "all", "Planned", "share"),
+    ("stage_share.experimenting", "all", "Experimenting", "share"),
+    ("stage_share.deployed", "all", "Deployed", "share"),
+    ("stage_share.scaled", "all", "Scaled (at scale)", "share"),
+    ("deployed_view.technique", "all", '"Deployed", Technique view', "share"),
+    ("deployed_view.business", "all", '"Deployed", Business view', "share"),
+    ("gain_expected.productivity", "all", "Expected productivity gain, all firms", "percent"),
+    ("gain_realised.productivity", "active", "Realised productivity gain, active firms", "percent"),
+    ("gain_realised.productivity", "all", "Realised productivity gain, all firms", "percent"),
+    ("gain_realised.revenue", "active", "Realised revenue gain, active firms", "percent"),
+    ("enthusiasm", "all", "Enthusiasm index (0-100), all firms", "index"),
+)
+"""The rows of the baseline table: metric, group, label, unit."""
+
+
+def _key_months(results: pd.DataFrame) -> list[pd.Timestamp]:
+    dates = pd.to_datetime(results["date"])
+    first, last = dates.min(), dates.max()
+    wanted = [pd.Timestamp("2025-03-01"), pd.Timestamp("2025-12-01"), pd.Timestamp("2027-12-01")]
+    months = [m for m in wanted if first <= m <= last]
+    if last not in months:
+        months.append(last)
+    return months
+
+
+def _baseline_table(data: Results, scenario: str) -> pd.DataFrame:
+    res = data.results
+    months = _key_months(res)
+    names = [m for m, *_ in KEY_METRICS]
+    sel = res[res["metric"].isin(names).to_numpy() & (res["scenario"] == scenario).to_numpy()]
+    sel = sel[pd.to_datetime(sel["date"]).isin(months).to_numpy()]
+    sel = sel.assign(metric=sel["metric"].astype(str), group=sel["group"].astype(str))
+    reps = sel["replicate"].nunique()
+    stats = sel.groupby(["metric", "group", "date"])["value"].agg(
+        mean="mean", low=lambda v: v.quantile(0.05), high=lambda v: v.quantile(0.95)
+    )
+    rows = []
+    for metric, group, label, unit in KEY_METRICS:
+        row = {"Indicator": label}
+        target = KEY_STUDY.get((metric, group))
+        study = study_value(target, 1.0) if target else None
+        row["Study, Mar 2025"] = (
+            f"{_value(study[0], unit)} [{_value(study[1], unit)}, {_value(study[2], unit)}]"
+            if study is not None
+            else ""
+        )
+        for m in months:
+            key = (metric, group, m)
+            if key not in stats.index:
+                row[_month_head(m)] = "–"
+                continue
+            s = stats.loc[key]
+            row[_month_head(m)] = _value(s["mean"], unit) + (
+                f" [{_value(s['low'], unit)}, {_value(s['high'], unit)}]" if reps > 1 else ""
+            )
+        if any(v != "–" for k, v in row.items() if k not in ("Indicator", "Study, Mar 2025")):
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _month_head(m: pd.Timestamp) -> str:
+    return f"{m:%b %Y}" + (" (survey)" if m == pd.Timestamp("2025-03-01") else "")
+
+
+def _value(x: float, unit: str) -> str:
+    if x is None or pd.isna(x):
+        return "–"
+    if unit == "share":
+        return f"{100 * x:.1f}%"
+    if unit == "index":
+        return f"{100 * x:.0f}"
+    return f"{x:.2f}%"
+
+
+def _baseline_section(
+    data: Results, images: Mapping[str, Mapping[str, str]], ref: str, several: bool
+) -> str:
+    who = (
+        f"the <b>{_e(scenario_label(ref))}</b> scenario (no intervention)"
+        if ref != RUN_SCENARIO
+        else "the run"
+    )
+    parts = [
+        '<section id="baseline"><h2>2. Baseline trajectories</h2>',
+        f"<p>Where adoption goes in {who}: the stages over time, what each side of the firm "
+        "calls &ldquo;deployed&rdquo;, the gains expected and realised, and the hype cycle.</p>",
+        _figure(
+            images.get("baseline_stages") or images.get("stage_shares"),
+            "Share of all firms in each stage, month by month (scaled at the bottom). The "
+            "diamonds are the study's March 2025 shares of firms engaged (48%), active "
+            "(experimenting or beyond, 29%) and in place (15%), with their 95% intervals: the "
+            "top of each band should pass through them.",
+            "baseline-stages",
+        ),
+        _figure(
+            images.get("deployed_views"),
+            "The perception gap: in March 2025 only 10% of Technique respondents said their firm "
+            "had deployed generative AI, against 21% of Business respondents. In the model the "
+            "Technique side counts what is really in place; the Business side also counts its "
+            "own tools (shadow AI) and pilots.",
+            "deployed-views",
+        ),
+        _figure(
+            images.get("gains"),
+            "Gains in percent. Firms expect far more than they realise, and revenue lags "
+            "productivity (study: 7.6% productivity expected, 5.4% realised by active firms; "
+            "3.3% revenue expected, 1.2% realised).",
+            "gains",
+        ),
+        _figure(
+            images.get("hype_cycle"),
+            "Expectations and interest over time. The study reads adoption as a hype cycle "
+            "(its Figure 7): a first peak of enthusiasm, a valley when developments prove "
+            "harder or costlier than expected, then scaling for the use cases that deliver "
+            "(content, personalisation) while others fall below expectations (test automation, "
+            "infrastructure). The figure shows how far the model's firms follow that shape.",
+            "hype-cycle",
+        ),
+    ]
+    table = _baseline_table(data, ref)
+    if len(table):
+        reps = _n_reps(data, ref)
+        spread = " (mean [5th-95th percentile] over the replicates)" if reps > 1 else ""
+        parts.append(
+            _table(
+                table,
+                caption=f"Key values of {scenario_label(ref)} at chosen months{spread}",
+                numeric=[c for c in table.columns if c != "Indicator"],
+            )
+        )
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)
+
+
+def _n_reps(data: Results, scenario: str) -> int:
+    res = data.results
+    return int(res.loc[(res["scenario"] == scenario).to_numpy(), "replicate"].nunique())
+
+
+# --- scenarios -----------------------------------------------------------------------------------
+
+
+def _summary_table(summary: pd.DataFrame) -> list[str]:
+    specs = {i.name: i for i in INDICATORS}
+    out = []
+    for (name, month), block in summary.groupby(["indicator", "month"], sort=False):
+        spec = specs.get(name)
+        unit = spec.unit if spec is not None else "share"
+        label = spec.label if spec is not None else str(name)
+        ref = str(block["reference"].iloc[0])
+        pts = "points" if unit == "share" else "points of %"
+        rows = []
+        for r in block.to_dict("records"):
+            is_ref = str(r["scenario"]) == ref
+            fmt = lambda x, u=unit: _pct(x, u, signed=u != "share")  # noqa: E731
+            rows.append(
+                {
+                    "Scenario": scenario_label(r["scenario"]) + (" (reference)" if is_ref else ""),
+                    "Replicates": int(r["n"]),
+                    "Mean": fmt(r["mean"]),
+                    "95% CI": f"[{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]",
+                    f"Difference to {scenario_label(ref)} ({pts})": "–"
+                    if is_ref
+                    else _diff(r["diff"], unit),
+                    "Paired 95% CI": "–"
+                    if is_ref
+                    else f"[{_diff(r['diff_ci_low'], unit)}, {_diff(r['diff_ci_high'], unit)}]",
+                    "Unpaired 95% CI": "–"
+                    if is_ref
+                    else f"[{_diff(r['unpaired_ci_low'], unit)}, {_diff(r['unpaired_ci_high'], unit)}]",  # noqa: E501
+                }
+            )
+        frame = pd.DataFrame(rows)
+        when = pd.Timestamp(f"{month}-01").strftime("%B %Y")
+        out.append(
+            _table(
+                frame,
+                caption=f"{label}, {when}",
+                numeric=[c for c in frame.columns if c != "Scenario"],
+            )
+        )
+    return out
+
+
+def _diff(x: Any, unit: str) -> str:
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{100 * float(x):+.2f}" if unit == "share" else f"{float(x):+.3f}"
+
+
+def _scenario_section(data: Results, images: Mapping[str, Mapping[str, str]], several: bool) -> str:
+    if not several:
+        return (
+            '<section id="scenarios"><h2>3. Scenario comparison</h2><p>These results hold one '
+            "scenario only, so there is nothing to compare. Run an experiment (<code>aiadopt "
+            "experiment --out DIR</code>) and write the report from its folder (<code>aiadopt "
+            "report DIR --out REPORT</code>).</p></section>"
+        )
+    ref = data.reference
+    parts = [
+        '<section id="scenarios"><h2>3. Scenario comparison</h2>',
+        "<p>Each scenario applies an intervention (or removes the success factors) to the same "
+        f"simulated firms as <b>{_e(scenario_label(ref))}</b>: replicate <i>k</i> of every "
+        "scenario starts from the same seed, so the difference between two scenarios is the "
+        "intervention's effect, measured pair by pair (common random numbers).</p>",
+    ]
+    descriptions = data.meta.get("scenario_descriptions") or {}
+    if descriptions:
+        frame = pd.DataFrame(
+            [
+                {"Scenario": scenario_label(n), "What it does": descriptions.get(n, "")}
+                for n in data.scenarios
+            ]
+        )
+        parts.append(_table(frame, caption="The scenarios"))
+    parts += [
+        _figure(
+            images.get("share_at_scale"),
+            "Share of firms at scale over time in each scenario: the line is the mean over "
+            "replicates and the band the spread of the replicates; the labels at the right give "
+            "the last month's value.",
+            "share-at-scale",
+        ),
+        _figure(
+            images.get("effects"),
+            "The effect of each intervention: the mean paired difference to the reference and "
+            "its 95% interval, on the share of firms at scale and on the realised productivity "
+            "gain (all firms). An interval that does not cross 0 is a clear effect.",
+            "effects",
+        ),
+        _figure(
+            images.get("stage_shares"),
+            "The stages over time in every scenario (mean over replicates).",
+            "stages-by-scenario",
+        ),
+    ]
+    if data.summary is not None and len(data.summary):
+        parts.append("<h3>The tables behind the comparison</h3>")
+        parts += _summary_table(data.summary)
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)
+
+
+# --- end matter ----------------------------------------------------------------------------------
+
+
+def _skipped_section(skipped: Mapping[str, str]) -> str:
+    items = "".join(
+        f"<li><b>{_e(FIGURES.get(n, n))}</b>: {_e(why)}</li>" for n, why in skipped.items()
+    )
+    return (
+        '<section id="missing"><h3>Figures not in this report</h3>'
+        f'<ul class="muted">{items}</ul></section>'
+    )
+
+
+def _glossary_section() -> str:
+    frame = pd.DataFrame(GLOSSARY, columns=["The study (French)", "This report (English)"])
+    return (
+        '<section id="glossary"><h2>Glossary of the study\'s French terms</h2>'
+        + _table(frame)
+        + '<p class="muted">The full glossary, with where each term appears in the study and '
+        "in the code, is docs/glossary.md of the aiadopt repository.</p></section>"
+    )
+
+
+def _footer(data: Results) -> str:
+    m = data.meta
+    bits = [f"aiadopt {m.get('aiadopt_version') or __version__}"]
+    if m.get("param_hash"):
+        bits.append(f"parameters {m['param_hash']}")
+    if m.get("seed") is not None:
+        bits.append(f"seed {m['seed']}")
+    if m.get("root_seed") is not None:
+        bits.append(f"root seed {m['root_seed']}")
+    return (
+        '<p class="muted" style="margin-top:40px">Made with '
+        + _e(" · ".join(str(b) for b in bits))
+        + ". Figures drawn with matplotlib; this file embeds them and needs no network.</p>"
+    )

@@ -1,0 +1,78 @@
+"""The study's values on the figures: a target's value and 95% interval, and its mark.
+
+The study (Publicis Sapient France, March 2025) is read from the calibration's targets
+(``aiadopt/calibration/targets.toml``) when a figure first asks for it, never at import time.
+Every figure and the dashboard mark the study with :func:`study_mark` (a diamond and an error
+bar at the survey month).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pandas as pd
+
+from ..calibration.targets import TargetsError, load_targets, study_interval
+from .style import SURVEY_DATE
+
+STUDY_STAGE_MARKS = (
+    ("engaged", "engaged_share", "#d7301f"),
+    ("active", "in_place_or_in_progress_share", "#fc8d59"),
+    ("in place", "in_place_share", "#fee090"),
+)
+"""The study's stage shares marked on the stage figure: key, target id, colour (engaged 48%,
+active 29%, in place 15%; the study's Figures 1-2)."""
+
+_STUDY_MARK = {"fmt": "D", "ms": 6.5, "mec": "white", "mew": 0.9, "elinewidth": 1.4, "capsize": 3.5}
+
+
+@functools.cache
+def _targets() -> dict[str, Any]:
+    """The study's targets by id, read once (empty if the targets file cannot be read: a broken
+    file must not stop the figures; the calibration's own tests catch it)."""
+    try:
+        return {t.id: t for t in load_targets()}
+    except (TargetsError, OSError):  # pragma: no cover
+        return {}
+
+
+def study_value(target_id: str, scale: float = 100.0) -> tuple[float, float, float] | None:
+    """A study target's value and 95% interval (times ``scale``), or None if unknown."""
+    target = _targets().get(target_id)
+    if target is None or target.value is None:
+        return None
+    try:
+        low, high = study_interval(target)
+    except ValueError:  # a bound or an ordering: no sampling interval
+        low = high = float(target.value)
+    return float(target.value) * scale, low * scale, high * scale
+
+
+def study_mark(
+    ax,
+    value: tuple[float, float, float],
+    colour: str,
+    label: str | None = None,
+    *,
+    edge: str | None = None,
+    shift_days: float = 0.0,
+):
+    """The study's value (diamond) and 95% interval (error bar) at the survey month, shifted
+    by ``shift_days`` (to keep two intervals at the same month apart); ``edge``: the colour
+    of the diamond's edge and of the bar (default: white edge, bar in ``colour``)."""
+    v, lo, hi = value
+    options = dict(_STUDY_MARK)
+    if edge is not None:
+        options["mec"] = edge
+    return ax.errorbar(
+        [SURVEY_DATE + pd.Timedelta(days=shift_days)],
+        [v],
+        yerr=[[v - lo], [hi - v]],
+        color=colour,
+        mfc=colour,
+        ecolor=edge or colour,
+        zorder=7,
+        label=label,
+        **options,
+    )

@@ -1,0 +1,65 @@
+"""The one atomic writer (aiadopt.files): whole files or none, staged commits, provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aiadopt import __version__
+from aiadopt.files import provenance, staged, write_atomic
+from aiadopt.model import Params
+
+
+def test_write_atomic_writes_bytes_text_and_callables(tmp_path: Path) -> None:
+    assert write_atomic(tmp_path / "a.bin", b"\x00\x01") == tmp_path / "a.bin"
+    write_atomic(tmp_path / "b.txt", "é\n")
+    write_atomic(tmp_path / "c.txt", lambda path: path.write_text("from a callable"))
+    assert (tmp_path / "a.bin").read_bytes() == b"\x00\x01"
+    assert (tmp_path / "b.txt").read_bytes() == "é\n".encode()
+    assert (tmp_path / "c.txt").read_text() == "from a callable"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.bin", "b.txt", "c.txt"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "table.csv"
+    write_atomic(target, "old")
+
+    def half_then_fail(path: Path) -> None:
+        path.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_atomic(target, half_then_fail)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_staged_renames_every_file_only_when_the_block_succeeds(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    with staged(folder) as stage:
+        final = stage.write("a.csv", "x")
+        stage.write("b.png", b"png")
+        stage.write("c.csv", "y")
+        assert final == folder / "a.csv" and not final.exists()  # not before the end
+    assert sorted(p.name for p in folder.iterdir()) == ["a.csv", "b.png", "c.csv"]
+    assert stage.by_kind() == {"csv": folder / "a.csv", "png": folder / "b.png",
+                               "c.csv": folder / "c.csv"}  # fmt: skip
+    with pytest.raises(KeyError), staged(folder) as stage:
+        stage.write("a.csv", "new")
+        raise KeyError("figure failed")
+    assert (folder / "a.csv").read_text() == "x"
+    assert sorted(p.name for p in folder.iterdir()) == ["a.csv", "b.png", "c.csv"]
+
+
+def test_provenance_is_the_one_stamp() -> None:
+    params = Params()
+    stamp = provenance(params, 7, "built-in defaults")
+    assert stamp == {
+        "version": __version__,
+        "param_hash": params.hash(),
+        "seed": "7",
+        "params_source": "built-in defaults",
+    }
+    assert len(stamp["param_hash"]) == 12
+    assert provenance(params, [0, 1, 2], "x")["seed"] == "0 1 2"

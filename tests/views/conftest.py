@@ -1,0 +1,62 @@
+"""Fixtures of the views' tests: small results tables, a fit table, a run's and an
+experiment's folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aiadopt.model import Params
+
+from . import helpers
+
+
+@pytest.fixture(scope="module")
+def results() -> pd.DataFrame:
+    return helpers.make_results()
+
+
+@pytest.fixture(scope="module")
+def run_tidy() -> pd.DataFrame:
+    return helpers.run_tidy()
+
+
+@pytest.fixture(scope="session")
+def fit_table() -> pd.DataFrame:
+    """A fast fit table: 2,000 firms, 3 model runs x 2 sampled surveys."""
+    from aiadopt.calibration.report import fit_report
+
+    return fit_report(Params(n_firms=2_000), replicates=6, seeds=3, progress=False).table
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory) -> Path:
+    """A run's folder (120 firms to 2025-06), with its stage figure."""
+    from aiadopt.experiments.single import run_and_save
+    from aiadopt.views.figures import run_figures
+
+    out = tmp_path_factory.mktemp("run")
+    run_and_save(Params(n_firms=120), seed=5, until="2025-06", out_dir=out, progress=False,
+                 figures=run_figures)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def experiment_dir(tmp_path_factory) -> Path:
+    """An experiment's folder: baseline and strategy, 2 replicates of 150 firms to 2025-09."""
+    from aiadopt.experiments import execute_experiment
+
+    out = tmp_path_factory.mktemp("exp") / "exp"
+    execute_experiment(
+        ["baseline", "strategy"],
+        replicates=2,
+        workers=1,
+        firms=150,
+        until="2025-09",
+        out=out,
+        progress=False,
+        metrics="all",
+    )
+    return out

@@ -1,0 +1,36 @@
+"""The figure of the paired effects of the interventions."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiadopt.experiments.summary import summarise
+from aiadopt.views.effects import plot_effects
+from aiadopt.views.series import MissingDataError
+
+from .helpers import check_common, data_axes, make_results, title_of
+
+
+def test_effects_sorted_dots_and_intervals(results) -> None:
+    summary = summarise(results)
+    fig = plot_effects(summary)
+    check_common(fig, time=False)
+    axes = data_axes(fig)
+    assert len(axes) == 2  # share at scale, realised productivity
+    assert title_of(axes[0]) == "Share of firms at scale"
+    labels = [t.get_text() for t in axes[0].get_yticklabels()]
+    assert labels == ["no success factors", "strategy"]  # largest effect on top
+    assert "percentage points" in axes[0].get_xlabel()
+    # one dot per scenario and month (two months: the summary's 2025-08 only here)
+    months = summary["month"].nunique()
+    dots = [ln for ln in axes[0].get_lines() if ln.get_marker() in ("o", "D")]
+    assert len(dots) == 2 * months
+    # the dots are the paired differences, in points
+    d = summary[(summary["indicator"] == "share_scaled") & (summary["scenario"] == "strategy")]
+    assert any(ln.get_xdata()[0] == pytest.approx(100 * d["diff"].iloc[-1]) for ln in dots)
+
+
+def test_effects_need_two_scenarios() -> None:
+    summary = summarise(make_results(["baseline"]))
+    with pytest.raises(MissingDataError, match="no paired difference"):
+        plot_effects(summary)
