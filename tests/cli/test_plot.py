@@ -3,12 +3,12 @@ table, computed visibly once and saved in the folder, then read."""
 
 from __future__ import annotations
 
-import pytest
-
 import contextlib
 import io
 import shutil
 from pathlib import Path
+
+import pytest
 
 from aiadopt.cli import main
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import contextlib
 import io
 import os
@@ -14,6 +12,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from aiadopt.cli import main
 
