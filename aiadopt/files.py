@@ -15,6 +15,12 @@ tell finished runs from unfinished ones.
   version, the parameter hash (``Params.hash()``, 12 hex digits), the seed and where the
   parameters came from.
 
+The one exception to whole-file atomic writes is an append-only log (a calibration's
+``evaluations.csv``): rewriting thousands of rows at every generation would cost more than
+the log is worth.  :func:`append_synced` appends whole lines in one write, flushed and
+synced, so that a write cut short leaves at most a last line without its newline, and
+:func:`drop_partial_line` removes that line before the log is read again.
+
 Temporary names start with ``.`` and end with ``.tmp`` (:data:`TEMP_GLOB`), so that a folder
 can be swept of leftovers without touching a finished file.
 """
@@ -35,10 +41,13 @@ if TYPE_CHECKING:
     from .model.params import Params
 
 __all__ = [
+    "PROVENANCE_KEYS",
     "TEMP_GLOB",
     "Data",
     "Staging",
     "__version__",
+    "append_synced",
+    "drop_partial_line",
     "provenance",
     "staged",
     "temp_name",
@@ -93,12 +102,36 @@ def write_atomic(path: str | os.PathLike[str], data: Data) -> Path:
     return final
 
 
+def append_synced(path: str | os.PathLike[str], text: str) -> None:
+    """Append ``text`` (whole lines, UTF-8) to the log ``path`` in one write, flushed and
+    synced to disk; the file is created if needed.  A write cut short leaves at most a last
+    line without its newline (:func:`drop_partial_line`)."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def drop_partial_line(path: str | os.PathLike[str]) -> bytes:
+    """Cut the log ``path`` after its last newline (the line of a write cut short by a kill,
+    see :func:`append_synced`) and return the bytes kept: the whole lines."""
+    raw = Path(path).read_bytes()
+    cut = raw.rfind(b"\n") + 1
+    if cut < len(raw):
+        with open(path, "r+b") as fh:
+            fh.truncate(cut)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return raw[:cut]
+
+
 @dataclass
 class Staging:
     """Files written into one folder under temporary names, renamed together at the end."""
 
     folder: Path
     pending: list[tuple[Path, Path]] = field(default_factory=list)
+    removals: list[Path] = field(default_factory=list)
 
     def write(self, name: str, data: Data) -> Path:
         """Write ``data`` (see :data:`Data`) under a temporary name; returns the final path
@@ -108,6 +141,12 @@ class Staging:
         self.pending.append((tmp, final))
         _write(tmp, data)
         return final
+
+    def remove(self, name: str) -> None:
+        """Delete the file ``name`` of the folder (if there) when the block commits: an output
+        of an earlier command that would no longer match the new files (e.g. a stale fit
+        table).  Nothing is deleted if the block fails."""
+        self.removals.append(self.folder / name)
 
     def by_kind(self) -> dict[str, Path]:
         """The final paths written so far, in order, keyed by kind: the suffix (``"csv"``,
@@ -122,18 +161,25 @@ class Staging:
 @contextlib.contextmanager
 def staged(folder: str | os.PathLike[str]) -> Iterator[Staging]:
     """Write several files into ``folder`` (created if needed) with ``staging.write(name,
-    data)``; they are renamed to their final names only if the block ends without error.
-    On error every temporary file is removed and no final file is touched."""
+    data)``; they are renamed to their final names only if the block ends without error
+    (then the files marked with ``staging.remove(name)`` are deleted).  On error every
+    temporary file is removed and no final file is touched."""
     staging = Staging(Path(folder))
     staging.folder.mkdir(parents=True, exist_ok=True)
     try:
         yield staging
         for tmp, final in staging.pending:
             os.replace(tmp, final)
+        for path in staging.removals:
+            path.unlink(missing_ok=True)
     except BaseException:
         for tmp, _ in staging.pending:
             tmp.unlink(missing_ok=True)
         raise
+
+
+PROVENANCE_KEYS = ("version", "param_hash", "seed", "params_source")
+"""The keys of :func:`provenance`'s stamp, in order."""
 
 
 def provenance(params: Params, seed: int | Sequence[int], source: str) -> dict[str, str]:
@@ -145,9 +191,4 @@ def provenance(params: Params, seed: int | Sequence[int], source: str) -> dict[s
         seeds = str(int(seed))
     else:
         seeds = " ".join(str(int(s)) for s in seed)
-    return {
-        "version": __version__,
-        "param_hash": params.hash(),
-        "seed": seeds,
-        "params_source": source,
-    }
+    return dict(zip(PROVENANCE_KEYS, (__version__, params.hash(), seeds, source), strict=True))

@@ -621,7 +621,7 @@ class BusinessAgent(mesa.Agent):
         self.demand = max(self.demand - self.model.params.discovery[0], 0.0)
 
     def step(self) -> None:
-        """Agentic AI (``rules.technique.hear_of_agentic``), enthusiasm and demand
+        """Agentic AI (``rules.business.hear_of_agentic``), enthusiasm and demand
         (``rules.business.update_enthusiasm``), shadow AI (``rules.business.adopt_shadow_ai``)."""
         m, p, firm = self.model, self.model.params, self.firm
         hears = m.steps >= m.agentic_step and firm.stage >= PLANNED

@@ -14,14 +14,13 @@ import csv
 import io
 import json
 import math
-import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..files import write_atomic
+from ..files import append_synced, drop_partial_line, write_atomic
 from .errors import CalibrationError
 from .free import free_values
 from .objective import Objective, evaluate_task
@@ -85,13 +84,8 @@ class EvaluationLog:
         return 0
 
     def _reload(self) -> int:
-        raw = self.path.read_bytes()
         # a kill in the middle of a write leaves a last line without its newline: drop it
-        cut = raw.rfind(b"\n") + 1
-        if cut < len(raw):
-            with self.path.open("r+b") as fh:
-                fh.truncate(cut)
-        text = raw[:cut].decode("utf-8")
+        text = drop_partial_line(self.path).decode("utf-8")
         reader = csv.reader(io.StringIO(text))
         header = next(reader, None)
         if header != self.header:
@@ -124,9 +118,9 @@ class EvaluationLog:
         """Log a batch of new evaluations in one write (flushed and synced).
 
         The one file of the package that is appended to rather than written whole
-        (:mod:`aiadopt.files`): rewriting thousands of rows every generation would cost more
-        than the log is worth, and a write cut short leaves at most a last line without its
-        newline, which :meth:`open` drops on resume."""
+        (:func:`aiadopt.files.append_synced`, see :mod:`aiadopt.files` for why): a write cut
+        short leaves at most a last line without its newline, which :meth:`open` drops on
+        resume (:func:`aiadopt.files.drop_partial_line`)."""
         if not batch:
             return
         buf = io.StringIO()
@@ -140,10 +134,7 @@ class EvaluationLog:
                 + [repr(values[p.name]) for p in self.objective.free]
             )
             self._remember(x, loss, per_seed)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(buf.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
+        append_synced(self.path, buf.getvalue())
 
 
 class CachedPoolMap:

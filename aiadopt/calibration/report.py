@@ -35,11 +35,17 @@ atomic commit as the tables.
 A results folder (a run's or an experiment's) keeps its fit table as ``fit_report.csv``
 (:data:`FIT_TABLE_FILE`, :func:`save_fit_table`), computed once by whatever made the folder,
 so that ``aiadopt plot`` and ``aiadopt report`` read it instead of surveying the model again.
+Beside it, ``fit_report.meta.json`` (:data:`FIT_STAMP_FILE`, written in the same atomic
+commit) stamps the table with the provenance of the parameters it surveyed
+(:func:`aiadopt.files.provenance`); :func:`load_fit_table` refuses a table whose parameter
+hash is not the folder's, so that a folder re-run with other parameters never shows the fit of
+the old ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import re
@@ -52,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..files import provenance, staged, write_atomic
+from ..files import provenance, staged
 from ..model import Params
 from ..model.params import shipped_params
 from . import survey as sv
@@ -62,6 +68,7 @@ __all__ = [
     "DEFAULT_MODEL_RUNS",
     "DEFAULT_REPLICATES",
     "FIT_MIN_FIRMS",
+    "FIT_STAMP_FILE",
     "FIT_TABLE_FILE",
     "FIT_TABLE_REPLICATES",
     "FIT_TABLE_RUNS",
@@ -71,13 +78,19 @@ __all__ = [
     "TABLE_COLUMNS",
     "Figures",
     "FitReport",
+    "FitTable",
+    "FitTableError",
     "build_table",
+    "fit_counts",
     "fit_report",
     "fit_table_runs",
+    "load_fit_table",
+    "model_text",
     "not_modelled_reason",
     "replicate_plan",
     "report_fit",
     "save_fit_table",
+    "study_text",
     "summarise",
     "target_label",
 ]
@@ -100,6 +113,11 @@ SECTIONS = ("calibration", "validation")
 FIT_TABLE_FILE = "fit_report.csv"
 """The fit table in a folder: written by :meth:`FitReport.write` and :func:`save_fit_table`,
 read by ``aiadopt plot`` and ``aiadopt report``."""
+
+FIT_STAMP_FILE = "fit_report.meta.json"
+"""The stamp of a folder's fit table, written with it by :func:`save_fit_table`: JSON of
+text values, the provenance (``version``, ``param_hash``, ``seed``, ``params_source``) of the
+parameters surveyed, then ``replicates`` and ``n_firms``."""
 
 REPORT_FILES = {
     "csv": FIT_TABLE_FILE,
@@ -395,6 +413,17 @@ def summarise(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return out
 
 
+def fit_counts(table: pd.DataFrame, section: str) -> str:
+    """One sentence of :func:`summarise`'s counts for ``section``: how many modelled targets
+    lie inside the study's interval, and how many are not modelled (never counted)."""
+    counts = summarise(table)[section]
+    inside, n = counts["inside"], counts["modelled"]
+    share = f" ({100 * inside / n:.0f}%)" if n else ""
+    left = counts["not_modelled"]
+    extra = f"; {left} not modelled, not counted" if left else ""
+    return f"{inside} of {n} modelled targets inside the study's interval{share}{extra}"
+
+
 # --- formatting ----------------------------------------------------------------------------------
 
 
@@ -407,7 +436,7 @@ def _fmt(x: Any, scale: str, *, diff: bool = False) -> str:
     return f"{100 * x:.1f}%" if scale == "share" else f"{x:+.1f}%"
 
 
-def _study_text(row: Mapping[str, Any]) -> tuple[str, str]:
+def study_text(row: Mapping[str, Any]) -> tuple[str, str]:
     """(study value, study interval or statement) of a table row, as text."""
     scale, kind = row["scale"], row["kind"]
     if kind in ("proportion", "mean"):
@@ -419,7 +448,7 @@ def _study_text(row: Mapping[str, Any]) -> tuple[str, str]:
     return "greater > lesser", "difference > 0"
 
 
-def _model_text(row: Mapping[str, Any]) -> tuple[str, str]:
+def model_text(row: Mapping[str, Any]) -> tuple[str, str]:
     """(model median, model 90% band) of a table row, as text."""
     if not row["modelled"]:
         return "not modelled", "–"
@@ -484,8 +513,8 @@ def _markdown(report: FitReport) -> str:
         )
         lines.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- |")
         for row in rows.to_dict("records"):
-            study, interval = _study_text(row)
-            med, band = _model_text(row)
+            study, interval = study_text(row)
+            med, band = model_text(row)
             if row["status"] == "not modelled":
                 verdict = f"not modelled: {row['reason']}"
             elif row["status"] == "inside":
@@ -615,8 +644,8 @@ class FitReport:
                 lines.append("")
                 lines.append(f"{section.capitalize()} targets outside ({len(misses)}):")
                 for row in misses.to_dict("records"):
-                    study, interval = _study_text(row)
-                    med, band = _model_text(row)
+                    study, interval = study_text(row)
+                    med, band = model_text(row)
                     where = "" if interval in ("bound", "difference > 0") else f" {interval}"
                     lines.append(
                         f"  {row['id']} ({row['figure']}): study {study}{where}; "
@@ -801,7 +830,9 @@ def save_fit_table(
     progress: bool = True,
 ) -> Path:
     """Compute the fit table of a results folder and write it there as ``fit_report.csv``
-    (:data:`FIT_TABLE_FILE`, atomically; tables only, no figure).
+    (:data:`FIT_TABLE_FILE`) with its stamp ``fit_report.meta.json`` (:data:`FIT_STAMP_FILE`:
+    the provenance of ``params`` as given, read back by :func:`load_fit_table`), in one
+    atomic commit; tables only, no figure.
 
     The model side is ``replicates`` sampled surveys over :func:`fit_table_runs` model runs
     with seeds ``seed, seed + 1, ...`` of
@@ -809,16 +840,67 @@ def save_fit_table(
     own, raised to :data:`FIT_MIN_FIRMS` when smaller).  Floats are written exactly
     (``repr``), so the table read back is the table computed.  Returns the file's path.
     """
-    if n_firms is None and params is not None and params.n_firms < FIT_MIN_FIRMS:
+    if params is None:
+        given, source = shipped_params()
+    else:
+        given, source = params, "parameters given by the caller"
+    if n_firms is None and given.n_firms < FIT_MIN_FIRMS:
         n_firms = FIT_MIN_FIRMS
     runs = fit_table_runs(replicates)
+    seeds = list(range(seed, seed + runs))
     report = fit_report(
-        params,
-        replicates=replicates,
-        seeds=list(range(seed, seed + runs)),
-        n_firms=n_firms,
-        progress=progress,
+        given, replicates=replicates, seeds=seeds, n_firms=n_firms, progress=progress
     )
-    path = Path(folder) / FIT_TABLE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_atomic(path, report.table.to_csv(index=False))
+    stamp = {
+        **provenance(given, seeds, source),
+        "replicates": str(report.meta["replicates"]),
+        "n_firms": str(report.params.n_firms),
+    }
+    with staged(folder) as stage:
+        path = stage.write(FIT_TABLE_FILE, report.table.to_csv(index=False))
+        stage.write(FIT_STAMP_FILE, json.dumps(stamp, indent=2) + "\n")
+    return path
+
+
+class FitTableError(ValueError):
+    """A folder's fit table cannot be used: unreadable, or of other parameters."""
+
+
+@dataclass(frozen=True, eq=False)
+class FitTable:
+    """A folder's saved fit table (:func:`load_fit_table`)."""
+
+    table: pd.DataFrame
+    """The table as read from ``fit_report.csv`` (the columns of :data:`TABLE_COLUMNS`)."""
+    meta: dict[str, str]
+    """Its stamp (:data:`FIT_STAMP_FILE`); empty for a table saved without one."""
+    path: Path
+    """The CSV file."""
+
+
+def load_fit_table(folder: str | os.PathLike[str], *, param_hash: str | None) -> FitTable | None:
+    """The fit table saved in ``folder`` by :func:`save_fit_table`, or None when there is none.
+
+    With ``param_hash`` (the folder's parameters, ``Params.hash()``), a table whose stamp is
+    missing or names other parameters is refused: it is the fit of another parameter set,
+    e.g. left by an earlier run into the same folder.  ``param_hash=None`` skips the check.
+
+    Raises:
+        FitTableError: one line naming the file, the two hashes and how to recompute it.
+    """
+    csv = Path(folder) / FIT_TABLE_FILE
+    if not csv.is_file():
+        return None
+    stamp_path = csv.with_name(FIT_STAMP_FILE)
+    try:
+        table = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+        meta = json.loads(stamp_path.read_text("utf-8")) if stamp_path.is_file() else {}
+    except (OSError, ValueError) as exc:  # ParserError and JSONDecodeError are ValueErrors
+        raise FitTableError(f"{csv}: unreadable fit table ({exc})") from None
+    if param_hash is not None and meta.get("param_hash") != param_hash:
+        found = f"parameters {meta['param_hash']}" if "param_hash" in meta else "no stamp"
+        raise FitTableError(
+            f"{csv} is the fit of other parameters ({found}, the folder's are {param_hash}); "
+            "recompute it with --fit"
+        )
+    return FitTable(table=table, meta={k: str(v) for k, v in meta.items()}, path=csv)

@@ -41,6 +41,7 @@ from ..model.stages import (
     Obstacle,
     Outsourcing,
     ProviderManager,
+    SizeClass,
     Stage,
     Strategy,
     UseCase,
@@ -191,7 +192,7 @@ def answer(
         role=roles,
         size=state.size[firms],
         stage=reported_stage(state, firms, roles),
-        obstacles=state.obstacle_severity()[firms] > params.cite_threshold,
+        obstacles=rules.obstacle_severities(state)[firms] > params.cite_threshold,
         interest=interest,
         favourite=favourite,
         in_place=state.uc_stage[firms] == UseCaseStage.IN_PLACE,
@@ -237,10 +238,10 @@ _GROUPS: dict[str, Callable[[Answers], np.ndarray]] = {
         _active(a) & (a.collaboration >= 0) & (a.collaboration != Collaboration.NONE)
     ),
     "non_collaborative": lambda a: _active(a) & (a.collaboration == Collaboration.NONE),
-    "tripartite": lambda a: _active(a) & (a.strategy == 3),
-    "size_100_249": lambda a: a.size == 0,
-    "size_250_499": lambda a: a.size == 1,
-    "size_500_plus": lambda a: a.size == 2,
+    "tripartite": lambda a: _active(a) & (a.strategy == Strategy.TRIPARTITE),
+    "size_100_249": lambda a: a.size == SizeClass.S100_249,
+    "size_250_499": lambda a: a.size == SizeClass.S250_499,
+    "size_500_plus": lambda a: a.size == SizeClass.S500_PLUS,
 }
 
 

@@ -82,11 +82,10 @@ def _write_spec(args: argparse.Namespace, extra: list[str]) -> int:
     if args.report or extra:
         common.error(f"--write-spec cannot be combined with {', '.join(extra) or '--report'}")
         return 2
-    try:
+    with common.exit_codes(writing=None) as outcome:
         path = write_spec(args.write_spec, force=args.force)
-    except OSError as exc:
-        common.error(str(exc))
-        return 1
+    if outcome.code:
+        return outcome.code
     print(f"Wrote {path}: the default calibration spec.")
     print(f"Edit it, then run: aiadopt calibrate --spec {path} --out DIR")
     return 0
@@ -98,15 +97,11 @@ def _report(args: argparse.Namespace, out: str) -> int:
     from ..model import ParameterError
     from ..views.figures import fit_figures
 
-    try:
+    with common.exit_codes((ParameterError,), writing="the report") as outcome:
         report = report_fit(args.params, replicates=args.replicates, out_dir=out,
                             progress=not args.quiet, figures=fit_figures)  # fmt: skip
-    except ParameterError as exc:
-        common.error(str(exc))
-        return 2
-    except OSError as exc:
-        common.error(f"could not write the report: {exc}")
-        return 1
+    if outcome.code:
+        return outcome.code
     print(report.summary_text())
     return 0
 
@@ -117,15 +112,11 @@ def _fit(args: argparse.Namespace, out: str) -> int:
     from ..calibration.fit import calibrate
     from ..model import ParameterError
 
-    try:
+    with common.exit_codes((SpecError, CalibrationError, ParameterError)) as outcome:
         result = calibrate(args.spec, out, progress=not args.quiet, resume=not args.no_resume,
                            workers=args.workers, echo=print)  # fmt: skip
-    except (SpecError, CalibrationError, ParameterError) as exc:
-        common.error(str(exc))
-        return 2
-    except OSError as exc:
-        common.error(f"could not write the outputs: {exc}")
-        return 1
+    if outcome.code:
+        return outcome.code
     print(result.summary())
     return 0
 

@@ -8,8 +8,10 @@ COMMAND --help`` only build parsers.  A command imports the layers it calls when
 from __future__ import annotations
 
 import argparse
-import re
+import contextlib
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +29,6 @@ OUT_RULE = (
 )
 """The one rule of the default output folders, printed in every ``--help``."""
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 def default_out(command: str, results_dir: str | None = None) -> Path:
     """The default output folder of ``command`` (:data:`OUT_RULE`)."""
@@ -37,10 +37,15 @@ def default_out(command: str, results_dir: str | None = None) -> Path:
 
 
 def month(text: str) -> str:
-    """argparse type: a month ``YYYY-MM``."""
-    m = _MONTH.match(text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise argparse.ArgumentTypeError(f"not a month YYYY-MM: {text!r}")
+    """argparse type: a month ``YYYY-MM``, checked by the model's one month check
+    (:func:`aiadopt.model.clock.month_index`; imported when a month is given, not for
+    ``--help``)."""
+    from ..model.clock import month_index
+
+    try:
+        month_index(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return text
 
 
@@ -173,6 +178,50 @@ def error(message: str) -> None:
     print(f"{PROG}: error: {message}", file=sys.stderr)
 
 
+class CommandError(Exception):
+    """An error a command words itself, with its exit code (see :func:`exit_codes`)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Outcome:
+    """How a command's work ended: its exit code (0: it succeeded)."""
+
+    code: int = 0
+
+
+@contextlib.contextmanager
+def exit_codes(
+    usage: tuple[type[Exception], ...] = (), *, writing: str | None = "the outputs"
+) -> Iterator[Outcome]:
+    """Run a command's work, mapping its errors to exit codes (the one place that does):
+    an error of ``usage`` (bad input, the message names it) -> 2; a :class:`CommandError` ->
+    its code; an OSError -> 1, reported as "could not write ``writing``" (or as is when
+    ``writing`` is None).  Each is printed by :func:`error`; the code is in the yielded
+    :class:`Outcome` once the block is left (0 when it succeeded)::
+
+        with common.exit_codes((ParameterError,)) as outcome:
+            result = run_and_save(...)
+        if outcome.code:
+            return outcome.code
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except CommandError as exc:
+        error(str(exc))
+        outcome.code = exc.code
+    except usage as exc:
+        error(str(exc))
+        outcome.code = 2
+    except OSError as exc:
+        error(f"could not write {writing}: {exc}" if writing else str(exc))
+        outcome.code = 1
+
+
 def read_results(results_dir: str, *, fit: bool, replicates: int, quiet: bool) -> Results:
     """Read the results folder ``results_dir`` (:func:`aiadopt.views.folder.
     load_results_folder`) and, with ``fit``, compute and save its fit table first."""
@@ -184,25 +233,38 @@ def read_results(results_dir: str, *, fit: bool, replicates: int, quiet: bool) -
     return data
 
 
-def compute_fit(data: Results, replicates: int, *, quiet: bool = False) -> None:
-    """Compute the calibration fit table of a results folder, save it there
-    (:func:`aiadopt.calibration.report.save_fit_table`, with a progress bar) and attach it to
-    ``data``; say what is being done first, as it takes a few seconds."""
-    from ..calibration.report import fit_table_runs, save_fit_table
-    from ..views.folder import read_fit_table
+_PARAMS_FILES = {"run": "run.toml", "experiment": "parameters.toml"}
 
-    what = "the run's parameters (run.toml)" if data.params is not None else "the shipped fit"
+
+def compute_fit(data: Results, replicates: int, *, quiet: bool = False) -> None:
+    """Compute the calibration fit table of a results folder's parameters (a run's run.toml,
+    an experiment's point estimate; the shipped fit when the folder does not hold them), save
+    it there (:func:`aiadopt.calibration.report.save_fit_table`, with a progress bar) and attach
+    it to ``data``; say what is being done first, as it takes a few seconds."""
+    from ..calibration.report import fit_table_runs, save_fit_table
+    from ..views.folder import read_fit
+
+    if data.params is not None:
+        what = f"the {data.kind}'s parameters ({_PARAMS_FILES[data.kind]})"
+    else:
+        what = "the shipped fit"
     print(
         f"Computing the calibration fit: {replicates} sampled surveys over "
         f"{fit_table_runs(replicates)} model runs of {what}, saved as {data.fit_file} ..."
     )
     save_fit_table(data.folder, data.params, replicates=replicates, progress=not quiet)
-    data.fit_table = read_fit_table(data.folder)
+    read_fit(data)
 
 
 def say_if_no_fit(command: str, data: Results) -> None:
-    """Print, when ``data`` has no fit table, that it is missing and how to compute it."""
-    if data.fit_table is None:
+    """Print, when ``data`` has no fit table, why (missing, or stale: of other parameters) and
+    how to compute it."""
+    if data.fit_problem is not None:
+        print(
+            f"Calibration fit not drawn: {data.fit_problem}. Recompute it (a few seconds) "
+            f"with: {PROG} {command} {data.folder} --fit"
+        )
+    elif data.fit_table is None:
         print(
             f"No calibration fit: {data.fit_file} is missing. Compute it once (a few seconds) "
             f"with: {PROG} {command} {data.folder} --fit"

@@ -55,8 +55,6 @@ def handle(args: argparse.Namespace) -> int:
         )
         common.error(f"the dashboard cannot start: {exc}{hint}")
         return 1
-    try:
+    with common.exit_codes((dashboard.DashboardError,), writing=None) as outcome:
         return dashboard.serve(host=args.host, port=args.port, open_browser=args.open)
-    except dashboard.DashboardError as exc:
-        common.error(str(exc))
-        return 2
+    return outcome.code

@@ -96,7 +96,13 @@ def handle(args: argparse.Namespace) -> int:
         print(experiments.describe_builtin_scenarios())
         return 0
     out = args.out or common.default_out(NAME)
-    try:
+    usage = (
+        ParameterError,
+        experiments.ScenarioError,
+        experiments.ExperimentError,
+        experiments.ExecutorError,
+    )
+    with common.exit_codes(usage) as outcome:
         result = experiments.execute_experiment(
             args.scenarios or None,
             replicates=args.replicates,
@@ -113,17 +119,8 @@ def handle(args: argparse.Namespace) -> int:
             echo=print,
             fit=args.fit,
         )
-    except (
-        ParameterError,
-        experiments.ScenarioError,
-        experiments.ExperimentError,
-        experiments.ExecutorError,
-    ) as exc:
-        common.error(str(exc))
-        return 2
-    except OSError as exc:
-        common.error(f"could not write the outputs: {exc}")
-        return 1
+    if outcome.code:
+        return outcome.code
     print(result.format_summary())
     code = after_run(str(out), args)
     if code:

@@ -46,14 +46,10 @@ def handle(args: argparse.Namespace) -> int:
             return 2
         print(format_parameters())
         return 0
-    try:
+    with common.exit_codes((ParameterError,), writing=None) as outcome:
         path, source = write_params_file(args.write, force=args.force)
-    except ParameterError as exc:
-        common.error(str(exc))
-        return 2
-    except OSError as exc:
-        common.error(str(exc))
-        return 1
+    if outcome.code:
+        return outcome.code
     print(f"Wrote {path}: {source}.")
     print(f"Edit it, then run: aiadopt run --params {path}")
     return 0

@@ -61,15 +61,11 @@ def plot_folder(
     from ..views.figures import plot_results
     from ..views.folder import ResultsError
 
-    try:
+    with common.exit_codes((ResultsError, ParameterError), writing="the figures") as outcome:
         data = common.read_results(results_dir, fit=fit, replicates=fit_replicates, quiet=quiet)
         output = plot_results(data, out or common.default_out(NAME, results_dir), echo=print)
-    except (ResultsError, ParameterError) as exc:
-        common.error(str(exc))
-        return 2
-    except OSError as exc:
-        common.error(f"could not write the figures: {exc}")
-        return 1
+    if outcome.code:
+        return outcome.code
     print(output.summary())
     common.say_if_no_fit(NAME, data)
     return 0

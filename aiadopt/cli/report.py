@@ -59,7 +59,8 @@ def handle(args: argparse.Namespace) -> int:
     from ..views.report import write_report
 
     out = args.out or common.default_out(NAME, args.results_dir)
-    try:
+    usage = (ResultsError, ParameterError, RunError)
+    with common.exit_codes(usage, writing="the report") as outcome:
         results_dir = args.results_dir
         if results_dir is None:  # a run made on the spot, into OUT
             print("No results folder given: running the model once with the shipped parameters.")
@@ -71,12 +72,8 @@ def handle(args: argparse.Namespace) -> int:
         )
         print(f"Reading the {data.kind} in {data.folder}")
         output = write_report(data, out, echo=print)
-    except (ResultsError, ParameterError, RunError) as exc:
-        common.error(str(exc))
-        return 2
-    except OSError as exc:
-        common.error(f"could not write the report: {exc}")
-        return 1
+    if outcome.code:
+        return outcome.code
     print(output.summary())
     common.say_if_no_fit(NAME, data)
     return 0

@@ -59,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
 
     out = args.out or common.default_out(NAME)
     overrides = {"n_firms": args.firms} if args.firms is not None else {}
-    try:
+    with common.exit_codes((ParameterError, RunError)) as outcome:
         result = run_and_save(
             args.params,
             seed=args.seed,
@@ -71,11 +71,7 @@ def handle(args: argparse.Namespace) -> int:
             fit=args.fit,
             **overrides,
         )
-    except (ParameterError, RunError) as exc:
-        common.error(str(exc))
-        return 2
-    except OSError as exc:
-        common.error(f"could not write the outputs: {exc}")
-        return 1
+    if outcome.code:
+        return outcome.code
     print(result.summary())
     return after_run(str(out), args)

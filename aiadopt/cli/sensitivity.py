@@ -85,31 +85,28 @@ def handle(args: argparse.Namespace) -> int:
     parameters = None
     if args.parameters is not None:
         parameters = [p.strip() for p in args.parameters.split(",") if p.strip()]
-    try:
-        result = run_sensitivity(
-            args.method,
-            args.samples,
-            out=args.out or common.default_out(NAME),
-            firms=args.firms,
-            until=args.until,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            replicates=args.replicates,
-            seed=args.seed,
-            parameters=parameters,
-            spec=args.spec,
-            progress=not args.quiet,
-            echo=print,
-            figures=sensitivity_figures,
-        )
-    except (ParameterError, SensitivityError, ExecutorError) as exc:
-        common.error(str(exc))
-        return 2
-    except ModuleNotFoundError as exc:
-        common.error(f"the sensitivity analysis needs SALib: {exc} (pip install SALib)")
-        return 1
-    except OSError as exc:
-        common.error(f"could not write the outputs: {exc}")
-        return 1
+    with common.exit_codes((ParameterError, SensitivityError, ExecutorError)) as outcome:
+        try:
+            result = run_sensitivity(
+                args.method,
+                args.samples,
+                out=args.out or common.default_out(NAME),
+                firms=args.firms,
+                until=args.until,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                replicates=args.replicates,
+                seed=args.seed,
+                parameters=parameters,
+                spec=args.spec,
+                progress=not args.quiet,
+                echo=print,
+                figures=sensitivity_figures,
+            )
+        except ModuleNotFoundError as exc:
+            message = f"the sensitivity analysis needs SALib: {exc} (pip install SALib)"
+            raise common.CommandError(message, code=1) from None
+    if outcome.code:
+        return outcome.code
     print(result.format_top())
     return 0

@@ -16,7 +16,9 @@ global sensitivity analysis.
 - :mod:`~aiadopt.experiments.params_file`: the parameter listing and the commented parameter
   file (``aiadopt params``);
 - :mod:`~aiadopt.experiments.sensitivity`: Morris and Sobol' indices of the calibrated
-  parameters (:func:`run_sensitivity`, ``aiadopt sensitivity``).
+  parameters (:func:`run_sensitivity`, ``aiadopt sensitivity``);
+- :mod:`~aiadopt.experiments.live`: the dashboard's live runs (the model built from its
+  levers, the run without levers).
 
 Every module here computes and writes tables; figures are drawn by :mod:`aiadopt.views` and
 handed in through a ``figures=`` hook.

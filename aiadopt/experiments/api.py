@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -54,7 +53,6 @@ __all__ = ["ExperimentResult", "execute_experiment", "plan_experiment", "run_exp
 
 DEFAULT_REPLICATES = 20
 DEFAULT_SEED = 42
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 ScenarioSpec = str | os.PathLike[str] | Scenario
 
@@ -78,19 +76,31 @@ class Plan:
     def names(self) -> list[str]:
         return [s.name for s in self.scenarios]
 
+    @property
+    def point(self) -> Params:
+        """The experiment's point estimate with its number of firms: the parameters of its
+        fit table (saved as ``parameters.toml``, :func:`aiadopt.experiments.store.load_point`)."""
+        return self.source.point.replace(n_firms=self.firms)
+
     def manifest(self) -> dict[str, Any]:
         """What the experiment is (checked when it resumes; see aiadopt.experiments.store)."""
         return {
             "format": FORMAT,
-            "aiadopt_version": __version__,
+            **self.stamp(),
             "root_seed": self.root_seed,
             "replicates": self.replicates,
             "firms": self.firms,
             "until": self.until,
             "metrics": "all" if self.metrics is None else list(self.metrics),
-            "parameters": {"source": self.source.description, "hash": self.source.digest()},
             "scenarios": [s.to_dict() for s in self.scenarios],
         }
+
+    def stamp(self) -> dict[str, str]:
+        """The experiment's provenance (:func:`aiadopt.files.provenance` of its point estimate
+        and root seed) with, for a plausible set, the set's hash
+        (:meth:`ParameterSource.digest`) as ``param_hash``."""
+        stamp = provenance(self.source.point, self.root_seed, self.source.description)
+        return {**stamp, "param_hash": self.source.digest()}
 
 
 def plan_experiment(
@@ -123,8 +133,6 @@ def plan_experiment(
     defaults = shipped_params()[0]
     firms = defaults.n_firms if firms is None else firms
     until = defaults.horizon if until is None else until
-    if not isinstance(until, str) or not _MONTH.match(until):
-        raise ExperimentError(f"until must be a month YYYY-MM, got {until!r}")
     try:
         month_index(until)
     except ValueError:
@@ -262,7 +270,8 @@ def execute_experiment(
             path, or ``Params`` objects.
         echo: called with lines of text saying what happens (e.g. ``print``).
         fit: also compute the calibration fit table of the experiment's point estimate (the
-            shipped fit by default) and save it in ``out`` as ``fit_report.csv``
+            shipped fit by default; with ``firms`` firms) and save it in ``out`` as
+            ``fit_report.csv``
             (:func:`aiadopt.calibration.report.save_fit_table`), for ``aiadopt plot`` and
             ``aiadopt report``; needs ``out``.
 
@@ -290,6 +299,8 @@ def execute_experiment(
             folder = Path(out)
         store = stack.enter_context(Store(folder))
         resuming = store.open(plan.manifest())
+        if out is not None:
+            store.write_point(plan.point)
         keys = [s.key for s in plan.specs]
         done = store.completed(keys)
         todo = [s for s in plan.specs if s.key not in done]
@@ -324,7 +335,7 @@ def execute_experiment(
             paths["runs"] = store.write_table(_runs_index(store, plan), RUNS_INDEX)
         if fit:
             say("Computing the calibration fit table of the parameters (fit_report.csv)")
-            paths["fit"] = save_fit_table(folder, plan.source.point, progress=progress)
+            paths["fit"] = save_fit_table(folder, plan.point, progress=progress)
         return ExperimentResult(
             results=results,
             summary=summary,
@@ -397,12 +408,9 @@ def _run_meta(
 
 
 def _experiment_meta(plan: Plan) -> dict[str, Any]:
-    """Metadata of the experiment's tables: the provenance of its point estimate with, for a
-    plausible set, the set's hash (:meth:`ParameterSource.digest`) as ``param_hash``."""
-    stamp = provenance(plan.source.point, plan.root_seed, plan.source.description)
+    """Metadata of the experiment's tables: its stamp (:meth:`Plan.stamp`) and shape."""
     return {
-        **stamp,
-        "param_hash": plan.source.digest(),
+        **plan.stamp(),
         "replicates": plan.replicates,
         "firms": plan.firms,
         "until": plan.until,
@@ -437,12 +445,8 @@ def _run_all(
     )
     try:
         with bar, contextlib.closing(executor.run(todo)) as outcomes:
-            metas = {spec.key: spec.meta for spec in todo}
-            for outcome in outcomes:
-                if outcome.ok:
-                    store.write_run(outcome)
-                else:
-                    store.write_failure(outcome, metas[outcome.key])
+            for outcome in store.file_outcomes(outcomes, todo):
+                if not outcome.ok:
                     failed += 1
                     bar.set_postfix_str(f"{failed} failed", refresh=False)
                 filed += 1

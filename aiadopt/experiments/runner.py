@@ -19,6 +19,7 @@ memory, 45 MB of Parquet).  ``metrics="all"`` keeps everything.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import traceback
@@ -215,15 +216,29 @@ def to_result_frame(tidy: pd.DataFrame, spec: RunSpec) -> pd.DataFrame:
     )
 
 
+def meta_text(meta: Mapping[str, Any]) -> dict[str, str]:
+    """Metadata as text: strings as they are, dates in ISO format, anything else as JSON
+    (numbers, lists, ``None``)."""
+    out = {}
+    for key, value in meta.items():
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif not isinstance(value, str):
+            value = json.dumps(value)
+        out[key] = value
+    return out
+
+
 def encode_parquet(frame: pd.DataFrame, meta: Mapping[str, Any]) -> bytes:
-    """``frame`` as the bytes of a Parquet file (zstd) with ``aiadopt.*`` schema metadata."""
+    """``frame`` as the bytes of a Parquet file (zstd) with ``meta`` (:func:`meta_text`) as
+    ``aiadopt.*`` schema metadata: the one Parquet encoding of every table the package
+    writes (a run's trajectories, an experiment's runs and results)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
     merged = dict(table.schema.metadata or {})
-    for key, value in meta.items():
-        text = value if isinstance(value, str) else json.dumps(value)
+    for key, text in meta_text(meta).items():
         merged[f"aiadopt.{key}".encode()] = text.encode("utf-8")
     sink = pa.BufferOutputStream()
     pq.write_table(table.replace_schema_metadata(merged), sink, compression="zstd")

@@ -12,7 +12,7 @@ Child ``k`` of a ``SeedSequence`` depends on ``k`` only, not on how many childre
 spawned: replicate ``k`` has the same seed whether the experiment has 10 or 1,000 replicates.
 
 Parameter uncertainty.  When the package ships a calibrated plausible set
-(``aiadopt/calibration/fitted_set.csv``, :func:`aiadopt.calibration.fit.load_plausible_set`),
+(``aiadopt/calibration/fitted_set.csv``, :func:`aiadopt.calibration.plausible.load_plausible_set`),
 replicate ``k`` runs with vector ``perm[k mod m]``, where ``perm`` is a permutation of the
 ``m`` vectors drawn once from the root seed: uniform draws without replacement up to ``m``
 replicates, every vector used equally often beyond, and replicate ``k``'s vector does not

@@ -69,7 +69,7 @@ from ..calibration import plausible
 from ..calibration.errors import SpecError
 from ..calibration.free import FreeParameter, to_params
 from ..calibration.spec import CalibrationSpec, resolve_spec
-from ..files import __version__, provenance, staged
+from ..files import provenance, staged
 from ..model import Params
 from ..model.clock import SURVEY_MONTH, month_index
 from ..model.params import shipped_params
@@ -399,7 +399,9 @@ def run_sensitivity(
     if replicates < 1:
         raise SensitivityError(f"replicates must be at least 1, got {replicates}")
     if base is None:
-        base = shipped_params()[0]
+        base, base_source = shipped_params()
+    else:
+        base_source = "parameters given by the caller"
     firms = base.n_firms if firms is None else int(firms)
     until = base.horizon if until is None else until
     try:
@@ -427,7 +429,7 @@ def run_sensitivity(
     manifest = {
         "format": FORMAT,
         "kind": "sensitivity",
-        "aiadopt_version": __version__,
+        **provenance(base, seed, f"{base_source} (the base of the sample)"),
         "root_seed": seed,
         "replicates": replicates,
         "firms": firms,
@@ -438,7 +440,6 @@ def run_sensitivity(
             "bounds": problem["bounds"],
             "log": [p.log for p in free],
             "ranges": source,
-            "base": base.hash(),
         },
         "scenarios": {"method": method, "samples": samples, "rows": len(x), "x": _sha(x.tolist())},
     }
@@ -556,12 +557,7 @@ def _execute(executor, todo, store: Store, total: int, n_done: int, progress: bo
         disable=None if progress else True,
     )
     with bar, contextlib.closing(executor.run(todo)) as outcomes:
-        metas = {spec.key: spec.meta for spec in todo}
-        for outcome in outcomes:
-            if outcome.ok:
-                store.write_run(outcome)
-            else:
-                store.write_failure(outcome, metas[outcome.key])
+        for _ in store.file_outcomes(outcomes, todo):
             bar.update()
 
 

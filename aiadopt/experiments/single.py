@@ -21,16 +21,16 @@ leaves no half-written file):
   with the views layer): a callable ``(tidy, meta) -> {file name: bytes}``.
 
 With ``fit=True`` the calibration fit table of the run's parameters is computed and saved
-too (``fit_report.csv``, :func:`aiadopt.calibration.report.save_fit_table`), so that
-``aiadopt plot`` and ``aiadopt report`` read it instead of computing it.
+too (``fit_report.csv`` and its stamp, :func:`aiadopt.calibration.report.save_fit_table`), so
+that ``aiadopt plot`` and ``aiadopt report`` read it instead of computing it.  A fit table
+left in the folder by an earlier run is removed in the same commit as the new tables, since
+it is the fit of other parameters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,12 +38,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..calibration.report import save_fit_table
+from ..calibration.report import FIT_STAMP_FILE, FIT_TABLE_FILE, save_fit_table
 from ..files import provenance, staged
 from ..model import AdoptionModel, Params
 from ..model.clock import SURVEY_MONTH, month_index, months_between, step_to_month
 from ..model.params import shipped_params
 from ..model.stages import Stage, label
+from .runner import encode_parquet, meta_text
 
 __all__ = [
     "DEFAULT_OUT_DIR",
@@ -52,6 +53,7 @@ __all__ = [
     "Figures",
     "RunError",
     "RunResult",
+    "percent",
     "read_parquet_metadata",
     "run_and_save",
 ]
@@ -75,8 +77,6 @@ Figures = Callable[[pd.DataFrame, Mapping[str, str]], Mapping[str, bytes]]
 provenance keys ``version``, ``param_hash``, ``seed``, ``params_source``, then ``firms``,
 ``start``, ``until``, ``survey_month``, ``created``, ``notes``); returns file name -> bytes,
 written in the same atomic commit as the tables."""
-
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 class RunError(ValueError):
@@ -109,10 +109,8 @@ class RunResult:
 
 
 def _validate_month(until: str) -> None:
-    if not isinstance(until, str) or not _MONTH.match(until):
-        raise RunError(f"until must be a month YYYY-MM, got {until!r}")
     try:
-        month_index(until)
+        month_index(until)  # the one month check: raises ValueError on anything else
     except ValueError:
         raise RunError(f"until must be a month YYYY-MM, got {until!r}") from None
 
@@ -203,14 +201,17 @@ def run_and_save(
         "params_source": source,
         "notes": notes,
     }
-    drawn = dict(figures(tidy, _string_meta(meta))) if figures is not None else {}
+    drawn = dict(figures(tidy, meta_text(meta))) if figures is not None else {}
     meta["outputs"] = [*OUTPUT_FILES.values(), *drawn]
     with staged(out) as stage:
-        stage.write(OUTPUT_FILES["parquet"], _parquet_bytes(tidy, params, meta))
+        table_meta = {**meta, "params": params.to_dict()}  # the parameters travel with the table
+        stage.write(OUTPUT_FILES["parquet"], encode_parquet(tidy, table_meta))
         stage.write(OUTPUT_FILES["csv"], tidy.to_csv(index=False, date_format="%Y-%m-%d"))
         stage.write(OUTPUT_FILES["toml"], lambda path: params.to_toml(path, meta=meta))
         for name, data in drawn.items():
             stage.write(name, data)
+        for name in (FIT_TABLE_FILE, FIT_STAMP_FILE):  # an earlier run's fit: not these params
+            stage.remove(name)
     paths = stage.by_kind()
     if fit:
         say("Computing the calibration fit table of the run's parameters (fit_report.csv)")
@@ -249,34 +250,6 @@ def _simulate(params: Params, seed: int, until: str, progress: bool) -> pd.DataF
         model.close()
 
 
-def _string_meta(meta: Mapping[str, Any]) -> dict[str, str]:
-    """The run's metadata as text (dates in ISO format, lists and numbers as JSON)."""
-    out = {}
-    for key, value in meta.items():
-        if isinstance(value, dt.datetime):
-            value = value.isoformat()
-        elif not isinstance(value, str):
-            value = json.dumps(value)
-        out[key] = value
-    return out
-
-
-def _parquet_bytes(tidy: pd.DataFrame, params: Params, meta: Mapping[str, Any]) -> bytes:
-    """The trajectories as Parquet, with the metadata and the parameters as ``aiadopt.*``
-    schema metadata."""
-    import pyarrow as pa  # lazy: start-up speed
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(tidy, preserve_index=False)
-    extra = {f"aiadopt.{k}": v for k, v in _string_meta(meta).items()}
-    extra["aiadopt.params"] = json.dumps(params.to_dict())
-    merged = dict(table.schema.metadata or {})
-    merged.update({k.encode(): v.encode("utf-8") for k, v in extra.items()})
-    sink = pa.BufferOutputStream()
-    pq.write_table(table.replace_schema_metadata(merged), sink)
-    return sink.getvalue().to_pybytes()
-
-
 def read_parquet_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
     """The ``aiadopt.*`` schema metadata of a ``trajectories.parquet`` (prefix dropped)."""
     import pyarrow.parquet as pq  # lazy: start-up speed
@@ -298,7 +271,9 @@ def _values_at(tidy: pd.DataFrame, month: str, group: str = "all") -> dict[str, 
     return dict(zip(at["metric"], at["value"], strict=True))
 
 
-def _pct(x: float | None) -> str:
+def percent(x: float | None) -> str:
+    """A share as a percent with one decimal (``"12.3%"``); ``"n/a"`` when missing (None
+    or NaN)."""
     return "n/a" if x is None or pd.isna(x) else f"{100 * x:.1f}%"
 
 
@@ -311,11 +286,11 @@ def _summary(result: RunResult) -> str:
     stage_metrics = [m for m in STAGE_METRICS if m in last] + sorted(
         m for m in last if m.startswith("stage_share.") and m not in STAGE_METRICS
     )
-    rows = [(_stage_label(m), _pct(survey.get(m)), _pct(last.get(m))) for m in stage_metrics]
+    rows = [(_stage_label(m), percent(survey.get(m)), percent(last.get(m))) for m in stage_metrics]
     head = ("Stage share, all firms", f"{SURVEY_MONTH} survey", f"{result.until} last")
     views = [
-        ('Technique view of "deployed" (strict)', _pct(survey.get("deployed_view.technique"))),
-        ('Business view of "deployed" (loose)', _pct(survey.get("deployed_view.business"))),
+        ('Technique view of "deployed" (strict)', percent(survey.get("deployed_view.technique"))),
+        ('Business view of "deployed" (loose)', percent(survey.get("deployed_view.business"))),
     ]
     w0 = max(len(r[0]) for r in [head, *rows, *views])
     w1 = max(len(r[1]) for r in [head, *rows, *views])

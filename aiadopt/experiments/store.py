@@ -3,6 +3,8 @@
 Layout of ``OUT``::
 
     OUT/manifest.json                         what the experiment is (checked on resume)
+    OUT/parameters.toml                       its point estimate (the parameters of its fit
+                                              table, ``aiadopt plot/report --fit``)
     OUT/runs/<scenario>/<replicate>.parquet   one run's tidy rows (scenario, replicate, seed,
                                               date, metric, group, value) + metadata
     OUT/failures/<scenario>__<replicate>.json a failed run: its error and traceback
@@ -17,8 +19,9 @@ again with the same command finds every finished run and runs only the missing o
 lost or run twice.  A failed run is recorded under ``failures/`` and tried again when the
 experiment is resumed (its record is removed once it succeeds).
 
-The manifest says what the experiment is (scenarios and their full definitions, replicates,
-root seed, firms, last month, metrics kept, parameter source and its hash, package version).
+The manifest says what the experiment is: its provenance (:func:`aiadopt.files.provenance`:
+``version``, ``param_hash``, ``seed``, ``params_source``), scenarios and their full
+definitions, replicates, root seed, firms, last month and metrics kept.
 Resuming into a folder whose manifest differs is an :class:`ExperimentError` naming each
 difference.  How the runs execute (workers, pool or Dask) is not part of it: results are the
 same either way, so an experiment started on a pool can be finished on a cluster.
@@ -32,16 +35,17 @@ import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..files import TEMP_GLOB, write_atomic
-from .runner import RESULT_COLUMNS, RunOutcome, encode_parquet
+from ..model import Params
+from .runner import RESULT_COLUMNS, RunOutcome, RunSpec, encode_parquet
 
-__all__ = ["ExperimentError", "Store", "load_manifest", "load_results"]
+__all__ = ["POINT_FILE", "ExperimentError", "Store", "load_manifest", "load_point", "load_results"]
 
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
@@ -50,11 +54,16 @@ RESULTS_FILE = "results.parquet"
 SUMMARY_FILE = "summary.csv"
 RUNS_INDEX = "runs.csv"
 LOCK_FILE = ".lock"
+POINT_FILE = "parameters.toml"
+"""The experiment's point estimate with its number of firms: the parameters its fit table
+(:func:`aiadopt.calibration.report.save_fit_table`) surveys."""
 FORMAT = 1
 
 CHECKED_KEYS = (
     "format",
-    "aiadopt_version",
+    "version",
+    "param_hash",
+    "params_source",
     "root_seed",
     "replicates",
     "firms",
@@ -71,14 +80,39 @@ class ExperimentError(ValueError):
 
 
 def load_manifest(out: str | os.PathLike[str]) -> dict[str, Any]:
-    """The manifest of the experiment in folder ``out``."""
+    """The manifest of the experiment in folder ``out``, its stamp under the provenance keys
+    (:data:`aiadopt.files.PROVENANCE_KEYS`) even when written before they were used there."""
     path = Path(out) / MANIFEST
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return _current_keys(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise ExperimentError(f"{path}: no experiment there (no {MANIFEST})") from None
     except json.JSONDecodeError as exc:
         raise ExperimentError(f"{path}: unreadable manifest ({exc})") from None
+
+
+def _current_keys(manifest: dict[str, Any]) -> dict[str, Any]:
+    """An older manifest's ``aiadopt_version`` and ``parameters: {source, hash}`` under the
+    provenance keys ``version``, ``params_source`` and ``param_hash``."""
+    if "aiadopt_version" in manifest:
+        manifest["version"] = manifest.pop("aiadopt_version")
+    old = manifest.get("parameters")
+    if isinstance(old, dict) and set(old) == {"source", "hash"}:
+        del manifest["parameters"]
+        manifest.update(params_source=old["source"], param_hash=old["hash"])
+    return manifest
+
+
+def load_point(out: str | os.PathLike[str]) -> Params | None:
+    """The point estimate of the experiment in folder ``out`` (:data:`POINT_FILE`), or None
+    for a folder written before it was saved there."""
+    path = Path(out) / POINT_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Params.from_toml(path)
+    except (OSError, ValueError) as exc:  # a ParameterError is a ValueError
+        raise ExperimentError(f"{path}: unreadable parameters ({exc})") from None
 
 
 def _describe(value: Any) -> str:
@@ -185,6 +219,12 @@ class Store:
         for tmp in self.out.rglob(TEMP_GLOB):
             tmp.unlink(missing_ok=True)
 
+    def write_point(self, params: Params) -> Path:
+        """Save the experiment's point estimate (:data:`POINT_FILE`, read by :func:`load_point`)."""
+        path = self.out / POINT_FILE
+        params.to_toml(path)
+        return path
+
     # --- runs ---------------------------------------------------------------------------------
     def run_path(self, scenario: str, replicate: int) -> Path:
         return self.runs_dir / scenario / f"{replicate:04d}.parquet"
@@ -216,6 +256,20 @@ class Store:
         }
         write_atomic(path, json.dumps(doc, indent=2, default=str).encode("utf-8"))
         return path
+
+    def file_outcomes(
+        self, outcomes: Iterable[RunOutcome], specs: Sequence[RunSpec]
+    ) -> Iterator[RunOutcome]:
+        """File each executor outcome as it arrives: a successful run's file
+        (:meth:`write_run`), else its failure record with the metadata of its spec
+        (:meth:`write_failure`); yields the outcome once filed (for a progress bar)."""
+        metas = {spec.key: spec.meta for spec in specs}
+        for outcome in outcomes:
+            if outcome.ok:
+                self.write_run(outcome)
+            else:
+                self.write_failure(outcome, metas[outcome.key])
+            yield outcome
 
     def failures(self) -> list[dict[str, Any]]:
         """Every failure record (runs that failed and have not succeeded since)."""

@@ -10,8 +10,9 @@ on its own firm, each applying the compiled rule of ``rules/`` to that one firm:
   11, 12; ODD 7.3, 7.8, 7.9);
 - Technique brings skills, the security concern, awareness of agentic AI and a strict idea of
   "deployed" (text p.2, Figures 2-4; ODD 7.10, 7.11, 7.17);
-- Business brings demand, enthusiasm (the hype cycle), a loose idea of "deployed" and, at
-  times, shadow AI (text p.2, Figures 7, 13; ODD 7.13, 7.14, 7.17).
+- Business brings demand, enthusiasm (the hype cycle), awareness of agentic AI, a loose idea
+  of "deployed" and, at times, shadow AI (text p.2, Figures 2, 7, 13; ODD 7.11, 7.13, 7.14,
+  7.17).
 
 The firm applies the rest (engagement, its portfolio, scaling, gains, collaboration), and
 ``Firm.step`` goes through the whole month in the model's order.  The model itself runs the
@@ -186,14 +187,15 @@ class Technique(RoleAgent):
         self._apply(technique.learn)
 
     def hear_of_agentic(self, month: MonthInputs) -> None:
-        """Once engaged, Technique and Business may hear of agentic AI; Technique hears first
-        (Figure 2; ODD 7.11; ``rules.technique.hear_of_agentic``)."""
+        """Once engaged, may hear of agentic AI, more often than Business (Figure 2; ODD 7.11;
+        ``rules.technique.hear_of_agentic``)."""
         self._apply(technique.hear_of_agentic, month)
 
 
 class Business(RoleAgent):
     """The business functions (marketing, sales, CEO, CDO): demand, enthusiasm (the hype
-    cycle), a loose idea of "deployed" and, at times, shadow AI (text p.2, Figures 7, 13)."""
+    cycle), awareness of agentic AI, a loose idea of "deployed" and, at times, shadow AI
+    (text p.2, Figures 2, 7, 13)."""
 
     __slots__ = ()
     role = "business"
@@ -214,6 +216,11 @@ class Business(RoleAgent):
     def sees_deployed(self) -> bool:
         """Would this Business respondent say AI is deployed? (loose view, ODD 7.17)"""
         return bool(self._apply(views.business_sees_deployed_firm))
+
+    def hear_of_agentic(self, month: MonthInputs) -> None:
+        """Once engaged, may hear of agentic AI, less often than Technique (Figure 2; ODD 7.11;
+        ``rules.business.hear_of_agentic``)."""
+        self._apply(business.hear_of_agentic, month)
 
     def update_enthusiasm(self, month: MonthInputs, overruns: int) -> None:
         """The hype cycle after this month's ``overruns``; demand follows (ODD 7.13;
@@ -289,6 +296,8 @@ class Firm(mesa.Agent):
         technique_.learn()
         if month.agentic:
             technique_.hear_of_agentic(month)
+        if month.agentic:
+            business_.hear_of_agentic(month)
         self.update_gains()
         business_.update_enthusiasm(month, overruns)
         business_.adopt_shadow_ai(month)

@@ -13,6 +13,7 @@ from .stages import (
     Collaboration,
     Difficulty,
     Gain,
+    Obstacle,
     Outsourcing,
     ProviderManager,
     Sector,
@@ -39,24 +40,48 @@ UC_IN_DEVELOPMENT = int(UseCaseStage.IN_DEVELOPMENT)
 UC_IN_PLACE = int(UseCaseStage.IN_PLACE)
 N_USE_CASE_STAGES = len(UseCaseStage)
 
+# --- strata -----------------------------------------------------------------------------------
+N_SIZES = len(SizeClass)
+
 # --- Direction's categories -------------------------------------------------------------------
 NO_STRATEGY = int(Strategy.NONE)
 TRIPARTITE = int(Strategy.TRIPARTITE)
+N_STRATEGIES = len(Strategy)
 OUTSOURCE_NONE = int(Outsourcing.NONE)
 OUTSOURCE_PARTIAL = int(Outsourcing.PARTIAL)
 OUTSOURCE_ALL = int(Outsourcing.ALL)
+N_OUTSOURCING = len(Outsourcing)
 NOBODY = int(ProviderManager.NOBODY)
+N_MANAGER_CODES = len(ProviderManager)
+"""Codes of ProviderManager, NOBODY included."""
+MANAGER_OFFSET = -NOBODY
+"""Added to a manager code, an index from 0 (NOBODY) to N_MANAGER_CODES - 1."""
 
 # --- collaboration ----------------------------------------------------------------------------
 COLLABORATION_UNSET = int(Collaboration.UNSET)
 BALANCED = int(Collaboration.BALANCED)
 NO_COLLABORATION = int(Collaboration.NONE)
+N_COLLABORATION_CODES = len(Collaboration)
+"""Codes of Collaboration, UNSET included."""
+COLLABORATION_OFFSET = -COLLABORATION_UNSET
+"""Added to a collaboration code, an index from 0 (UNSET) to N_COLLABORATION_CODES - 1."""
 MISESTIMATES = int(Difficulty.MISESTIMATES)
 COMMUNICATION = int(Difficulty.COMMUNICATION)
 ORGANISATION = int(Difficulty.ORGANISATION)
+N_DIFFICULTIES = len(Difficulty)
+
+# --- obstacles --------------------------------------------------------------------------------
+UTILITY = int(Obstacle.UTILITY)
+SKILLS = int(Obstacle.SKILLS)
+SECURITY = int(Obstacle.SECURITY)
+REGULATION = int(Obstacle.REGULATION)
+FINANCE = int(Obstacle.FINANCE)
+N_OBSTACLES = len(Obstacle)
 
 # --- gains and use cases ----------------------------------------------------------------------
 PRODUCTIVITY = int(Gain.PRODUCTIVITY)
+N_GAINS = len(Gain)
+N_USE_CASES = len(UseCase)
 BUSINESS_TOOL_CASES = (int(UseCase.CONTENT), int(UseCase.PERSONALISATION))
 """The use cases a Business team can pilot as a tool of its own (text p.2: "deployed" for
 Business can mean using a tool like ChatGPT)."""
@@ -104,3 +129,11 @@ if [SetUpDraw(D_PLAN + j).name for j in range(len(UseCase))] != [
     d.name for d in Difficulty
 ]:  # pragma: no cover
     raise RuntimeError("state.SetUpDraw no longer lists the use cases and difficulties in order")
+# Tables indexed by code (histograms, stage-indexed weights) need consecutive codes from 0, or
+# from the sentinel that the offsets above shift to 0.
+for _enum, _lowest in ((Stage, 0), (UseCaseStage, 0), (SizeClass, 0), (Sector, 0), (Strategy, 0),
+                       (Outsourcing, 0), (ProviderManager, NOBODY),
+                       (Collaboration, COLLABORATION_UNSET), (Difficulty, 0), (Obstacle, 0),
+                       (Gain, 0), (UseCase, 0)):  # fmt: skip
+    if sorted(map(int, _enum)) != list(range(_lowest, _lowest + len(_enum))):  # pragma: no cover
+        raise RuntimeError(f"{_enum.__name__}: codes must run from {_lowest} without gaps")

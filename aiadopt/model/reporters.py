@@ -29,17 +29,35 @@ import numpy as np
 from numba import njit
 
 from .codes import (
+    BALANCED,
+    COLLABORATION_OFFSET,
+    COMMUNICATION,
     DEPLOYED,
     EXPERIMENTING,
+    MANAGER_OFFSET,
+    MISESTIMATES,
+    N_COLLABORATION_CODES,
+    N_DIFFICULTIES,
+    N_MANAGER_CODES,
+    N_OBSTACLES,
+    N_OUTSOURCING,
+    N_SIZES,
+    N_STAGES,
+    N_STRATEGIES,
+    N_USE_CASE_STAGES,
+    N_USE_CASES,
     NO_COLLABORATION,
     NOT_ENGAGED,
+    ORGANISATION,
     OUTSOURCE_ALL,
     OUTSOURCE_NONE,
     PLANNED,
     SCALED,
+    UC_PLANNED,
 )
 from .rules.compiled import call_by_name
 from .rules.interest import interest_sums
+from .rules.obstacles import cited_flags
 from .rules.views import business_sees_deployed_firm
 from .stages import (
     Collaboration,
@@ -64,6 +82,15 @@ SIZE_GROUPS = ("size:100_249", "size:250_499", "size:500_plus")
 DIRECTION_GROUPS = ("engaged", "active")  # planned or beyond; experimenting or beyond
 COLLABORATION_GROUPS = ("setting_up", "deployed", "active")
 ACTIONS = ("training", "dedicated_staff", "new_roles_internal", "new_roles_external")
+N_ACTIONS = len(ACTIONS)
+N_MODES = N_COLLABORATION_CODES - 1
+"""Collaboration modes (every code but UNSET, from BALANCED on)."""
+
+# Sizes of the histograms of flags packed into one code (one bit per flag, first flag highest).
+_VIEW_FLAGS = 1 << 4  # shadow AI, Business's view of deployed, Technique / Business agentic
+_ACTION_FLAGS = 1 << N_ACTIONS  # ACTIONS
+_DIFFICULTY_FLAGS = 1 << N_DIFFICULTIES  # Difficulty
+_OBSTACLE_FLAGS = 1 << N_OBSTACLES  # Obstacle: cited or not
 
 
 @dataclass
@@ -105,12 +132,15 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
     codes packing its categories and flags, and its gains and enthusiasm to sums weighted
     0 or 1.  The counts by group are then read off the histograms (a few thousand cells)."""
     n_firms = stage.shape[0]
-    by_firm = np.zeros((5, 3, 16), dtype=np.int64)  # stage, size, VIEW_* flags
-    by_direction = np.zeros((5, 4, 3, 4, 16), dtype=np.int64)  # stage, strategy, outsourcing,
-    # manager + 1, ACTION_* flags
-    by_collaboration = np.zeros((5, 5, 8), dtype=np.int64)  # stage, mode + 1, difficulty flags
-    by_obstacles = np.zeros((2, 32), dtype=np.int64)  # engaged, obstacle flags
-    usecases = np.zeros((6, 4), dtype=np.int64)  # engaged firms by use case and its stage
+    by_firm = np.zeros((N_STAGES, N_SIZES, _VIEW_FLAGS), dtype=np.int64)
+    by_direction = np.zeros(
+        (N_STAGES, N_STRATEGIES, N_OUTSOURCING, N_MANAGER_CODES, _ACTION_FLAGS), dtype=np.int64
+    )  # by stage, strategy, outsourcing, manager + MANAGER_OFFSET, ACTIONS flags
+    by_collaboration = np.zeros(
+        (N_STAGES, N_COLLABORATION_CODES, _DIFFICULTY_FLAGS), dtype=np.int64
+    )  # by stage, collaboration + COLLABORATION_OFFSET, difficulty flags
+    by_obstacles = np.zeros((2, _OBSTACLE_FLAGS), dtype=np.int64)  # engaged, cited flags
+    usecases = np.zeros((N_USE_CASES, N_USE_CASE_STAGES), dtype=np.int64)  # engaged firms
     e0 = e1 = e2 = 0.0  # expected gains, all firms
     a0 = a1 = a2 = 0.0  # realised gains, all firms
     r0 = r1 = r2 = 0.0  # realised gains, active firms
@@ -124,18 +154,13 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
                 + business_agentic[i])  # fmt: skip
         by_firm[st, size[i], view] += 1
         acts = 8 * training[i] + 4 * dedicated[i] + 2 * roles_internal[i] + roles_external[i]
-        by_direction[st, strategy[i], outsourcing[i], manager[i] + 1, acts] += 1
-        flags = 4 * difficulties[i, 0] + 2 * difficulties[i, 1] + difficulties[i, 2]
-        by_collaboration[st, collaboration[i] + 1, flags] += 1
-        cited = (
-            16 * ((1.0 - demand[i]) > cite_threshold)
-            + 8 * ((1.0 - skills[i]) > cite_threshold)
-            + 4 * (security[i] > cite_threshold)
-            + 2 * (regulation[i] > cite_threshold)
-            + (finance[i] > cite_threshold)
-        )
+        by_direction[st, strategy[i], outsourcing[i], manager[i] + MANAGER_OFFSET, acts] += 1
+        flags = (4 * difficulties[i, MISESTIMATES] + 2 * difficulties[i, COMMUNICATION]
+                 + difficulties[i, ORGANISATION])  # fmt: skip
+        by_collaboration[st, collaboration[i] + COLLABORATION_OFFSET, flags] += 1
+        cited = cited_flags(i, cite_threshold, demand, skills, security, regulation, finance)
         by_obstacles[engaged, cited] += 1
-        for j in range(6):
+        for j in range(N_USE_CASES):
             usecases[j, uc_stage[i, j]] += engaged
         e0 += expected[i, 0]
         e1 += expected[i, 1]
@@ -149,13 +174,13 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
         enthusiasm_all += enthusiasm[i]
         enthusiasm_engaged += enthusiasm[i] * engaged
     # --- counts by group, from the histograms
-    stage_by_size = np.zeros((3, 5))
+    stage_by_size = np.zeros((N_SIZES, N_STAGES))
     views = np.zeros(2)
     shadow = np.zeros(1)
     agentic = np.zeros(2)
-    for st in range(5):
-        for g in range(3):
-            for view in range(16):
+    for st in range(N_STAGES):
+        for g in range(N_SIZES):
+            for view in range(_VIEW_FLAGS):
                 c = by_firm[st, g, view]
                 stage_by_size[g, st] += c
                 views[0] += c * (st >= DEPLOYED)
@@ -163,47 +188,49 @@ def _tally_kernel(stage, size, strategy, outsourcing, manager, training, dedicat
                 shadow[0] += c * (view >= 8)
                 agentic[0] += c * ((st >= PLANNED) & ((view & 2) > 0))
                 agentic[1] += c * ((st >= PLANNED) & ((view & 1) > 0))
-    strat = np.zeros((2, 4))
-    outs = np.zeros((2, 3))
-    actions = np.zeros((2, 4))
-    managers = np.zeros(3)
+    strat = np.zeros((2, N_STRATEGIES))
+    outs = np.zeros((2, N_OUTSOURCING))
+    actions = np.zeros((2, N_ACTIONS))
+    managers = np.zeros(N_MANAGER_CODES - 1)  # every manager but NOBODY
     planned_training = np.zeros(2)
-    for st in range(1, 5):
-        for s_ in range(4):
-            for o in range(3):
-                for m in range(4):
-                    for acts in range(16):
+    for st in range(PLANNED, N_STAGES):
+        for s_ in range(N_STRATEGIES):
+            for o in range(N_OUTSOURCING):
+                for m in range(N_MANAGER_CODES):  # manager + MANAGER_OFFSET: 0 is NOBODY
+                    for acts in range(_ACTION_FLAGS):
                         c = by_direction[st, s_, o, m, acts]
                         if c == 0:
                             continue
                         for g in range(2 if st >= EXPERIMENTING else 1):  # engaged; active
                             strat[g, s_] += c
                             outs[g, o] += c
-                            for a in range(4):
-                                actions[g, a] += c * ((acts >> (3 - a)) & 1)
-                        if o != 0 and m >= 1:
+                            for a in range(N_ACTIONS):
+                                actions[g, a] += c * ((acts >> (N_ACTIONS - 1 - a)) & 1)
+                        if o != OUTSOURCE_NONE and m >= 1:
                             managers[m - 1] += c
                         if st == PLANNED:
                             planned_training[0] += c * (acts >> 3)
                             planned_training[1] += c
-    collab = np.zeros((3, 4))
-    diffs = np.zeros(4)
-    for st in range(1, 5):
-        for mode in range(1, 5):
-            for flags in range(8):
-                c = by_collaboration[st, mode, flags]
-                collab[0, mode - 1] += c * (st <= EXPERIMENTING)  # setting up
-                collab[1, mode - 1] += c * (st >= DEPLOYED)  # deployed
-                collab[2, mode - 1] += c * (st >= EXPERIMENTING)  # active
-                if st >= EXPERIMENTING and mode - 1 != NO_COLLABORATION:  # collaborating active
-                    for d in range(3):
-                        diffs[d] += c * ((flags >> (2 - d)) & 1)
-                    diffs[3] += c
-    obstacles = np.zeros((2, 5))
+    collab = np.zeros((len(COLLABORATION_GROUPS), N_MODES))
+    diffs = np.zeros(N_DIFFICULTIES + 1)  # by Difficulty, then the collaborating active firms
+    for st in range(PLANNED, N_STAGES):
+        for mode in range(BALANCED, BALANCED + N_MODES):
+            for flags in range(_DIFFICULTY_FLAGS):
+                c = by_collaboration[st, mode + COLLABORATION_OFFSET, flags]
+                collab[0, mode - BALANCED] += c * (st <= EXPERIMENTING)  # setting up
+                collab[1, mode - BALANCED] += c * (st >= DEPLOYED)  # deployed
+                collab[2, mode - BALANCED] += c * (st >= EXPERIMENTING)  # active
+                if st >= EXPERIMENTING and mode != NO_COLLABORATION:  # collaborating active
+                    for d in range(N_DIFFICULTIES):
+                        diffs[d] += c * ((flags >> (N_DIFFICULTIES - 1 - d)) & 1)
+                    diffs[N_DIFFICULTIES] += c
+    obstacles = np.zeros((2, N_OBSTACLES))
     for e in range(2):
-        for cited in range(32):
-            for o in range(5):
-                obstacles[1 - e, o] += by_obstacles[e, cited] * ((cited >> (4 - o)) & 1)
+        for cited in range(_OBSTACLE_FLAGS):
+            for o in range(N_OBSTACLES):
+                obstacles[1 - e, o] += (
+                    by_obstacles[e, cited] * ((cited >> (N_OBSTACLES - 1 - o)) & 1)
+                )
     return (stage_by_size, views, strat, outs, actions, managers, planned_training, collab,
             diffs, shadow, obstacles, usecases.astype(np.float64), np.array([e0, e1, e2]),
             np.array([r0, r1, r2]), np.array([a0, a1, a2]),
@@ -274,7 +301,7 @@ def _report_kernel(stage_by_size, views, strategy, outsourcing, actions, manager
     # collaboration_mix: modes by group, difficulties, shadow AI
     for g in range(collaboration.shape[0]):
         k = _put_shares(out, k, collaboration[g], collaboration[g].sum())
-    k = _put_shares(out, k, difficulties[:3], difficulties[3])
+    k = _put_shares(out, k, difficulties[:N_DIFFICULTIES], difficulties[N_DIFFICULTIES])
     out[k] = _share(shadow[0], n)
     k += 1
     # obstacle_prevalence: engaged, then not engaged
@@ -284,7 +311,7 @@ def _report_kernel(stage_by_size, views, strategy, outsourcing, actions, manager
     # firms; mean interest of Technique and of Business over all firms; mean firm interest
     # among mature firms
     for j in range(usecases.shape[0]):
-        k = _put_shares(out, k, usecases[j, 1:], n_engaged)
+        k = _put_shares(out, k, usecases[j, UC_PLANNED:], n_engaged)
     m = interest_sums.shape[1] // 2
     for c in range(2 * m):
         out[k + c] = interest_sums[0, c] / max(n, 1)

@@ -20,7 +20,6 @@ from .stages import (
     Collaboration,
     Difficulty,
     Gain,
-    Obstacle,
     Outsourcing,
     ProviderManager,
     Sector,
@@ -29,8 +28,6 @@ from .stages import (
     Strategy,
 )
 from .streams import Streams
-
-N_OBSTACLES = len(Obstacle)
 
 
 class SetUpDraw(IntEnum):
@@ -138,17 +135,6 @@ class FirmState:
     def nbytes(self) -> int:
         """Bytes held by all arrays."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
-
-    def obstacle_severity(self) -> np.ndarray:
-        """Severity of each Obstacle per firm, (n, 5) float32 in [0, 1].
-
-        utility = 1 - Business demand; skills = 1 - Technique skills; security = Technique's
-        concern; regulation and finance are held by Direction (Figures 3-4).
-        """
-        return np.stack(
-            [1.0 - self.demand, 1.0 - self.skills, self.security, self.regulation, self.finance],
-            axis=1,
-        )
 
 
 def beta_draw(rng: np.random.Generator, mean: float, concentration: float, n: int) -> np.ndarray:

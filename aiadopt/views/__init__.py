@@ -18,7 +18,8 @@ by whatever made the results folder and saved there.
 - :mod:`~aiadopt.views.folder`: loading a run's or an experiment's results folder;
 - :mod:`~aiadopt.views.figures`: every figure of a folder, drawn and saved (``aiadopt plot``);
 - :mod:`~aiadopt.views.report`: one self-contained HTML report (``aiadopt report``);
-- :mod:`~aiadopt.views.dashboard`: the interactive dashboard (``aiadopt dashboard``).
+- :mod:`~aiadopt.views.dashboard`: the interactive dashboard (``aiadopt dashboard``), drawing
+  the live runs of :mod:`aiadopt.experiments.live`.
 
 Nothing is imported here, so that importing one view does not import them all.
 """

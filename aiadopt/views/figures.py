@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..calibration.report import FIT_TABLE_FILE
+from ..files import PROVENANCE_KEYS
 from .effects import plot_effects
 from .fit import plot_fit
 from .folder import Results, ResultsError, load_results_folder, run_results
@@ -84,6 +85,8 @@ def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
             skipped[name] = str(exc)
     if data.fit_table is not None:
         figures["fit"] = plot_fit(data.fit_table, subtitle=f"Model: {data.fit_source()}.")
+    elif data.fit_problem is not None:
+        skipped["fit"] = f"no calibration fit: {data.fit_problem}"
     else:
         skipped["fit"] = f"no calibration fit: {FIT_TABLE_FILE} is not in the results folder"
     return figures, skipped
@@ -141,8 +144,8 @@ def plot_results(
         f"{int(n_runs.sum())} run(s)"
     )
     figures, skipped = draw_figures(data)
-    md = {k: data.meta.get(k) for k in ("aiadopt_version", "seed", "root_seed", "param_hash")}
-    md["source"] = str(data.folder)
+    md = {k: data.meta.get(k) for k in (*PROVENANCE_KEYS, "root_seed")}
+    md["results"] = str(data.folder)
     paths = {}
     for name, fig in figures.items():
         paths[name] = save_figure(fig, folder / name, metadata=md, formats=formats)

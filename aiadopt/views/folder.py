@@ -3,7 +3,9 @@ experiment``), with the calibration fit table saved beside the results when ther
 
 The fit table (``fit_report.csv``, :data:`aiadopt.calibration.report.FIT_TABLE_FILE`) is
 computed once, by whatever made the folder (``--fit``), and only read here: nothing in this
-module runs a model.
+module runs a model.  It is read with its stamp (:func:`aiadopt.calibration.report.
+load_fit_table`): a table of other parameters than the folder's (left by an earlier run into
+the same folder, say) is not used, and :attr:`Results.fit_problem` says why.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..calibration.report import FIT_TABLE_FILE
+from ..calibration.report import FIT_TABLE_FILE, FitTableError, load_fit_table
 from ..experiments import ExperimentError, load_manifest, load_results, summarise
 from ..experiments.single import read_parquet_metadata
+from ..experiments.store import load_point
 from ..model import ParameterError, Params
 from .series import as_results, reference_of, scenarios_of
 
@@ -28,7 +31,7 @@ __all__ = [
     "Results",
     "ResultsError",
     "load_results_folder",
-    "read_fit_table",
+    "read_fit",
     "run_results",
 ]
 
@@ -46,8 +49,11 @@ class Results:
     results: pd.DataFrame  # scenario, replicate, (seed,) date, metric, group, value
     summary: pd.DataFrame | None = None  # experiments: paired differences
     meta: dict[str, Any] = field(default_factory=dict)
-    params: Params | None = None  # a run's Params (run.toml); None: the shipped parameters
-    fit_table: pd.DataFrame | None = None  # fit_report.csv of the folder, if any
+    # the folder's Params: a run's run.toml, an experiment's point estimate (parameters.toml);
+    # None when the folder does not hold them (then: the shipped fit)
+    params: Params | None = None
+    fit_table: pd.DataFrame | None = None  # fit_report.csv of the folder, if any and usable
+    fit_problem: str | None = None  # why the folder's fit_report.csv is not used, if it is not
 
     @property
     def scenarios(self) -> list[str]:
@@ -69,8 +75,18 @@ class Results:
         """Where the folder's fit table is (or would be)."""
         return (self.folder or Path(".")) / FIT_TABLE_FILE
 
+    @property
+    def param_hash(self) -> str | None:
+        """The hash of the folder's parameters, which its fit table's stamp must name (None: not
+        known, e.g. an experiment written before its parameters were saved with it)."""
+        if self.params is not None:
+            return self.params.hash()
+        return self.meta.get("param_hash") if self.kind == "run" else None
+
     def fit_source(self) -> str:
         """Where the fit table comes from, as a phrase (the figure's subtitle, the report)."""
+        if self.fit_problem is not None:
+            return f"no fit ({self.fit_problem})"
         if self.fit_table is None:
             return f"no fit ({FIT_TABLE_FILE} is not in the results folder)"
         reps = self.fit_table.get("replicates")
@@ -82,7 +98,7 @@ def load_results_folder(folder: str | os.PathLike[str]) -> Results:
     """Read a results folder: an experiment's (``manifest.json``, ``runs/``: read with
     :func:`aiadopt.experiments.load_results`; its ``summary.csv`` or, if missing, the summary
     computed again) or a run's (``trajectories.parquet`` of ``aiadopt run``).  The folder's
-    ``fit_report.csv`` is read too when present.
+    ``fit_report.csv`` is read too when present (:func:`read_fit`).
 
     Raises:
         ResultsError: the folder does not exist, is neither kind, or holds no finished run.
@@ -102,25 +118,31 @@ def load_results_folder(folder: str | os.PathLike[str]) -> Results:
             "and runs/, written by 'aiadopt experiment --out DIR') or a run's folder "
             "(trajectories.parquet, written by 'aiadopt run --out DIR')"
         )
-    data.fit_table = read_fit_table(path)
+    read_fit(data)
     return data
 
 
-def read_fit_table(folder: Path) -> pd.DataFrame | None:
-    """The fit table saved in ``folder`` (``fit_report.csv``), or None when there is none."""
-    csv = folder / FIT_TABLE_FILE
-    if not csv.is_file():
-        return None
+def read_fit(data: Results) -> None:
+    """Attach the fit table saved in ``data``'s folder to ``data`` (:attr:`Results.fit_table`),
+    if there is one and it is the fit of the folder's parameters; otherwise say why it is not
+    used (:attr:`Results.fit_problem`: unreadable, or stale - of other parameters)."""
+    data.fit_table = data.fit_problem = None
+    if data.folder is None:
+        return
     try:
-        return pd.read_csv(csv, keep_default_na=False, na_values=[""])
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise ResultsError(f"{csv}: unreadable fit report ({exc})") from None
+        saved = load_fit_table(data.folder, param_hash=data.param_hash)
+    except FitTableError as exc:
+        data.fit_problem = str(exc)
+        return
+    if saved is not None:
+        data.fit_table = saved.table
 
 
 def _load_experiment(path: Path) -> Results:
     try:
         manifest = load_manifest(path)
         results = load_results(path)
+        params = load_point(path)
     except ExperimentError as exc:
         raise ResultsError(str(exc)) from None
     if results.empty:
@@ -136,14 +158,13 @@ def _load_experiment(path: Path) -> Results:
         or not set(summary["scenario"]) <= set(scenarios_of(results))
     ):
         summary = summarise(results)
-    params = manifest.get("parameters") or {}
-    meta = {
-        "aiadopt_version": manifest.get("aiadopt_version"),
+    meta = {  # the provenance keys (aiadopt.files.provenance), the root seed for the seed
+        "version": manifest.get("version"),
+        "param_hash": manifest.get("param_hash"),
+        "params_source": manifest.get("params_source"),
         "root_seed": manifest.get("root_seed"),
         "replicates": manifest.get("replicates"),
         "firms": manifest.get("firms"),
-        "param_hash": params.get("hash"),
-        "params_source": params.get("source"),
         "until": manifest.get("until"),
         "created": manifest.get("created"),
         "scenarios": [s.get("name") for s in manifest.get("scenarios", [])],
@@ -152,7 +173,7 @@ def _load_experiment(path: Path) -> Results:
         },
         "metrics": manifest.get("metrics"),
     }
-    return Results(path, "experiment", results, summary, meta)
+    return Results(path, "experiment", results, summary, meta, params)
 
 
 def run_results(
@@ -163,7 +184,7 @@ def run_results(
 ) -> Results:
     """One run's trajectories as :class:`Results`: ``meta`` (its provenance, as written in the
     Parquet file or by :func:`aiadopt.files.provenance`) with text decoded from JSON where it is
-    JSON and ``version`` named ``aiadopt_version`` as the figures' footers read it."""
+    JSON."""
     decoded: dict[str, Any] = {}
     for key, value in meta.items():
         if key == "params":
@@ -172,8 +193,6 @@ def run_results(
             decoded[key] = json.loads(value) if isinstance(value, str) else value
         except json.JSONDecodeError:
             decoded[key] = value
-    if "version" in decoded:
-        decoded["aiadopt_version"] = decoded.pop("version")
     return Results(folder, "run", as_results(tidy), None, decoded, params)
 
 

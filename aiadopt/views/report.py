@@ -43,14 +43,14 @@ from typing import Any
 
 import pandas as pd
 
-from ..calibration.report import FIT_TABLE_FILE
+from ..calibration.report import FIT_TABLE_FILE, fit_counts, model_text, study_text
 from ..experiments.summary import INDICATORS
 from ..files import __version__, write_atomic
 from .figures import FIGURES, draw_figures
 from .folder import Results, ResultsError, load_results_folder
 from .save import figure_png
 from .series import RUN_SCENARIO, scenario_label
-from .study import study_value
+from .study import study_target, study_value
 from .style import SAVE_DPI, figure_title
 from .trajectories import plot_stage_shares
 
@@ -259,7 +259,7 @@ def _e(x: Any) -> str:
 
 def _fact_rows(data: Results) -> list[tuple[str, str]]:
     m = data.meta
-    rows = [("Package", f"aiadopt {_e(m.get('aiadopt_version') or __version__)}")]
+    rows = [("Package", f"aiadopt {_e(m.get('version') or __version__)}")]
     if m.get("param_hash"):
         rows.append(("Parameter hash", f"<code>{_e(m['param_hash'])}</code>"))
     if m.get("params_source"):
@@ -364,61 +364,39 @@ def _table(
 # --- calibration ---------------------------------------------------------------------------------
 
 
-def _pct(x: Any, scale: str = "share", *, signed: bool = False, points: bool = False) -> str:
+def _pct(x: Any, scale: str = "share", *, signed: bool = False) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
         return "–"
     v = 100 * float(x) if scale == "share" else float(x)
-    if points:
-        return f"{v:+.1f} pts"
     return f"{v:+.1f}%" if signed else f"{v:.1f}%"
 
 
 def _fit_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The fit table's rows as text (the calibration report's own wording:
+    :func:`~aiadopt.calibration.report.study_text`, :func:`~aiadopt.calibration.report.
+    model_text`) and each row's class (``skip``: not modelled, ``miss``: outside)."""
     rows, classes = [], []
     for r in table.to_dict("records"):
-        scale, kind = str(r.get("scale", "share")), str(r.get("kind", ""))
-        if kind in ("proportion", "mean"):
-            study = f"{_pct(r['study_value'], scale)} [{_pct(r['study_low'], scale)}, {_pct(r['study_high'], scale)}]"  # noqa: E501
-        elif kind == "bound":
-            sign = "≥" if r.get("bound") == "lower" else "≤"
-            study = f"{sign} {_pct(r['study_value'], scale)}"
-        else:
-            study = "greater > lesser"
-        modelled = str(r.get("modelled")).lower() in ("true", "1")
-        status = str(r.get("status") or ("inside" if r.get("inside") else "outside"))
-        if not modelled:
+        value, interval = study_text(r)
+        study = f"{value} {interval}" if r["kind"] in ("proportion", "mean") else value
+        if not r["modelled"]:
             model, verdict = "not modelled", f"not modelled: {r.get('reason') or ''}".strip(": ")
             classes.append("skip")
         else:
-            diff = kind == "ordering"
-            model = (
-                f"{_pct(r['model_median'], scale, points=diff)} "
-                f"[{_pct(r['model_p05'], scale, points=diff)}, "
-                f"{_pct(r['model_p95'], scale, points=diff)}]"
-            )
-            verdict = "inside" if status == "inside" else "OUTSIDE"
-            classes.append("" if status == "inside" else "miss")
-        label = r.get("label") or str(r["id"]).replace("_", " ")
+            median, band = model_text(r)
+            model = f"{median} {band}"
+            verdict = "inside" if r["status"] == "inside" else "OUTSIDE"
+            classes.append("" if r["status"] == "inside" else "miss")
         rows.append(
             {
-                "Target": label,
-                "Kind": kind,
+                "Target": r.get("label") or str(r["id"]).replace("_", " "),
+                "Kind": r["kind"],
                 "Study value [95% interval]": study,
                 "Model median [90% band]": model,
                 "Verdict": verdict,
             }
         )
     return pd.DataFrame(rows), classes
-
-
-def _fit_counts(table: pd.DataFrame, section: str) -> str:
-    rows = table[table["section"] == section]
-    modelled = rows["modelled"].astype(str).str.lower().isin(["true", "1"])
-    inside = rows.loc[modelled, "status"].astype(str).eq("inside").sum()
-    n = int(modelled.sum())
-    share = f" ({100 * inside / n:.0f}%)" if n else ""
-    extra = f"; {len(rows) - n} not modelled, not counted" if len(rows) > n else ""
-    return f"{inside} of {n} modelled targets inside the study's interval{share}{extra}"
 
 
 def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) -> str:
@@ -433,7 +411,7 @@ def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) 
         )
     points = "".join(
         f"<li><b>{s.capitalize()}</b> targets ({'fitted' if s == 'calibration' else 'held out, never fitted'}): "  # noqa: E501
-        f"{_fit_counts(table, s)}.</li>"
+        f"{fit_counts(table, s)}.</li>"
         for s in ("calibration", "validation")
         if (table["section"] == s).any()
     )
@@ -480,15 +458,6 @@ def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) 
 
 # --- baseline ------------------------------------------------------------------------------------
 
-KEY_STUDY = {
-    ("deployed_view.technique", "all"): "deployed_view_technique",
-    ("deployed_view.business", "all"): "deployed_view_business",
-    ("gain_expected.productivity", "all"): "gain_expected_productivity",
-    ("gain_realised.productivity", "active"): "gain_realised_productivity",
-    ("gain_realised.revenue", "active"): "gain_realised_revenue",
-}
-"""Rows of the baseline table with a study value (target id): the study column."""
-
 KEY_METRICS = (
     ("stage_share.not_engaged", "all", "Not engaged", "share"),
     ("stage_share.planned", "all", "Planned", "share"),
@@ -530,7 +499,7 @@ def _baseline_table(data: Results, scenario: str) -> pd.DataFrame:
     rows = []
     for metric, group, label, unit in KEY_METRICS:
         row = {"Indicator": label}
-        target = KEY_STUDY.get((metric, group))
+        target = study_target(metric, group)
         study = study_value(target, 1.0) if target else None
         row["Study, Mar 2025"] = (
             f"{_value(study[0], unit)} [{_value(study[1], unit)}, {_value(study[2], unit)}]"
@@ -759,7 +728,7 @@ def _glossary_section() -> str:
 
 def _footer(data: Results) -> str:
     m = data.meta
-    bits = [f"aiadopt {m.get('aiadopt_version') or __version__}"]
+    bits = [f"aiadopt {m.get('version') or __version__}"]
     if m.get("param_hash"):
         bits.append(f"parameters {m['param_hash']}")
     if m.get("seed") is not None:

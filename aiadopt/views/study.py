@@ -16,13 +16,35 @@ import pandas as pd
 from ..calibration.targets import TargetsError, load_targets, study_interval
 from .style import SURVEY_DATE
 
-STUDY_STAGE_MARKS = (
-    ("engaged", "engaged_share", "#d7301f"),
-    ("active", "in_place_or_in_progress_share", "#fc8d59"),
-    ("in place", "in_place_share", "#fee090"),
+STUDY_TARGETS: dict[str, str] = {
+    "engaged": "engaged_share",
+    "active": "in_place_or_in_progress_share",
+    "in_place": "in_place_share",
+    "technique": "deployed_view_technique",
+    "business": "deployed_view_business",
+}
+"""The study's headline values the views show, by name: target id (the one map of them).
+Engaged (planned or beyond) 48%, active (experimenting or beyond) 29%, in place (deployed or
+scaled) 15% (text p.2, Figure 9); the Technique and Business respondents who say generative AI
+is deployed, 10% and 21% (text p.2)."""
+
+STUDY_STAGE_MARKS = tuple(
+    (key, STUDY_TARGETS[key], colour)
+    for key, colour in (("engaged", "#d7301f"), ("active", "#fc8d59"), ("in_place", "#fee090"))
 )
-"""The study's stage shares marked on the stage figure: key, target id, colour (engaged 48%,
-active 29%, in place 15%; the study's Figures 1-2)."""
+"""The study's stage shares marked on the stage figure: key, target id, colour."""
+
+
+def study_target(metric: str, group: str) -> str | None:
+    """The study target a model series (``metric``, ``group`` of a tidy table) is set against,
+    or None: the two views of "deployed" (all firms; :data:`STUDY_TARGETS`), the expected gains
+    (all firms) and the realised gains (active firms: the study's base of Figures 15-16)."""
+    family, _, what = metric.partition(".")
+    if family == "deployed_view" and group == "all":
+        return STUDY_TARGETS.get(what)
+    if (family, group) in (("gain_expected", "all"), ("gain_realised", "active")):
+        return f"{family}_{what}"
+    return None
 
 _STUDY_MARK = {"fmt": "D", "ms": 6.5, "mec": "white", "mew": 0.9, "elinewidth": 1.4, "capsize": 3.5}
 

@@ -137,11 +137,11 @@ BAND_ALPHA = 0.18
 
 def footer_text(meta: Mapping[str, Any] | None) -> str:
     """One line saying where a figure's numbers come from: version, seed(s), parameter hash,
-    firms, replicates (whatever ``meta`` has)."""
+    firms, replicates (whatever ``meta`` has; keys of :func:`aiadopt.files.provenance`)."""
     meta = dict(meta or {})
     parts = []
-    if meta.get("aiadopt_version"):
-        parts.append(f"aiadopt {meta['aiadopt_version']}")
+    if meta.get("version"):
+        parts.append(f"aiadopt {meta['version']}")
     if meta.get("seed") not in (None, ""):
         parts.append(f"seed {meta['seed']}")
     if meta.get("root_seed") not in (None, ""):

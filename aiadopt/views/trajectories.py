@@ -34,7 +34,7 @@ from .series import (
     scenarios_of,
     select_rows,
 )
-from .study import STUDY_STAGE_MARKS, study_mark, study_value
+from .study import STUDY_STAGE_MARKS, STUDY_TARGETS, study_mark, study_target, study_value
 from .style import (
     PALETTE,
     ROLE_COLOURS,
@@ -205,7 +205,7 @@ def plot_stage_shares(
                     handles.append(
                         Line2D([], [], ls="none", marker="D", ms=6.5, mfc=colour, mec="black")
                     )
-                    labels.append(f"study: {key} {marks[key][0]:.0f}%")
+                    labels.append(f"study: {key.replace('_', ' ')} {marks[key][0]:.0f}%")
         body.legend(handles, labels, title="Stage", loc="outside right upper", alignment="left")
     return fig
 
@@ -480,10 +480,7 @@ def plot_gains(
                     st = GAIN_STYLES[key]
                     draw_band(ax, band, st["color"], None, ls=st["ls"], lw=st["lw"])
                     top = max(top, float(band["high"].max()))
-                study_id = {
-                    "expected": f"gain_expected_{kind}",
-                    "realised_active": f"gain_realised_{kind}",
-                }.get(key)
+                study_id = study_target(f"{prefix}.{kind}", group)
                 value = study_value(study_id, 1.0) if study_id and surveyed else None
                 if value is not None:
                     # expected left of the survey line, realised right: intervals apart
@@ -587,7 +584,7 @@ def plot_deployed_views(
             for role in bands
         }
         subtitle += f" Dashed: {scenario_label(compare)}."
-    study = {role: study_value(f"deployed_view_{role}") for role in ("technique", "business")}
+    study = {role: study_value(STUDY_TARGETS[role]) for role in ("technique", "business")}
     if not start <= SURVEY_DATE <= end:
         study = {}
     zoom = (

@@ -281,7 +281,8 @@ def test_save_fit_table_writes_the_exact_table_for_a_folder(tmp_path):
     small = Params(n_firms=300)
     path = rp.save_fit_table(tmp_path, small, replicates=2, progress=False)
     assert path == tmp_path / rp.FIT_TABLE_FILE
-    assert [p.name for p in tmp_path.iterdir()] == [rp.FIT_TABLE_FILE]  # a table, no figure
+    # a table and its stamp, no figure
+    assert sorted(p.name for p in tmp_path.iterdir()) == [rp.FIT_TABLE_FILE, rp.FIT_STAMP_FILE]
     # the same table as the fit report it stands for: 2 runs (seeds 0, 1) of 2,000 firms
     want = rp.fit_report(small, replicates=2, seeds=[0, 1], n_firms=rp.FIT_MIN_FIRMS,
                          progress=False).table  # fmt: skip
@@ -290,6 +291,40 @@ def test_save_fit_table_writes_the_exact_table_for_a_folder(tmp_path):
         np.testing.assert_array_equal(got[column].to_numpy(), want[column].to_numpy())
     assert list(got["status"]) == list(want["status"])
     assert rp.fit_table_runs(2) == 2 and rp.fit_table_runs(20) == rp.FIT_TABLE_RUNS
+
+
+def test_the_fit_table_is_stamped_and_refused_for_other_parameters(tmp_path):
+    small = Params(n_firms=300)
+    assert rp.load_fit_table(tmp_path, param_hash=small.hash()) is None  # none saved yet
+    rp.save_fit_table(tmp_path, small, seed=5, replicates=2, progress=False)
+    saved = rp.load_fit_table(tmp_path, param_hash=small.hash())
+    assert saved is not None and saved.path == tmp_path / rp.FIT_TABLE_FILE
+    # the stamp: the parameters as given (300 firms), surveyed with FIT_MIN_FIRMS firms
+    assert saved.meta["param_hash"] == small.hash() and saved.meta["seed"] == "5 6"
+    assert saved.meta["n_firms"] == str(rp.FIT_MIN_FIRMS) and saved.meta["replicates"] == "2"
+    assert set(saved.meta) >= {"version", "params_source"}
+    assert set(saved.table["section"]) == set(rp.SECTIONS)
+    other = small.replace(n_firms=301).hash()
+    with pytest.raises(rp.FitTableError, match=f"parameters {small.hash()}.*are {other}"):
+        rp.load_fit_table(tmp_path, param_hash=other)
+    assert rp.load_fit_table(tmp_path, param_hash=None) is not None  # no check asked
+    (tmp_path / rp.FIT_STAMP_FILE).unlink()  # an unstamped table: of unknown parameters
+    with pytest.raises(rp.FitTableError, match=r"no stamp.*recompute it with --fit"):
+        rp.load_fit_table(tmp_path, param_hash=small.hash())
+    assert rp.load_fit_table(tmp_path, param_hash=None).meta == {}
+
+
+def test_fit_counts_says_how_many_modelled_targets_are_inside(small_report):
+    table = small_report.table
+    counts = rp.summarise(table)["calibration"]
+    text = rp.fit_counts(table, "calibration")
+    assert text.startswith(f"{counts['inside']} of {counts['modelled']} modelled targets")
+    assert ("not modelled" in text) == (counts["not_modelled"] > 0)
+    fake = pd.DataFrame({"section": ["validation"] * 3, "modelled": [True, True, False],
+                         "inside": [True, False, None]})  # fmt: skip
+    assert rp.fit_counts(fake, "validation") == (
+        "1 of 2 modelled targets inside the study's interval (50%); 1 not modelled, not counted"
+    )
 
 
 def test_write_error_leaves_no_partial_file(small_report, tmp_path, monkeypatch):

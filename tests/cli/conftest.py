@@ -1,3 +1,3 @@
 """The views' results folders, shared with the commands' tests."""
 
-from tests.views.conftest import experiment_dir, run_dir  # noqa: F401
+from tests.views.conftest import experiment_dir, run_dir, run_dir_with_fit  # noqa: F401

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
-from aiadopt.cli import main
 from aiadopt.model import Params
 
-
-def _cli(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
+from .helpers import run_cli
 
 
 def test_cli_report_of_a_run_folder(run_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "r"
     shutil.copytree(run_dir, folder)
-    code, stdout, stderr = _cli(["report", str(folder)])
+    code, stdout, stderr = run_cli(["report", str(folder)])
     assert code == 0, stderr
     assert (folder / "report" / "report.html").is_file()  # the default: RESULTS_DIR/report/
     assert "report.html" in stdout
@@ -31,7 +23,7 @@ def test_cli_report_of_a_run_folder(run_dir: Path, tmp_path: Path) -> None:
 
 
 def test_cli_report_errors(tmp_path: Path) -> None:
-    code, _, err = _cli(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "rep")])
+    code, _, err = run_cli(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "rep")])
     assert code == 2
     assert err.startswith("aiadopt: error: ") and "no such folder" in err
 
@@ -44,7 +36,7 @@ def test_cli_report_without_results_runs_the_model_into_out(
     small = Params(n_firms=150, horizon="2025-06")
     monkeypatch.setattr(single, "shipped_params", lambda: (small, "test parameters"))
     out = tmp_path / "rep"
-    code, stdout, stderr = _cli(["report", "--out", str(out), "--seed", "4", "--quiet", "--fit",
+    code, stdout, stderr = run_cli(["report", "--out", str(out), "--seed", "4", "--quiet", "--fit",
                                  "--fit-replicates", "2"])  # fmt: skip
     assert code == 0, stderr
     assert "No results folder given" in stdout

@@ -1,11 +1,8 @@
-"""``aiadopt run`` and ``aiadopt params`` (in-process through ``main``): the run's outputs, the
-printed summary, bad parameters, the parameter file to edit."""
+"""``aiadopt run`` (in-process through ``main``): the run's outputs, the printed summary, bad
+parameters, the default output folder (``aiadopt params``: test_params.py)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import re
 import subprocess
 import sys
 import tomllib
@@ -20,23 +17,19 @@ from aiadopt.cli import main
 from aiadopt.experiments import single
 from aiadopt.model.params import shipped_params
 
+from .helpers import run_cli
+
 FIRMS = 300
 UNTIL = "2025-06"
 OUTPUTS = ("trajectories.parquet", "trajectories.csv", "run.toml", "stage_shares.png")
 
-
-def _run_cli(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, str]:
     """One small run shared by the tests that only read its outputs."""
     out = tmp_path_factory.mktemp("run") / "out"
-    code, stdout, stderr = _run_cli(
+    code, stdout, stderr = run_cli(
         ["run", "--firms", str(FIRMS), "--until", UNTIL, "--seed", "7", "--out", str(out)]
     )
     return out, code, stdout, stderr
@@ -134,7 +127,7 @@ def test_bad_params_file_exits_2_names_file_and_key_and_writes_nothing(tmp_path:
     bad = tmp_path / "bad.toml"
     bad.write_text("bass_q = 0.08\nbass_qq = 1.0\n", encoding="utf-8")
     out = tmp_path / "out"
-    code, _, stderr = _run_cli(["run", "--params", str(bad), "--out", str(out), "--quiet"])
+    code, _, stderr = run_cli(["run", "--params", str(bad), "--out", str(out), "--quiet"])
     assert code == 2
     assert stderr.startswith("aiadopt: error: ")
     assert str(bad) in stderr
@@ -145,7 +138,7 @@ def test_bad_params_file_exits_2_names_file_and_key_and_writes_nothing(tmp_path:
 def test_out_of_range_parameter_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "range.toml"
     bad.write_text("[params]\nbass_q = 9.0\n", encoding="utf-8")
-    code, _, stderr = _run_cli(["run", "--params", str(bad), "--out", str(tmp_path / "o")])
+    code, _, stderr = run_cli(["run", "--params", str(bad), "--out", str(tmp_path / "o")])
     assert code == 2
     assert str(bad) in stderr and "bass_q" in stderr
 
@@ -167,7 +160,7 @@ def test_malformed_until_is_a_usage_error(month: str, capsys: pytest.CaptureFixt
 
 
 def test_until_before_start_exits_2(tmp_path: Path) -> None:
-    code, _, stderr = _run_cli(["run", "--until", "2021-01", "--out", str(tmp_path / "o")])
+    code, _, stderr = run_cli(["run", "--until", "2021-01", "--out", str(tmp_path / "o")])
     assert code == 2
     assert "2021-01" in stderr and "start" in stderr
     assert not (tmp_path / "o").exists()
@@ -177,7 +170,7 @@ def test_until_after_horizon_extends_the_horizon(tmp_path: Path) -> None:
     short = tmp_path / "short.toml"
     Params(n_firms=50, horizon="2023-03").to_toml(short)
     out = tmp_path / "o"
-    code, stdout, stderr = _run_cli(
+    code, stdout, stderr = run_cli(
         ["run", "--params", str(short), "--until", "2023-06", "--out", str(out), "--quiet"]
     )
     assert code == 0, stderr
@@ -204,50 +197,6 @@ def test_a_failed_figure_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert not out.exists() or list(out.iterdir()) == []
 
 
-def test_params_write_reads_back_equal(tmp_path: Path) -> None:
-    path = tmp_path / "my.toml"
-    code, stdout, stderr = _run_cli(["params", "--write", str(path)])
-    assert code == 0, stderr
-    assert str(path) in stdout
-    assert Params.from_toml(path) == shipped_params()[0]
-    assert "# " in path.read_text(encoding="utf-8")  # commented, for editing
-
-
-def test_params_write_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
-    path = tmp_path / "my.toml"
-    path.write_text("keep me", encoding="utf-8")
-    code, _, stderr = _run_cli(["params", "--write", str(path)])
-    assert code == 1
-    assert "--force" in stderr
-    assert path.read_text(encoding="utf-8") == "keep me"
-    code, _, _ = _run_cli(["params", "--write", str(path), "--force"])
-    assert code == 0
-    assert Params.from_toml(path) == shipped_params()[0]
-
-
-def test_edited_params_file_is_used_by_run(tmp_path: Path) -> None:
-    path = tmp_path / "my.toml"
-    assert _run_cli(["params", "--write", str(path)])[0] == 0
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^bass_q = .*$", "bass_q = 0.08", text)
-    path.write_text(re.sub(r"(?m)^n_firms = .*$", "n_firms = 40", text), encoding="utf-8")
-    out = tmp_path / "o"
-    code, _, stderr = _run_cli(
-        ["run", "--params", str(path), "--until", "2023-01", "--out", str(out), "--quiet"]
-    )
-    assert code == 0, stderr
-    used = Params.from_toml(out / "run.toml")
-    assert (used.bass_q, used.n_firms) == (0.08, 40)
-
-
-def test_params_lists_every_parameter(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["params"]) == 0
-    text = capsys.readouterr().out
-    for name in Params().to_dict():
-        assert f"\n{name} = " in text
-    assert "source:" in text and "range:" in text and "unit:" in text
-
-
 def test_python_dash_m_aiadopt_works() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "aiadopt", "--version"],
@@ -264,7 +213,7 @@ def test_default_output_folder_follows_the_rule(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, stdout, stderr = _run_cli(["run", "--firms", "50", "--until", "2023-01", "--quiet"])
+    code, stdout, stderr = run_cli(["run", "--firms", "50", "--until", "2023-01", "--quiet"])
     assert code == 0, stderr
     assert (tmp_path / "aiadopt-out" / "run" / "trajectories.parquet").is_file()
     assert "aiadopt-out/run" in stdout

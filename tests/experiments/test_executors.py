@@ -3,6 +3,7 @@ Dask cluster of 2 workers; an experiment killed (process or worker) resumes and 
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -19,6 +20,16 @@ from aiadopt.experiments.store import Store
 from .conftest import SMALL
 
 SCENARIOS = ["baseline", "strategy"]
+
+UNDER_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _need(module: str):
+    """Import an optional dependency: skip without it, but fail under CI (``CI=true``), where
+    the dev extra installs it and a skip would hide a broken install."""
+    if UNDER_CI:
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=f"{module} is not installed (extra 'dask')")
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +62,7 @@ def test_a_pool_of_two_workers_gives_bit_identical_results(serial, tmp_path: Pat
 
 @pytest.mark.dask
 def test_a_dask_cluster_gives_bit_identical_results(serial, tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
+    distributed = _need("distributed")
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
@@ -99,6 +110,7 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory):
     return execute_experiment(SCENARIOS, workers=1, out=out, progress=False, **RESUMABLE)
 
 
+@pytest.mark.slow
 def test_a_killed_experiment_resumes_without_losing_or_repeating_a_run(
     uninterrupted, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aiadopt.calibration.report import FIT_TABLE_FILE, FIT_TABLE_REPLICATES
+from aiadopt.calibration.report import FIT_TABLE_FILE, FIT_TABLE_REPLICATES, load_fit_table
 from aiadopt.experiments import (
     BUILTIN_SCENARIOS,
     ExperimentError,
@@ -18,7 +18,8 @@ from aiadopt.experiments import (
     run_experiment,
 )
 from aiadopt.experiments import runner as runner_module
-from aiadopt.experiments.store import Store
+from aiadopt.experiments.store import Store, load_point
+from aiadopt.model.params import shipped_params
 
 from .conftest import SMALL
 
@@ -57,6 +58,10 @@ def test_fit_saves_the_fit_table_of_the_point_estimate(tmp_path: Path) -> None:
     assert not res.empty
     table = pd.read_csv(out / FIT_TABLE_FILE)
     assert table["replicates"].max() == FIT_TABLE_REPLICATES
+    # the point estimate with the experiment's firms, saved for the fit of plot/report --fit
+    point = load_point(out)
+    assert point == shipped_params()[0].replace(n_firms=SMALL["firms"])
+    assert load_fit_table(out, param_hash=point.hash()) is not None
     with pytest.raises(ExperimentError, match="needs an output folder"):
         run_experiment(["baseline"], replicates=1, workers=1, fit=True, **SMALL)
 

@@ -90,7 +90,7 @@ def test_replicate_k_has_the_same_seed_and_parameters_in_every_scenario(crn_expe
         assert by["baseline"][col].equals(by["late_strategy"][col])
     assert sorted(by["baseline"]["param_draw"].unique()) == [0, 1, 2]
     manifest = load_manifest(crn_experiment.out)
-    assert "3 parameter vectors" in manifest["parameters"]["source"]
+    assert "3 parameter vectors" in manifest["params_source"]
     res = crn_experiment.results
     seeds = res.groupby(["scenario", "replicate"], observed=True)["seed"].first().unstack(0)
     assert (seeds["baseline"] == seeds["late_strategy"]).all()
@@ -149,7 +149,7 @@ def test_a_calibrated_plausible_set_file_gives_one_vector_per_replicate(tmp_path
     # the set's point estimate is its calibration's best point; one hash length everywhere
     assert plan.source.point == Params(n_firms=2_000)
     assert len(plan.source.digest()) == len(Params().hash()) == 12
-    assert plan.manifest()["parameters"]["hash"] == plan.source.digest()
+    assert plan.manifest()["param_hash"] == plan.source.digest()
 
 
 def test_a_single_point_is_hashed_as_its_parameters() -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from aiadopt import __version__
-from aiadopt.calibration.report import FIT_TABLE_FILE
+from aiadopt.calibration.report import FIT_STAMP_FILE, FIT_TABLE_FILE, load_fit_table
 from aiadopt.experiments.params_file import format_parameters, write_params_file
 from aiadopt.experiments.single import (
     OUTPUT_FILES,
@@ -73,6 +73,10 @@ def test_fit_saves_the_fit_table_with_the_run(tmp_path: Path) -> None:
     table = pd.read_csv(result.paths["fit"])
     assert {"calibration", "validation"} == set(table["section"])
     assert table["replicates"].max() == 20
+    assert load_fit_table(tmp_path, param_hash=result.param_hash) is not None
+    # a second run into the folder, without fit: the old fit table (other parameters) goes
+    run_and_save(out_dir=tmp_path, **{**SMALL, "n_firms": 61})
+    assert not (tmp_path / FIT_TABLE_FILE).exists() and not (tmp_path / FIT_STAMP_FILE).exists()
 
 
 def test_bad_requests_are_run_errors(tmp_path: Path) -> None:

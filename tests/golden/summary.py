@@ -3,9 +3,9 @@
 Each case of ``CASES`` runs the shipped fit (the calibration's fitted parameters) with
 ``N_FIRMS`` firms at each seed of ``SEEDS``; the summary keeps every reported value (every
 metric, every group) at each month of ``MONTHS`` (the study's fieldwork, the end of 2027, the
-horizon) and, per final state array, its dtype, shape, sum and (for integer and boolean
-arrays) a SHA-256 of its bytes.  The parameters are recorded by value with their hash, so the
-golden runs the very parameters it was made with even after the shipped fit changes.
+horizon) and, per final state array, its dtype, shape, sum and a SHA-256 of its bytes.  The
+parameters are recorded by value with their hash, so the golden runs the very parameters it
+was made with even after the shipped fit changes.
 
 ``values.csv`` holds the reported values, one per line (``case, seed, month, metric, group,
 value``); ``baseline.json`` holds the rest.  ``update.py`` writes both; ``test_golden.py``
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 
 import aiadopt
@@ -103,21 +104,17 @@ def state_key(case: str, seed: int, name: str) -> str:
 
 
 def summarise_state(state: Any) -> dict[str, dict[str, Any]]:
-    """Per array of the final state: dtype, shape, float64 sum and (not float) SHA-256."""
-    out = {}
-    for f in dataclasses.fields(state):
-        array = getattr(state, f.name)
-        if not isinstance(array, np.ndarray):
-            continue
-        entry: dict[str, Any] = {
+    """Per array of the final state: dtype, shape, float64 sum and SHA-256 of its bytes."""
+    return {
+        f.name: {
             "dtype": str(array.dtype),
             "shape": list(array.shape),
             "sum": float(np.sum(array, dtype=np.float64)),
+            "sha256": hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest(),
         }
-        if array.dtype.kind != "f":
-            entry["sha256"] = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
-        out[f.name] = entry
-    return out
+        for f in dataclasses.fields(state)
+        if isinstance(array := getattr(state, f.name), np.ndarray)
+    }
 
 
 def run(params: Params, cases: Mapping[str, Iterable[Intervention]] = CASES,
@@ -164,6 +161,23 @@ def _git_commit(folder: Path) -> str:
     return head + ("+dirty" if dirty else "")
 
 
+def platform_info() -> dict[str, str]:
+    """What float results depend on besides the code: Python, numpy, numba, the machine."""
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": numba.__version__,
+        "machine": f"{platform.system()} {platform.machine()}",
+    }
+
+
+def same_platform(info: Mapping[str, Any]) -> bool:
+    """The golden was made on this platform (``platform_info``): its float arrays must then
+    match bit for bit, not only by their sums."""
+    made = info.get("made_with", {})
+    return all(made.get(key) == value for key, value in platform_info().items())
+
+
 def meta(params: Params, source: str) -> dict[str, Any]:
     """Everything the golden records beside the values: how the runs were made."""
     package = Path(aiadopt.__file__).resolve().parent
@@ -180,9 +194,7 @@ def meta(params: Params, source: str) -> dict[str, Any]:
             "aiadopt": str(package),
             "aiadopt_version": getattr(aiadopt, "__version__", "?"),
             "git_commit": _git_commit(package),
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "machine": f"{platform.system()} {platform.machine()}",
+            **platform_info(),
         },
     }
 
@@ -240,10 +252,15 @@ def compare_values(old: Mapping[Key, float], new: Mapping[Key, float]) -> list[s
     return problems
 
 
-def compare_state(old: Mapping[str, Mapping[str, Any]],
-                  new: Mapping[str, Mapping[str, Any]]) -> list[str]:  # fmt: skip
+def compare_state(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]],
+                  *, exact_floats: bool) -> list[str]:  # fmt: skip
     """One line per final state array of the golden that changed (arrays added since are not
-    compared: they are not in the golden)."""
+    compared: they are not in the golden).
+
+    Integer and boolean arrays must match byte for byte (SHA-256); float arrays by their sum
+    within the tolerance and, with ``exact_floats`` (the golden was made on this platform,
+    ``same_platform``), byte for byte too: a sum alone misses values that moved and cancel
+    out."""
     problems = []
     for key in sorted(old):
         case, seed, name = key.split("|")
@@ -257,18 +274,28 @@ def compare_state(old: Mapping[str, Mapping[str, Any]],
                 problems.append(f"{what}: {field} {was[field]} -> {now[field]}")
         if not close(was["sum"], now["sum"]):
             problems.append(_moved(f"{what} (sum)", was["sum"], now["sum"]))
-        elif "sha256" in was and was["sha256"] != now.get("sha256"):
+        elif was.get("sha256") != now["sha256"] and (
+            exact_floats or not was["dtype"].startswith("float")
+        ):
             problems.append(f"{what}: same sum, other values (SHA-256 differs)")
     return problems
 
 
 def compare_params(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
-    """Parameters of the golden that the shipped fit no longer has, or has with other values
-    (not ``n_firms``: the golden runs ``N_FIRMS`` firms whatever the fit says)."""
+    """Parameters whose value differs between the golden and the shipped fit (``to_dict()``),
+    both ways: every parameter of either, the golden's read as the runs read it
+    (``Params.from_dict``: a parameter added since takes its default); not ``n_firms``, the
+    golden runs ``N_FIRMS`` firms whatever the fit says.  A recorded parameter that
+    ``Params`` no longer has is a problem of its own."""
+    try:
+        golden = Params.from_dict(recorded).to_dict()
+    except ValueError as exc:  # ParameterError: a recorded parameter no longer exists
+        return [f"the golden's parameters no longer load: {exc}"]
     return [
-        f"{name}: golden {value!r}, shipped fit {current.get(name, '(absent)')!r}"
-        for name, value in sorted(recorded.items())
-        if name != "n_firms" and current.get(name) != value
+        f"{name}: golden {golden.get(name, '(absent)')!r}, "
+        f"shipped fit {current.get(name, '(absent)')!r}"
+        for name in sorted(set(golden) | set(current))
+        if name != "n_firms" and golden.get(name) != current.get(name)
     ]
 
 

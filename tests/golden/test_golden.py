@@ -39,8 +39,8 @@ def test_reported_values_match_the_golden(golden, fresh) -> None:
 
 
 def test_final_state_matches_the_golden(golden, fresh) -> None:
-    old, _ = golden
-    moved = summary.compare_state(old.state, fresh.state)
+    old, info = golden
+    moved = summary.compare_state(old.state, fresh.state, exact_floats=summary.same_platform(info))
     assert not moved, summary.report(moved, "state array(s)")
 
 
@@ -66,6 +66,7 @@ def test_the_golden_covers_every_case_seed_month_and_the_headline() -> None:
         engaged = old.values[(case, 1, "2025-03", "engaged_share", "all")]
         assert 0.0 < engaged < 1.0
         assert f"{case}|1|stage" in old.state
+    assert all("sha256" in entry for entry in old.state.values())  # floats' too
 
 
 def test_comparison_names_what_moved() -> None:
@@ -86,6 +87,40 @@ def test_comparison_names_what_moved() -> None:
     assert summary.compare_values({key: float("nan")}, {key: float("nan")}) == []
     assert summary.compare_values({key: 0.0}, {key: float("nan")}) != []
     was = {"dtype": "int8", "shape": [3], "sum": 3.0, "sha256": "a"}
-    state = summary.compare_state({"c|1|stage": was}, {"c|1|stage": {**was, "sha256": "b"}})
-    assert state == ["state array stage, seed 1, case c: same sum, other values (SHA-256 differs)"]
-    assert "no longer in the state" in summary.compare_state({"c|1|stage": was}, {})[0]
+    other = {"c|1|stage": {**was, "sha256": "b"}}
+    for exact in (True, False):  # integer arrays must match byte for byte on any platform
+        state = summary.compare_state({"c|1|stage": was}, other, exact_floats=exact)
+        assert state == [
+            "state array stage, seed 1, case c: same sum, other values (SHA-256 differs)"
+        ]
+    lost = summary.compare_state({"c|1|stage": was}, {}, exact_floats=True)
+    assert "no longer in the state" in lost[0]
+    # a float array: its sum within the tolerance, and its bytes on the platform it was made on
+    was = {"dtype": "float32", "shape": [3], "sum": 1.5, "sha256": "a"}
+    moved = {"c|1|skills": {**was, "sha256": "b"}}
+    assert summary.compare_state({"c|1|skills": was}, moved, exact_floats=False) == []
+    assert summary.compare_state({"c|1|skills": was}, moved, exact_floats=True) == [
+        "state array skills, seed 1, case c: same sum, other values (SHA-256 differs)"
+    ]
+    drifted = {"c|1|skills": {**was, "sum": 1.6, "sha256": "b"}}
+    assert summary.compare_state({"c|1|skills": was}, drifted, exact_floats=False) != []
+
+
+def test_parameters_are_compared_both_ways() -> None:
+    """A parameter the shipped fit moved, one it added (the golden's default) and one it
+    dropped all show; n_firms never does."""
+    recorded = Params(bass_p=0.02).to_dict()
+    assert summary.compare_params(recorded, Params(bass_p=0.02, n_firms=7).to_dict()) == []
+    moved = summary.compare_params(recorded, Params(bass_p=0.03).to_dict())
+    assert moved == ["bass_p: golden 0.02, shipped fit 0.03"]
+    older = {k: v for k, v in recorded.items() if k != "bass_q"}  # recorded before bass_q
+    assert summary.compare_params(older, Params(bass_p=0.02).to_dict()) == []
+    assert summary.compare_params(older, Params(bass_p=0.02, bass_q=0.09).to_dict()) == [
+        f"bass_q: golden {Params().bass_q!r}, shipped fit 0.09"
+    ]
+    newer = Params(bass_p=0.02).to_dict()
+    del newer["bass_q"]  # the shipped fit lacks a parameter the golden has
+    assert summary.compare_params(recorded, newer) == [
+        f"bass_q: golden {recorded['bass_q']!r}, shipped fit '(absent)'"
+    ]
+    assert "no longer load" in summary.compare_params({**recorded, "gone": 1}, newer)[0]

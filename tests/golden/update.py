@@ -39,9 +39,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{source}, hash {info['params_hash']}")  # fmt: skip
     new = summary.run(params)
     if summary.VALUES_FILE.exists() and summary.META_FILE.exists():
-        old, _ = summary.read()
+        old, old_info = summary.read()
         moved = summary.compare_values(old.values, new.values)
-        moved += summary.compare_state(old.state, new.state)
+        moved += summary.compare_state(
+            old.state, new.state, exact_floats=summary.same_platform(old_info)
+        )
         print(f"{len(moved)} change(s) from the previous baseline", *moved[:200], sep="\n")
     summary.write(new, info)
     print(f"wrote {len(new.values)} values to {summary.VALUES_FILE} and "

@@ -20,6 +20,7 @@ from aiadopt.model.model import AdoptionModel
 from aiadopt.model.params import Params
 from aiadopt.model.reporters import MODEL_REPORTERS
 from aiadopt.model.rules.interest import interest_from
+from aiadopt.model.rules.obstacles import obstacle_severities
 from aiadopt.model.rules.views import business_sees_deployed, technique_sees_deployed
 from aiadopt.model.stages import (
     Collaboration,
@@ -181,7 +182,7 @@ def reference_table(model: AdoptionModel) -> Reference:
     ref.share(("shadow_ai_share", "all"), s.shadow_ai, everyone)
 
     # obstacles cited: severity above the threshold, engaged and not engaged firms
-    cited = s.obstacle_severity() > p.cite_threshold
+    cited = obstacle_severities(s) > p.cite_threshold
     for group, among in (("engaged", engaged), ("not_engaged", ~engaged)):
         for obstacle in Obstacle:
             ref.share((f"obstacle_prevalence.{label(obstacle)}", group), cited[:, obstacle], among)

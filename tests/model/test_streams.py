@@ -2,7 +2,8 @@
 from the run's seed and a stable hash of the name, so that runs repeat and decisions do not
 shift each other's draws (common random numbers).
 
-That ``month_uniforms`` equals numpy's float32 uniforms is tested in ``test_rules.py``.
+That ``month_uniforms`` equals numpy's float32 uniforms is tested below
+(``test_month_uniforms_are_numpys_float32_uniforms``).
 """
 
 from __future__ import annotations

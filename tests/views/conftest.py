@@ -44,6 +44,21 @@ def run_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def run_dir_with_fit(run_dir: Path, tmp_path_factory) -> Path:
+    """A copy of :func:`run_dir` with the fit table of its parameters (400 firms, 2 surveys
+    over 2 model runs) saved by save_fit_table."""
+    import shutil
+
+    from aiadopt.calibration.report import save_fit_table
+
+    folder = tmp_path_factory.mktemp("run_fit") / "run"
+    shutil.copytree(run_dir, folder)
+    params = Params.from_toml(folder / "run.toml")
+    save_fit_table(folder, params, replicates=2, n_firms=400, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def experiment_dir(tmp_path_factory) -> Path:
     """An experiment's folder: baseline and strategy, 2 replicates of 150 firms to 2025-09."""
     from aiadopt.experiments import execute_experiment

@@ -1,5 +1,6 @@
-"""Tests of the dashboard (aiadopt.views.dashboard): the model it builds from its inputs, its
-charts, its command, and the page itself in a real headless Chromium.
+"""Tests of the dashboard (aiadopt.views.dashboard): its charts and table, drawn from a live
+run's snapshot (aiadopt.experiments.live, tested in tests/experiments/test_live.py), and the
+page itself in a real headless Chromium (the command: tests/cli/test_dashboard.py).
 
 The browser test starts ``python -m aiadopt dashboard`` on a free localhost port, opens the page
 in Debian's Chromium driven by Playwright, runs the calibrated model, moves the tripartite
@@ -10,10 +11,8 @@ except under CI (``CI=true``), where it fails.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import importlib
-import io
 import os
 import shutil
 import socket
@@ -24,8 +23,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
@@ -41,8 +38,8 @@ def _need(module: str):
 _need("solara")
 dashboard = _need("aiadopt.views.dashboard")  # ModuleNotFoundError naming the extra if incomplete
 
-from aiadopt.cli import main  # noqa: E402
-from aiadopt.model import AdoptionModel  # noqa: E402
+from aiadopt.experiments import live  # noqa: E402
+from aiadopt.experiments.live import LiveModel  # noqa: E402
 from aiadopt.model.clock import SURVEY_MONTH, month_index  # noqa: E402
 from aiadopt.model.params import shipped_params  # noqa: E402
 from aiadopt.views.style import axes_of  # noqa: E402
@@ -50,90 +47,6 @@ from aiadopt.views.style import axes_of  # noqa: E402
 
 def default_params():
     return shipped_params()[0]
-
-
-FIRMS = 1_500
-
-
-# --- the model behind the page ----------------------------------------------------------------
-def test_levers_become_interventions_from_april_2025():
-    levers = dashboard.Levers(tripartite_share=0.5, training_share=0.25, cost_reduction=0.3)
-    got = {iv.kind: iv for iv in levers.interventions()}
-    assert set(got) == {"tripartite_strategy", "training", "cost_support"}
-    assert all(iv.start == dashboard.LEVER_START == "2025-04" for iv in got.values())
-    assert got["tripartite_strategy"].share == 0.5
-    assert got["training"].share == 0.25
-    assert got["cost_support"].reduction == 0.3
-    assert levers.active
-    assert "tripartite strategy: 50% of engaged firms" in levers.describe()
-    assert not dashboard.Levers().active
-    assert dashboard.Levers().interventions() == []
-
-
-@pytest.mark.parametrize("name", ["tripartite_share", "security_reduction"])
-def test_levers_out_of_range_are_refused(name):
-    with pytest.raises(dashboard.DashboardError, match=name):
-        dashboard.Levers(**{name: 1.5})
-
-
-def test_seed_is_read_from_text_and_a_bad_one_is_reported():
-    assert dashboard.parse_seed(" 7 ") == 7
-    model = dashboard.DashboardModel(n_firms=100, seed=" 7 ")
-    assert (model.seed, model.warnings) == (7, [])
-    for bad in ("seven", "-1", "1.5", ""):
-        with pytest.raises(dashboard.DashboardError, match="seed"):
-            dashboard.parse_seed(bad)
-        model = dashboard.DashboardModel(n_firms=100, seed=bad)
-        assert model.seed == dashboard.DEFAULT_SEED
-        (warning,) = model.warnings
-        assert "seed" in warning
-        assert html.escape(warning) in dashboard.readout_html(model)
-
-
-def test_without_levers_it_is_the_calibrated_model():
-    """No lever: the same trajectories as AdoptionModel with the calibrated defaults."""
-    model = dashboard.DashboardModel(n_firms=FIRMS, seed=3)
-    model.run()
-    frame = dashboard.run_frame(model)
-    with AdoptionModel(default_params(), seed=3, n_firms=FIRMS) as reference:
-        reference.run()
-        tidy = reference.tidy()
-    in_place = (
-        tidy[tidy["metric"].isin(["stage_share.deployed", "stage_share.scaled"])]
-        .query("group == 'all'")
-        .groupby("date")["value"]
-        .sum()
-    )
-    np.testing.assert_allclose(frame["in_place"].to_numpy(), in_place.to_numpy())
-    assert model.params.n_firms == FIRMS
-    assert not model.levers.active
-    assert list(frame.columns) == dashboard.COLUMNS
-    assert frame.index[0] == pd.Timestamp("2022-11-01")
-    assert frame.index[-1] == pd.Timestamp(model.params.horizon + "-01")
-    stages = frame[["not_engaged", "planned", "experimenting", "deployed", "scaled"]]
-    np.testing.assert_allclose(stages.sum(axis=1), 1.0)
-
-
-def test_a_lever_changes_the_run_only_once_it_acts():
-    """Same seed: identical to the run without levers before April 2025, different after."""
-    model = dashboard.DashboardModel(n_firms=FIRMS, seed=5, tripartite_share=1.0)
-    model.run()
-    run = dashboard.run_frame(model)
-    base = dashboard.baseline_frame(FIRMS, 5)
-    before = run.index < pd.Timestamp(dashboard.LEVER_START + "-01")
-    pd.testing.assert_frame_equal(run[before], base[before])
-    assert run["in_place"].iloc[-1] > base["in_place"].iloc[-1] + 0.02
-    assert dashboard.baseline_frame(FIRMS, 5) is base  # cached
-
-
-def test_stepping_past_the_horizon_does_nothing():
-    model = dashboard.DashboardModel(n_firms=200, seed=1)
-    model.run()
-    steps, rows = model.steps, len(dashboard.run_frame(model))
-    for _ in range(3):
-        model.step()
-    assert (model.steps, len(dashboard.run_frame(model))) == (steps, rows)
-    assert not model.running
 
 
 def test_study_values_come_from_the_targets():
@@ -165,12 +78,12 @@ def _texts(fig) -> str:
 def test_charts_are_the_plot_figures_with_the_run_without_levers_once_a_lever_is_set(kind):
     """The page's charts are aiadopt plot's figures of this run over the whole run's months;
     with a lever, the same run without levers is drawn too and the levers' months shaded."""
-    plain = dashboard.DashboardModel(n_firms=500, seed=2)
+    plain = LiveModel(n_firms=500, seed=2)
     plain.run(until="2026-06")
-    lever = dashboard.DashboardModel(n_firms=500, seed=2, training_share=1.0)
+    lever = LiveModel(n_firms=500, seed=2, training_share=1.0)
     lever.run(until="2026-06")
     for model in (plain, lever):
-        fig = dashboard.chart(model, kind)
+        fig = dashboard.chart(model.snapshot(), kind)
         axes = [ax for ax in axes_of(fig) if ax.axison and ax.get_visible()]
         assert axes
         texts = _texts(fig)
@@ -182,83 +95,36 @@ def test_charts_are_the_plot_figures_with_the_run_without_levers_once_a_lever_is
         assert mdates.num2date(high).year == int(model.params.horizon[:4])  # the whole run
         assert ("without levers" in texts) == model.levers.active
         assert ("levers act" in texts) == model.levers.active
-    png = dashboard.figure_png(dashboard.chart(lever, kind))
+    png = dashboard.figure_png(dashboard.chart(lever.snapshot(), kind))
     assert png.startswith(b"\x89PNG")
 
 
 def test_readout_lists_the_values_and_the_settings():
-    model = dashboard.DashboardModel(n_firms=500, seed=2, cost_reduction=0.5)
+    model = LiveModel(n_firms=500, seed=2, cost_reduction=0.5)
     model.run(until=SURVEY_MONTH)
-    text = dashboard.readout_html(model)
+    text = dashboard.readout_html(model.snapshot())
     assert f'data-month="{SURVEY_MONTH}"' in text
     assert 'data-metric="in_place"' in text
     assert "financial constraint: cut by 50%" in text
     assert "15.0%" in text  # the study's value
+    bad = LiveModel(n_firms=100, seed="seven")
+    (warning,) = bad.warnings
+    assert html.escape(warning) in dashboard.readout_html(bad.snapshot())
 
 
 def test_page_inputs_match_the_model_constructor():
     from mesa.visualization.solara_viz import _check_model_params
 
     params = dashboard.model_params()
-    _check_model_params(dashboard.DashboardModel.__init__, params)  # raises if they do not
+    _check_model_params(LiveModel.__init__, params)  # raises if they do not
     defaults = {
         name: (p.value if hasattr(p, "value") else p["value"]) for name, p in params.items()
     }
-    model = dashboard.DashboardModel(**defaults)
-    assert model.params.n_firms == dashboard.DEFAULT_FIRMS
-    assert model.seed == dashboard.DEFAULT_SEED
+    model = LiveModel(**defaults)
+    assert model.params.n_firms == live.DEFAULT_FIRMS
+    assert model.seed == live.DEFAULT_SEED
     assert not model.levers.active
     assert params["n_firms"].max >= 50_000
-
-
-# --- the command ------------------------------------------------------------------------------
-def _run_cli(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
-
-
-def test_cli_dashboard_calls_serve_on_localhost_by_default(monkeypatch):
-    calls = []
-    monkeypatch.setattr(dashboard, "serve", lambda **kw: calls.append(kw) or 0)
-    assert _run_cli(["dashboard"])[0] == 0
-    assert _run_cli(["dashboard", "--port", "9123"])[0] == 0
-    assert _run_cli(["dashboard", "--host", "0.0.0.0", "--port", "80", "--open"])[0] == 0
-    assert calls == [
-        {"host": "127.0.0.1", "port": 8765, "open_browser": False},
-        {"host": "127.0.0.1", "port": 9123, "open_browser": False},
-        {"host": "0.0.0.0", "port": 80, "open_browser": True},
-    ]
-
-
-def test_cli_dashboard_without_its_extra_says_how_to_install_it(monkeypatch):
-    import aiadopt.views
-
-    monkeypatch.delattr(aiadopt.views, "dashboard")
-    monkeypatch.setitem(sys.modules, "aiadopt.views.dashboard", None)
-    code, _, err = _run_cli(["dashboard"])
-    assert code == 1
-    assert "pip install -e '.[dashboard]'" in err
-
-
-@pytest.mark.parametrize("port", ["0", "70000", "http"])
-def test_cli_dashboard_rejects_bad_ports(port):
-    with pytest.raises(SystemExit) as exc:
-        _run_cli(["dashboard", "--port", port])
-    assert exc.value.code == 2
-
-
-def test_a_taken_port_is_reported():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        port = sock.getsockname()[1]
-        with pytest.raises(dashboard.DashboardError, match=f"127.0.0.1:{port}"):
-            dashboard.serve(port=port)
-        code, _, err = _run_cli(["dashboard", "--port", str(port)])
-    assert code == 2
-    assert "choose another port" in err
 
 
 # --- the page in a real browser -----------------------------------------------------------------

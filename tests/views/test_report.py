@@ -20,7 +20,7 @@ from .helpers import make_results
 def experiment(fit_table) -> Results:
     results = make_results()
     meta = {
-        "aiadopt_version": "0.0-test",
+        "version": "0.0-test",
         "root_seed": 42,
         "replicates": 3,
         "firms": 500,

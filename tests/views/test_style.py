@@ -18,6 +18,6 @@ def test_label_spreading_keeps_order_and_gap() -> None:
 
 
 def test_footer_names_version_seed_and_parameters() -> None:
-    text = footer_text({"aiadopt_version": "1.2", "seed": 7, "param_hash": "abc123", "firms": 500})
+    text = footer_text({"version": "1.2", "seed": 7, "param_hash": "abc123", "firms": 500})
     for part in ("aiadopt 1.2", "seed 7", "parameters abc123", "500 firms", "231 decision-makers"):
         assert part in text

@@ -5,13 +5,15 @@ of the state arrays it names, with the constants derived from the ``Params`` it 
 
 - ``engagement``: peer shares, Bass engagement, abandoning plans (7.1, 7.2, 7.4);
 - ``setup``: what a firm decides when it engages (7.3);
+- ``obstacles``: the obstacles' severities, derived from the state (2.2; 7.1, 7.6, 7.18);
 - ``interest``: interest of each role in each use case (7.5);
 - ``portfolio``: progress effect and the use-case portfolio (7.6);
 - ``scaling``: scaling and the stage (7.7);
 - ``direction``: Direction's investments and strategy revision (7.8, 7.9);
 - ``technique``: Technique's learning and awareness of agentic AI (7.10, 7.11);
 - ``gains``: realised and expected gains (7.12);
-- ``business``: Business's enthusiasm, demand and shadow AI (7.13, 7.14);
+- ``business``: Business's awareness of agentic AI, enthusiasm, demand and shadow AI (7.11,
+  7.13, 7.14);
 - ``collaboration``: rebalancing and organisation questions (7.15);
 - ``views``: the two views of "deployed" (7.17).
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from .interest import interest_from, interest_sums
 from .month import MonthInputs, draw_month, live_month, start
+from .obstacles import obstacle_severities
 from .views import business_sees_deployed, technique_sees_deployed
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "interest_from",
     "interest_sums",
     "live_month",
+    "obstacle_severities",
     "start",
     "technique_sees_deployed",
 ]

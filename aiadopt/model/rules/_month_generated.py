@@ -48,7 +48,7 @@ def month_kernel(
     experience_in_place, overrun_experience_hit, experience_floor, scaled, scale_hazard,
     organisation_effect, scale_per_usecase_effect, p_unscale, p_training, p_roles_internal,
     p_roles_external, insource_hazard, p_tripartite, p_tripartite_balanced, training_skill_gain,
-    practice_skill_gain, agentic, technique_agentic, business_agentic, p_agentic_technique,
+    practice_skill_gain, agentic, technique_agentic, p_agentic_technique, business_agentic,
     p_agentic_business, realised, expected, usecase_values, ramp_table, pilot_gain_share,
     expected_gain, expected_per_enthusiasm, peers_by_pool, overrun_enthusiasm_hit, enthusiasm_drift,
     demand_drift, expected_productivity, enthusiasm_deployed_base, enthusiasm_deployed_slope,
@@ -100,10 +100,9 @@ def month_kernel(
         )
         _technique.learn(i, stage, skills, training, training_skill_gain, practice_skill_gain)
         if agentic:
-            _technique.hear_of_agentic(
-                i, u, stage, technique_agentic, business_agentic, p_agentic_technique,
-                p_agentic_business,
-            )
+            _technique.hear_of_agentic(i, u, stage, technique_agentic, p_agentic_technique)
+        if agentic:
+            _business.hear_of_agentic(i, u, stage, business_agentic, p_agentic_business)
         _gains.update_gains(
             i, stage, uc_stage, uc_months, enthusiasm, realised, expected, usecase_values,
             ramp_table, pilot_gain_share, expected_gain, expected_per_enthusiasm,

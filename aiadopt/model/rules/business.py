@@ -1,10 +1,28 @@
-"""Business's monthly rules (ODD 7.13, 7.14): enthusiasm follows the hype cycle, demand
-follows enthusiasm, and Business teams left alone turn to AI tools of their own."""
+"""Business's monthly rules (ODD 7.11, 7.13, 7.14): Business hears of agentic AI, enthusiasm
+follows the hype cycle, demand follows enthusiasm, and Business teams left alone turn to AI
+tools of their own."""
 
 from __future__ import annotations
 
-from ..codes import DEPLOYED, NO_COLLABORATION, NOT_ENGAGED, PLANNED, PRODUCTIVITY, U_SHADOW
+from ..codes import (
+    DEPLOYED,
+    NO_COLLABORATION,
+    NOT_ENGAGED,
+    PLANNED,
+    PRODUCTIVITY,
+    U_AGENTIC_BUSINESS,
+    U_SHADOW,
+)
 from .compiled import event, per_firm
+
+
+@per_firm
+def hear_of_agentic(i, u, stage, business_agentic, p_agentic_business):
+    """Engaged firm i's Business may hear of agentic AI (Figure 2: 18% of engaged Business
+    respondents vs 34% of Technique ones, ``technique.hear_of_agentic``); the model applies it
+    from ``agentic_start`` on."""
+    if stage[i] >= PLANNED and u[i, U_AGENTIC_BUSINESS] < p_agentic_business:
+        business_agentic[i] = True
 
 
 @per_firm

@@ -1,5 +1,6 @@
 """What every compiled rule shares: the decorator of a rule for one firm, a hazard's event,
-a categorical draw, and calling a compiled function with its arguments found by name."""
+a categorical draw, calling a compiled function with its arguments found by name, and
+applying a rule for one firm to every firm at once."""
 
 from __future__ import annotations
 
@@ -56,6 +57,24 @@ def call_by_name(function: Any, *sources: object, **given: Any) -> Any:
     """
     plan = _plan(function, tuple(type(source) for source in sources), frozenset(given))
     return function(*[given[name] if at < 0 else getattr(sources[at], name) for at, name in plan])
+
+
+def every_firm(rule: Any, *sources: object, **given: Any) -> Any:
+    """A rule for one firm applied to every firm at once, as numpy arrays: its Python
+    function (``rule.py_func``) called with ``i`` the slice of every firm and its other
+    arguments found by name (``call_by_name``).
+
+    Only for rules made of element-wise arithmetic, comparisons and ``|``/``&`` (no branch on
+    a firm's values): on whole arrays they give each firm what the compiled rule gives it, so
+    the rule is written once for the compiled passes and the vectorised readers (the
+    simulated survey, the reporters' tests).  numpy computes in the arrays' own dtype, float32
+    for the state's attributes, where the compiled rules compute in float64.
+    """
+    plan = _plan(rule, tuple(type(source) for source in sources), frozenset(given) | {"i"})
+    given = {**given, "i": slice(None)}
+    return rule.py_func(
+        *[given[name] if at < 0 else getattr(sources[at], name) for at, name in plan]
+    )
 
 
 @functools.cache

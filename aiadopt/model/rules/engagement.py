@@ -17,6 +17,7 @@ from ..codes import N_POOLS, NOT_ENGAGED, PLANNED, U_ABANDON, U_ENGAGE, UC_NONE
 from ..params import Params
 from ..state import FirmState
 from .compiled import per_firm
+from .obstacles import obstacle_load
 
 
 def bass_closed_form(t: np.ndarray | float, p: float, q: float) -> np.ndarray:
@@ -104,13 +105,8 @@ def engage(i, u, pool_prob, log_stay, stage, pool, size, demand, skills, securit
         return False
     if base >= 1.0:
         return True
-    w = engage_obstacle_weights
-    le = engage_size_effect[size[i]] - (
-        w[0] * (0.5 - demand[i])  # utility = 1 - demand
-        + w[1] * (0.5 - skills[i])  # skills obstacle = 1 - skills
-        + w[2] * (security[i] - 0.5)
-        + w[3] * (regulation[i] - 0.5)
-        + w[4] * (finance[i] - 0.5)
+    le = engage_size_effect[size[i]] - obstacle_load(
+        i, engage_obstacle_weights, demand, skills, security, regulation, finance
     )
     # the firm's monthly probability: 1 - (1 - base)^(e^le)
     return u[i, U_ENGAGE] < 1.0 - np.exp(log_stay[g] * np.exp(le))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..codes import EXPERIMENTING, N_STAGES, N_USE_CASE_STAGES, UC_IN_DEVELOPMENT, UC_IN_PLACE
 from .compiled import per_firm
 
-# Stage-indexed weights of the gains (by UseCaseStage; by Stage for "active").
-_RAMP_WEIGHT = np.array([0.0, 0.0, 0.0, 1.0])
-_PILOT_WEIGHT = np.array([0.0, 0.0, 1.0, 0.0])
-_ACTIVE_WEIGHT = np.array([0.0, 0.0, 1.0, 1.0, 1.0])
+# Stage-indexed 0/1 weights of the gains: by UseCaseStage, the ramp counts for a use case in
+# place, the pilot share for one in development; by Stage, a firm experimenting or beyond.
+_RAMP_WEIGHT = (np.arange(N_USE_CASE_STAGES) == UC_IN_PLACE).astype(np.float64)
+_PILOT_WEIGHT = (np.arange(N_USE_CASE_STAGES) == UC_IN_DEVELOPMENT).astype(np.float64)
+_ACTIVE_WEIGHT = (np.arange(N_STAGES) >= EXPERIMENTING).astype(np.float64)
 
 
 @per_firm

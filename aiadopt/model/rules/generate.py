@@ -21,6 +21,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from ...files import write_atomic
 from .compiled import parameter_names
 from .schedule import MONTH, START, Apply
 
@@ -106,7 +107,7 @@ def source() -> str:
 
 def main() -> None:
     """Rewrite ``_month_generated.py``."""
-    GENERATED.write_text(source(), encoding="utf-8")
+    write_atomic(GENERATED, source())
     print(f"wrote {GENERATED}")
 
 

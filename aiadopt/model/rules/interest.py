@@ -3,9 +3,10 @@
 The base levels are Figure 5's, one per role; interest moves with Business's enthusiasm (the
 hype cycle, Figure 7), centred on 0.5 where the base is returned, and with what each use case
 delivered where the firm tried it (its experience, Figure 8).  The firm's interest is the mean
-of its two roles'.  ``firm_interest_in`` is the rule for one firm and use case (set-up and the
-portfolio use it); the vectorised functions below serve the reporters, the simulated survey
-and the agents.
+of its two roles'.  ``interest_shift`` is the move away from the base on the logit scale,
+for one firm and use case; ``firm_interest_in`` is the rule for one firm and use case (set-up
+and the portfolio use it); the vectorised functions below serve the reporters (through
+``interest_shift``), the simulated survey and the agents.
 """
 
 from __future__ import annotations
@@ -20,12 +21,23 @@ from .constants import derived, logit
 
 
 @per_firm
+def interest_shift(i, j, enthusiasm, uc_experience, interest_enthusiasm_effect,
+                   interest_experience_effect):  # fmt: skip
+    """How far firm i's interest in use case j lies from Figure 5's base level, on the logit
+    scale (the same for both roles): ``interest_enthusiasm_effect`` * (enthusiasm - 0.5) +
+    ``interest_experience_effect`` * experience.  A role's interest is
+    logistic(logit(base) + shift)."""
+    return interest_enthusiasm_effect * (enthusiasm[i] - 0.5) + (
+        interest_experience_effect * uc_experience[i, j]
+    )
+
+
+@per_firm
 def firm_interest_in(i, j, enthusiasm, uc_experience, logit_technique, logit_business,
                      interest_enthusiasm_effect, interest_experience_effect):  # fmt: skip
     """Interest of firm i in use case j: the mean of its two roles' (see ``interest_from``)."""
-    x = interest_enthusiasm_effect * (enthusiasm[i] - 0.5) + (
-        interest_experience_effect * uc_experience[i, j]
-    )
+    x = interest_shift(i, j, enthusiasm, uc_experience, interest_enthusiasm_effect,
+                       interest_experience_effect)  # fmt: skip
     return 0.5 * (
         1.0 / (1.0 + np.exp(-(logit_technique[j] + x)))
         + 1.0 / (1.0 + np.exp(-(logit_business[j] + x)))
@@ -69,6 +81,12 @@ def interest_sums(
 
 @njit(cache=True)
 def _interest_logits(enthusiasm, experience, bases, k_enthusiasm, k_experience, out):
+    """Each role's logit of interest, (roles, n, m) float32.
+
+    Not written with ``interest_shift``: this sum has always been taken as (base +
+    enthusiasm's shift) + experience's, the compiled rules' as base + (enthusiasm's +
+    experience's); the two can differ in the last bit, and the simulated survey's answers
+    rest on this one (a refactor keeps them bit for bit)."""
     n, m = experience.shape
     for r in range(bases.shape[0]):
         for i in range(n):
@@ -91,9 +109,8 @@ def _interest_half_logits(enthusiasm, experience, bases, k_enthusiasm, k_experie
     """Half the logit of each role's interest, Technique's then Business's side by side."""
     n, m = experience.shape
     for i in range(n):
-        shift = k_enthusiasm * (enthusiasm[i] - 0.5)
         for j in range(m):
-            x = shift + k_experience * experience[i, j]
+            x = interest_shift(i, j, enthusiasm, experience, k_enthusiasm, k_experience)
             out[i, j] = 0.5 * (bases[0, j] + x)
             out[i, m + j] = 0.5 * (bases[1, j] + x)
 

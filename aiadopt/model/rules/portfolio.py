@@ -12,6 +12,7 @@ import numpy as np
 from ..codes import (
     COMMUNICATION,
     MISESTIMATES,
+    N_USE_CASE_STAGES,
     NOT_ENGAGED,
     UC_IN_DEVELOPMENT,
     UC_IN_PLACE,
@@ -20,6 +21,7 @@ from ..codes import (
 )
 from .compiled import event, per_firm
 from .interest import firm_interest_in
+from .obstacles import obstacle_load
 
 
 @per_firm
@@ -50,23 +52,18 @@ def progress(i, stage, strategy, manager, training, dedicated, roles_internal, r
     if difficulties[i, COMMUNICATION]:
         x += communication_effect
     x += skills_effect * (skills[i] - 0.5)
-    w = progress_obstacle_weights
-    x -= (
-        w[0] * (0.5 - demand[i])
-        + w[1] * (0.5 - skills[i])
-        + w[2] * (security[i] - 0.5)
-        + w[3] * (regulation[i] - 0.5)
-        + w[4] * (finance[i] - 0.5)
-    )
+    x -= obstacle_load(i, progress_obstacle_weights, demand, skills, security, regulation, finance)
     return x + progress_size_effect[size[i]]
 
 
 # Stage-indexed 0/1 tables of the portfolio's fast path (by UseCaseStage).
-_WHEN_NONE = np.array([1.0, 0.0, 0.0, 0.0])
-_WHEN_PLANNED = np.array([0.0, 1.0, 0.0, 0.0])
-_WHEN_DEV = np.array([0.0, 0.0, 1.0, 0.0])
-_WHEN_PLACE = np.array([0.0, 0.0, 0.0, 1.0])
-_STALL_TICK = np.array([0, 0, 1, 0])  # only a use case in development counts its stall down
+_UC_STAGES = np.arange(N_USE_CASE_STAGES)
+_WHEN_NONE = (_UC_STAGES == UC_NONE).astype(np.float64)
+_WHEN_PLANNED = (_UC_STAGES == UC_PLANNED).astype(np.float64)
+_WHEN_DEV = (_UC_STAGES == UC_IN_DEVELOPMENT).astype(np.float64)
+_WHEN_PLACE = (_UC_STAGES == UC_IN_PLACE).astype(np.float64)
+_STALL_TICK = (_UC_STAGES == UC_IN_DEVELOPMENT).astype(np.int64)
+"""Only a use case in development counts its stall down."""
 
 
 @per_firm

@@ -56,6 +56,7 @@ MONTH: tuple[Apply, ...] = (
     Apply(direction.revise_strategy),  # 7.9
     Apply(technique.learn),  # 7.10
     Apply(technique.hear_of_agentic, only_if="agentic"),  # 7.11
+    Apply(business.hear_of_agentic, only_if="agentic"),  # 7.11
     Apply(gains.update_gains),  # 7.12, with last month's enthusiasm
     Apply(business.update_enthusiasm),  # 7.13
     Apply(business.adopt_shadow_ai),  # 7.14

@@ -1,8 +1,8 @@
-"""Technique's monthly rules (ODD 7.10, 7.11): skills grow, and the roles hear of agentic AI."""
+"""Technique's monthly rules (ODD 7.10, 7.11): skills grow, and Technique hears of agentic AI."""
 
 from __future__ import annotations
 
-from ..codes import EXPERIMENTING, PLANNED, U_AGENTIC_BUSINESS, U_AGENTIC_TECHNIQUE
+from ..codes import EXPERIMENTING, PLANNED, U_AGENTIC_TECHNIQUE
 from .compiled import per_firm
 
 
@@ -20,14 +20,9 @@ def learn(i, stage, skills, training, training_skill_gain, practice_skill_gain):
 
 
 @per_firm
-def hear_of_agentic(i, u, stage, technique_agentic, business_agentic, p_agentic_technique,
-                    p_agentic_business):  # fmt: skip
-    """Engaged firm i's Technique and Business may hear of agentic AI (Figure 2: 34% vs 18%
-    of engaged respondents); the model applies it from ``agentic_start`` on.  Technique is
-    the first to hear, so the rule is Technique's, but it also updates Business's
-    awareness: both only read the firm's stage."""
-    if stage[i] >= PLANNED:
-        if u[i, U_AGENTIC_TECHNIQUE] < p_agentic_technique:
-            technique_agentic[i] = True
-        if u[i, U_AGENTIC_BUSINESS] < p_agentic_business:
-            business_agentic[i] = True
+def hear_of_agentic(i, u, stage, technique_agentic, p_agentic_technique):
+    """Engaged firm i's Technique may hear of agentic AI (Figure 2: 34% of engaged Technique
+    respondents vs 18% of Business ones; Business's rule is ``business.hear_of_agentic``,
+    with a draw of its own); the model applies it from ``agentic_start`` on."""
+    if stage[i] >= PLANNED and u[i, U_AGENTIC_TECHNIQUE] < p_agentic_technique:
+        technique_agentic[i] = True

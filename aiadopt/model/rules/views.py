@@ -9,11 +9,10 @@ survey asks it of every firm at once (``technique_sees_deployed``, ``business_se
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from ..codes import BUSINESS_TOOL_CASES, DEPLOYED, UC_IN_DEVELOPMENT
 from ..state import FirmState
-from .compiled import call_by_name, per_firm
+from .compiled import every_firm, per_firm
 
 _CONTENT, _PERSONALISATION = BUSINESS_TOOL_CASES
 
@@ -37,19 +36,11 @@ def business_sees_deployed_firm(i, stage, shadow_ai, loose_view, uc_stage):
     return (stage[i] >= DEPLOYED) | shadow_ai[i] | (loose_view[i] & pilot)
 
 
-@njit(cache=True)
-def _business_sees_deployed_all(stage, shadow_ai, loose_view, uc_stage):
-    out = np.empty(stage.shape[0], dtype=np.bool_)
-    for i in range(stage.shape[0]):
-        out[i] = business_sees_deployed_firm(i, stage, shadow_ai, loose_view, uc_stage)
-    return out
-
-
 def technique_sees_deployed(state: FirmState) -> np.ndarray:
     """Every firm's Technique view (``technique_sees_deployed_firm``), a bool array."""
-    return state.stage >= DEPLOYED
+    return every_firm(technique_sees_deployed_firm, state)
 
 
 def business_sees_deployed(state: FirmState) -> np.ndarray:
     """Every firm's Business view (``business_sees_deployed_firm``), a bool array."""
-    return call_by_name(_business_sees_deployed_all, state)
+    return every_firm(business_sees_deployed_firm, state)

@@ -1,4 +1,4 @@
-"""Business's rules (ODD 7.13, 7.14): the hype cycle's targets, and shadow AI."""
+"""Business's rules (ODD 7.11, 7.13, 7.14): agentic AI, the hype cycle's targets, and shadow AI."""
 
 from __future__ import annotations
 
@@ -62,3 +62,17 @@ def test_shadow_ai_spreads_where_business_works_alone() -> None:
     for i in range(4):
         apply(business.adopt_shadow_ai, state, i, month(4, shadow=draw), params=p)
     assert list(state.shadow_ai) == [True, True, False, False]
+
+
+def test_an_engaged_business_hears_of_agentic_ai_with_its_own_draw() -> None:
+    p = Params(agentic_hazard=(0.1, 0.05))
+    state = firms(3, stage=np.array([Stage.PLANNED, Stage.DEPLOYED, Stage.NOT_ENGAGED]))
+    draws = month(3, agentic_technique=0.0, agentic_business=0.08)
+    for i in range(3):
+        apply(business.hear_of_agentic, state, i, draws, params=p)
+    assert list(state.business_agentic) == [False, False, False]  # 0.08 > 1 - e^-0.05
+    draws = month(3, agentic_technique=0.0, agentic_business=0.04)
+    for i in range(3):
+        apply(business.hear_of_agentic, state, i, draws, params=p)
+    assert list(state.business_agentic) == [True, True, False]
+    assert not state.technique_agentic.any()  # Technique's rule is technique.hear_of_agentic

@@ -21,11 +21,11 @@ def test_skills_grow_with_training_and_practice_up_to_one() -> None:
     assert state.skills == pytest.approx([0.52, 0.51, 0.53, 1.0])
 
 
-def test_engaged_roles_hear_of_agentic_ai_each_with_its_own_draw() -> None:
+def test_an_engaged_technique_hears_of_agentic_ai_with_its_own_draw() -> None:
     p = Params(agentic_hazard=(0.1, 0.05))
     state = firms(2, stage=np.array([Stage.PLANNED, Stage.NOT_ENGAGED]))
-    draws = month(2, agentic_technique=0.08, agentic_business=0.08)
+    draws = month(2, agentic_technique=0.08, agentic_business=0.0)
     for i in range(2):
         apply(technique.hear_of_agentic, state, i, draws, params=p)
-    assert list(state.technique_agentic) == [True, False]
-    assert list(state.business_agentic) == [False, False]  # 0.08 > 1 - e^-0.05
+    assert list(state.technique_agentic) == [True, False]  # 0.08 < 1 - e^-0.1
+    assert not state.business_agentic.any()  # Business's rule is business.hear_of_agentic

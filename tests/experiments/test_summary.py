@@ -1,0 +1,71 @@
+"""The experiment summary (aiadopt.experiments.summary): intervals, dates, paired differences
+to the reference, the text table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from aiadopt.experiments.summary import (
+    SUMMARY_MONTH,
+    format_summary,
+    mean_interval,
+    summarise,
+    summary_months,
+    welch_interval,
+)
+
+
+def _results(values: dict[str, list[float]], month: str = "2026-12") -> pd.DataFrame:
+    """Tidy results: one share-at-scale value per scenario and replicate at ``month``."""
+    rows = [
+        {"scenario": name, "replicate": k, "seed": k, "date": pd.Timestamp(f"{month}-01"),
+         "metric": "stage_share.scaled", "group": "all", "value": v}
+        for name, vs in values.items()
+        for k, v in enumerate(vs)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_mean_interval_is_the_t_interval() -> None:
+    mean, lo, hi = mean_interval(np.array([1.0, 2.0, 3.0]))
+    half = stats.t.ppf(0.975, 2) * 1.0 / math.sqrt(3)
+    assert mean == 2.0 and lo == pytest.approx(2 - half) and hi == pytest.approx(2 + half)
+    assert mean_interval(np.array([4.0]))[0] == 4.0 and math.isnan(mean_interval([4.0])[1])
+    assert all(math.isnan(v) for v in mean_interval(np.array([])))
+
+
+def test_welch_interval_matches_scipy() -> None:
+    x, y = np.array([1.0, 2.0, 4.0]), np.array([0.0, 0.5, 1.0, 0.5])
+    d, lo, hi = welch_interval(x, y)
+    want = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
+    assert d == pytest.approx(np.mean(x) - np.mean(y))
+    assert (lo, hi) == pytest.approx((want.low, want.high))
+    assert welch_interval(np.array([1.0, 1.0]), np.array([0.0, 0.0])) == (1.0, 1.0, 1.0)
+
+
+def test_summary_months_are_december_2027_and_the_last() -> None:
+    assert summary_months(_results({"a": [0.1]}, "2026-12")) == ["2026-12"]
+    assert summary_months(_results({"a": [0.1]}, "2030-12")) == [SUMMARY_MONTH, "2030-12"]
+
+
+def test_paired_differences_to_the_reference() -> None:
+    res = _results({"strategy": [0.2, 0.35, 0.4], "baseline": [0.1, 0.2, 0.3]})
+    table = summarise(res)
+    scaled = table[table["indicator"] == "share_scaled"].set_index("scenario")
+    assert (scaled["reference"] == "baseline").all()  # baseline, though listed second
+    row = scaled.loc["strategy"]
+    assert row["n_pairs"] == 3 and row["diff"] == pytest.approx((0.1 + 0.15 + 0.1) / 3)
+    # common random numbers: the paired interval is narrower than the unpaired one
+    paired = row["diff_ci_high"] - row["diff_ci_low"]
+    assert paired < row["unpaired_ci_high"] - row["unpaired_ci_low"]
+    assert math.isnan(scaled.loc["baseline", "diff"]) and scaled.loc["baseline", "n_pairs"] == 0
+    with pytest.raises(ValueError, match="'other' is not among strategy, baseline"):
+        summarise(res, reference="other")
+    text = format_summary(table)
+    assert "difference to baseline in points" in text and "+11.67" in text
+    assert format_summary(table.iloc[:0]) == "(no finished run to summarise)"
