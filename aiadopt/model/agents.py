@@ -15,8 +15,9 @@ on its own firm, each applying the compiled rule of ``rules/`` to that one firm:
   7.17).
 
 The firm applies the rest (engagement, its portfolio, scaling, gains, collaboration), and
-``Firm.step`` goes through the whole month in the model's order.  The model itself runs the
-same rules over every firm in one compiled pass (``rules.month``), with the same result.
+``Firm.step`` goes through the whole month in the model's order, ``rules.schedule.MONTH``.
+The model itself runs the same rules over every firm in one compiled pass (``rules.month``),
+with the same result.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .rules import (
     gains,
     portfolio,
     scaling,
+    schedule,
     setup,
     technique,
     views,
@@ -239,11 +241,18 @@ def _interest(agent: RoleAgent, base: tuple[float, ...]) -> dict[str, float]:
     return {label(uc): float(p) for uc, p in zip(UseCase, row[0], strict=True)}
 
 
+def _condition(name: str, results: dict[str, Any], month: MonthInputs) -> bool:
+    """An ``Apply.only_if``: the result of an earlier rule, else a boolean input of the month."""
+    return bool(results[name]) if name in results else bool(getattr(month, name))
+
+
 class Firm(mesa.Agent):
     """A French firm of 100+ employees: strata, stage, portfolio, and its three role agents.
 
-    ``step`` is the firm's month, rule by rule; the rules that belong to no single role
-    (engagement, the portfolio, scaling, gains, collaboration) are the firm's methods.
+    ``step`` is the firm's month: the rules of ``rules.schedule.MONTH``, in its order.  Each
+    rule is also a method of the agent it belongs to, to apply it alone: the rules that
+    belong to no single role (engagement, the portfolio, scaling, gains, collaboration) are
+    the firm's methods, the others its role agents'.
     """
 
     def __init__(self, model: AdoptionModel, index: int) -> None:
@@ -272,8 +281,10 @@ class Firm(mesa.Agent):
 
     # --- the month ---------------------------------------------------------------------------
     def step(self) -> None:
-        """This firm's month, in the model's order (``rules.schedule.MONTH``), with the
-        month's inputs the model drew (``model.month_inputs``).
+        """This firm's month: each rule of ``rules.schedule.MONTH`` in turn, applied to this
+        firm with its arguments found by name (``apply_rule``) in the results of the rules
+        before it, the month's inputs the model drew (``model.month_inputs``), the state
+        arrays and the parameters' constants, as the compiled pass finds them.
 
         The model runs the same rules over every firm in one compiled pass; since a firm's
         rules read no other firm within a month, stepping the firms one by one, in any
@@ -284,25 +295,13 @@ class Firm(mesa.Agent):
                 "Firm.step runs within a month: call model.begin_month() first "
                 "(AdoptionModel.step runs every firm's month in one compiled pass)"
             )
-        direction_, technique_, business_ = self.direction, self.technique, self.business
-        if self.engage(month):
-            direction_.set_up(month)
-        self.abandon_plans(month)
-        progress = self.progress()
-        overruns = self.advance_portfolio(month, progress)
-        self.scale(month, progress)
-        direction_.invest(month)
-        direction_.revise_strategy(month)
-        technique_.learn()
-        if month.agentic:
-            technique_.hear_of_agentic(month)
-        if month.agentic:
-            business_.hear_of_agentic(month)
-        self.update_gains()
-        business_.update_enthusiasm(month, overruns)
-        business_.adopt_shadow_ai(month)
-        self.rebalance_collaboration(month)
-        self.meet_organisation_questions(month)
+        results: dict[str, Any] = {}  # what earlier rules gave (``Apply.result``)
+        for entry in schedule.MONTH:
+            if entry.only_if is not None and not _condition(entry.only_if, results, month):
+                continue
+            value = self._apply(entry.rule, month, **results)
+            if entry.result is not None:
+                results[entry.result] = value
 
     def _apply(self, rule: Any, *sources: object, **given: Any) -> Any:
         return apply_rule(rule, self.state, self.model.params, self.index, *sources, **given)

@@ -1,4 +1,4 @@
-"""The agents: each firm's month, rule by rule through its role agents, is the model's
+"""The agents: each firm's month, rule by rule (``schedule.MONTH``), is the model's
 compiled month; each role's rules act on its own firm only."""
 
 from __future__ import annotations
