@@ -4,7 +4,7 @@
 parameter the fit may move: a float field of ``Params`` (``"bass_p"``) or one element of a
 tuple field (``"strategy_effect[3]"``), its search bounds, its starting guess and whether it
 is searched on the log scale.  An element of a simplex field (shares that must sum to 1,
-e.g. ``collaboration_initial``) may be freed too: the elements left fixed are then
+e.g. ``ad_hoc_shares``) may be freed too: the elements left fixed are then
 RENORMALISED, rescaled in proportion to their base values so that the shares still sum to 1
 (see :func:`to_params`).  :func:`to_params` maps a search vector (log-scale parameters as
 their logarithm) onto a parameter object; :func:`to_vector` is its inverse.
@@ -253,8 +253,8 @@ def to_params(vector: Sequence[float], free: Sequence[FreeParameter], base: Para
     """``base`` with the free parameters set from a search vector (log parameters given as
     their logarithm; values clipped to the free bounds).  Freed elements of a simplex field
     take their values and the fixed elements are rescaled, in proportion to their values in
-    ``base``, so that the shares sum to 1 (with ``collaboration_initial = (0.31, 0.33, 0.12,
-    0.24)``, freeing element 3 at 0.40 gives ``(0.2447, 0.2605, 0.0947, 0.40)``).  Raises
+    ``base``, so that the shares sum to 1 (with ``size_shares = (0.62, 0.20, 0.18)``, freeing
+    element 2 at 0.30 gives ``(0.5293, 0.1707, 0.30)``).  Raises
     ParameterError if the result is invalid."""
     return apply_values(free_values(vector, free), base)
 

@@ -308,7 +308,29 @@ def metric_values(answers: Answers, metric: str, categories: Sequence[str]) -> n
         return table[:, [_GAINS[c] for c in categories]].sum(axis=1)
     if metric == "agentic_awareness":
         return a.agentic.astype(float)
+    if metric == "success_factors":
+        counts = success_factor_counts(a)
+        wanted = [_FACTOR_COUNTS[c] for c in categories]
+        return np.isin(np.minimum(counts, 3), wanted).astype(float)
     raise SurveyError(f"unknown metric {metric!r}; allowed: {', '.join(tg.METRICS)}")
+
+
+_FACTOR_COUNTS = {"zero": 0, "one": 1, "two": 2, "three_plus": 3}
+
+
+def success_factor_counts(a: Answers) -> np.ndarray:
+    """How many of the six success factors of text p.6 each respondent's firm holds, from
+    its answers: the tripartite strategy, providers managed by the Technique-Business pair,
+    training, dedicated staff, new AI roles, and balanced collaboration as the respondent
+    reports it (the same factors as the model's ``rules.portfolio.success_factor_pairs``)."""
+    return (
+        (a.strategy == Strategy.TRIPARTITE).astype(int)
+        + (a.manager == ProviderManager.PAIR)
+        + a.training.astype(bool)
+        + a.dedicated.astype(bool)
+        + (a.roles_internal.astype(bool) | a.roles_external.astype(bool))
+        + (a.collaboration == Collaboration.BALANCED)
+    )
 
 
 def estimate(answers: Answers, metric: str, category: str | None, group: str) -> tuple[float, int]:

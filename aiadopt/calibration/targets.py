@@ -104,6 +104,7 @@ CATEGORY_VOCABULARIES: dict[str, tuple[str, ...]] = {
     "collaboration": ("balanced", "technique_led", "business_led", "none"),
     "collab_difficulties": ("misestimates", "communication", "organisation"),
     "gains": ("productivity", "cost", "revenue"),
+    "factor_counts": ("zero", "one", "two", "three_plus"),
 }
 
 
@@ -148,6 +149,13 @@ METRICS: dict[str, MetricSpec] = {
     "gain_expected": MetricSpec("gains", "percent", "mean expected gain, percent"),
     "gain_realised": MetricSpec("gains", "percent", "mean realised gain, percent"),
     "agentic_awareness": MetricSpec(None, "share", "share having heard of agentic AI"),
+    "success_factors": MetricSpec(
+        "factor_counts",
+        "share",
+        "share by number of the six success factors of text p.6 held (tripartite strategy, "
+        "providers managed by the pair, training, dedicated staff, new roles, balanced "
+        "collaboration as reported)",
+    ),
 }
 
 KINDS: tuple[str, ...] = ("proportion", "mean", "bound", "ordering")

@@ -6,12 +6,13 @@ assigning to it writes there, so what a user reads is always what the rules use.
 class is that role's part of the ODD (section 7): its state, and its rules as methods acting
 on its own firm, each applying the compiled rule of ``rules/`` to that one firm:
 
-- Direction sets the firm up when it engages, invests and revises the strategy (Figures 9,
-  11, 12; ODD 7.3, 7.8, 7.9);
+- Direction sets the firm up when it engages and makes its choices (strategy, outsourcing,
+  training, staff, roles, experts) by logit rules on what it sees, and reviews them
+  (Figures 9, 11, 12; ODD 7.3, 7.8);
 - Technique brings skills, the security concern, awareness of agentic AI and a strict idea of
   "deployed" (text p.2, Figures 2-4; ODD 7.10, 7.11, 7.17);
 - Business brings demand, enthusiasm (the hype cycle), awareness of agentic AI, a loose idea
-  of "deployed" and, at times, shadow AI (text p.2, Figures 2, 7, 13; ODD 7.11, 7.13, 7.14,
+  of "deployed" and decides on shadow AI (text p.2, Figures 2, 7, 13; ODD 7.11, 7.13, 7.14,
   7.17).
 
 The firm applies the rest (engagement, its portfolio, scaling, gains, collaboration), and
@@ -34,6 +35,7 @@ from .rules import (
     direction,
     engagement,
     gains,
+    obstacles,
     portfolio,
     scaling,
     schedule,
@@ -45,6 +47,7 @@ from .rules.compiled import call_by_name
 from .rules.constants import derived
 from .rules.interest import interest_from
 from .stages import (
+    Choice,
     Collaboration,
     Difficulty,
     Gain,
@@ -147,20 +150,25 @@ class Direction(RoleAgent):
     regulatory_uncertainty = ArrayAttribute("regulation", None, "0-1 (Figure 4)")
     financial_constraint = ArrayAttribute("finance", None, "0-1 (Figure 4)")
 
+    held = ArrayAttribute("held", None, "bit c: Choice c is held by a policy")
+
     def set_up(self, month: MonthInputs) -> None:
-        """The firm engages this month: plan the portfolio, choose strategy, outsourcing,
-        investments and collaboration, discover obstacles (ODD 7.3; ``rules.setup.set_up``)."""
+        """The firm engages this month: plan the portfolio, align the roles, make every
+        choice, discover obstacles (ODD 7.3; ``rules.setup.set_up``)."""
         self._apply(setup.set_up, month)
 
-    def invest(self, month: MonthInputs) -> None:
-        """Once active: train, hire AI roles, bring development in-house (ODD 7.8;
-        ``rules.direction.invest``)."""
-        self._apply(direction.invest, month)
+    def choice_probabilities(self, month: MonthInputs) -> dict[str, float]:
+        """Probability of making each Choice now, from what Direction sees (ODD 7.8;
+        ``rules.direction.choice_probability``)."""
+        return {
+            label(c): float(self._apply(direction.choice_probability, month, c=int(c)))
+            for c in Choice
+        }
 
-    def revise_strategy(self, month: MonthInputs) -> None:
-        """Once engaged: may adopt the tripartite strategy (ODD 7.9;
-        ``rules.direction.revise_strategy``)."""
-        self._apply(direction.revise_strategy, month)
+    def revise(self, month: MonthInputs) -> None:
+        """Once engaged: may review its choices and decide anew (ODD 7.8;
+        ``rules.direction.revise``)."""
+        self._apply(direction.revise, month)
 
 
 class Technique(RoleAgent):
@@ -229,10 +237,10 @@ class Business(RoleAgent):
         ``rules.business.update_enthusiasm``)."""
         self._apply(business.update_enthusiasm, month, overruns=overruns)
 
-    def adopt_shadow_ai(self, month: MonthInputs) -> None:
-        """Left alone by Technique, may turn to AI tools of its own (ODD 7.14;
-        ``rules.business.adopt_shadow_ai``)."""
-        self._apply(business.adopt_shadow_ai, month)
+    def use_shadow_ai(self, month: MonthInputs) -> None:
+        """Decides whether its teams use AI tools of their own, more when the roles are not
+        aligned (ODD 7.14; ``rules.business.use_shadow_ai``)."""
+        self._apply(business.use_shadow_ai, month)
 
 
 def _interest(agent: RoleAgent, base: tuple[float, ...]) -> dict[str, float]:
@@ -311,9 +319,14 @@ class Firm(mesa.Agent):
         ``rules.engagement.engage``).  Returns whether it engages this month."""
         return bool(self._apply(engagement.engage, month))
 
-    def abandon_plans(self, month: MonthInputs) -> bool:
-        """Planned only: may give up (ODD 7.4; ``rules.engagement.abandon``)."""
-        return bool(self._apply(engagement.abandon, month))
+    def give_up(self, month: MonthInputs) -> bool:
+        """Engaged with nothing in place: may give up (ODD 7.4; ``rules.engagement.give_up``)."""
+        return bool(self._apply(engagement.give_up, month))
+
+    def follow_trends(self, month: MonthInputs) -> None:
+        """Its security, regulation and finance severities move with the world (ODD 7.0;
+        ``rules.obstacles.follow_trends``)."""
+        self._apply(obstacles.follow_trends, month)
 
     def progress(self) -> float:
         """Log-effect of its success factors and obstacles on its progress (ODD 7.6;
@@ -334,10 +347,10 @@ class Firm(mesa.Agent):
         """Realised and expected gains (ODD 7.12; ``rules.gains.update_gains``)."""
         self._apply(gains.update_gains)
 
-    def rebalance_collaboration(self, month: MonthInputs) -> None:
-        """Unbalanced collaboration may become balanced (ODD 7.15;
-        ``rules.collaboration.rebalance``)."""
-        self._apply(collaboration.rebalance, month)
+    def align(self) -> None:
+        """Technique and Business move towards their alignment; the collaboration mode
+        follows (ODD 7.15; ``rules.collaboration.align``)."""
+        self._apply(collaboration.align)
 
     def meet_organisation_questions(self, month: MonthInputs) -> None:
         """Deployed: may meet questions of organisation (ODD 7.15;
@@ -349,6 +362,11 @@ class Firm(mesa.Agent):
     sector = property(lambda self: Sector(int(self.state.sector[self.index])), doc="sector")
     region = property(lambda self: Region(int(self.state.region[self.index])), doc="region")
     stage = property(lambda self: Stage(int(self.state.stage[self.index])), doc="stage")
+
+    @property
+    def alignment(self) -> float:
+        """How well Technique and Business work together, 0-1 (ODD 7.15)."""
+        return float(self.state.alignment[self.index])
 
     @property
     def collaboration(self) -> Collaboration:

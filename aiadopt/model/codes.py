@@ -10,6 +10,7 @@ simulated survey import them from here.
 from __future__ import annotations
 
 from .stages import (
+    Choice,
     Collaboration,
     Difficulty,
     Gain,
@@ -57,9 +58,28 @@ N_MANAGER_CODES = len(ProviderManager)
 MANAGER_OFFSET = -NOBODY
 """Added to a manager code, an index from 0 (NOBODY) to N_MANAGER_CODES - 1."""
 
+# --- Direction's choices (Choice) -------------------------------------------------------------
+C_TRIPARTITE = int(Choice.TRIPARTITE)
+C_OUTSOURCE = int(Choice.OUTSOURCE)
+C_TRAINING = int(Choice.TRAINING)
+C_DEDICATED = int(Choice.DEDICATED)
+C_ROLES_INTERNAL = int(Choice.ROLES_INTERNAL)
+C_ROLES_EXTERNAL = int(Choice.ROLES_EXTERNAL)
+C_EXPERTS = int(Choice.EXPERTS)
+N_CHOICES = len(Choice)
+if N_CHOICES > 8:  # pragma: no cover - state.held is a uint8 bitmask, one bit per Choice
+    raise RuntimeError("state.held holds 8 choices at most: widen its dtype first")
+PAIR = int(ProviderManager.PAIR)
+MANAGER_TECHNIQUE = int(ProviderManager.TECHNIQUE)
+MANAGER_BUSINESS = int(ProviderManager.BUSINESS)
+AD_HOC_REQUESTS = int(Strategy.AD_HOC_REQUESTS)
+AD_HOC_CAPACITY = int(Strategy.AD_HOC_CAPACITY)
+
 # --- collaboration ----------------------------------------------------------------------------
 COLLABORATION_UNSET = int(Collaboration.UNSET)
 BALANCED = int(Collaboration.BALANCED)
+TECHNIQUE_LED = int(Collaboration.TECHNIQUE_LED)
+BUSINESS_LED = int(Collaboration.BUSINESS_LED)
 NO_COLLABORATION = int(Collaboration.NONE)
 N_COLLABORATION_CODES = len(Collaboration)
 """Codes of Collaboration, UNSET included."""
@@ -93,47 +113,42 @@ of size classes + size)."""
 
 # --- columns of the month's draws (MonthDraw) -------------------------------------------------
 U_ENGAGE = int(MonthDraw.ENGAGE)
-U_ABANDON = int(MonthDraw.ABANDON)
-U_TRAINING = int(MonthDraw.TRAINING)
-U_ROLES_INTERNAL = int(MonthDraw.ROLES_INTERNAL)
-U_ROLES_EXTERNAL = int(MonthDraw.ROLES_EXTERNAL)
-U_INSOURCE = int(MonthDraw.INSOURCE)
-U_REVISE_STRATEGY = int(MonthDraw.REVISE_STRATEGY)
+U_GIVE_UP = int(MonthDraw.GIVE_UP)
+U_REVISE = int(MonthDraw.REVISE)
 U_SCALE = int(MonthDraw.SCALE)
 U_AGENTIC_TECHNIQUE = int(MonthDraw.AGENTIC_TECHNIQUE)
 U_AGENTIC_BUSINESS = int(MonthDraw.AGENTIC_BUSINESS)
 U_SHADOW = int(MonthDraw.SHADOW)
-U_REBALANCE = int(MonthDraw.REBALANCE)
 U_ORGANISATION = int(MonthDraw.ORGANISATION)
 
 # --- columns of a firm's set-up draws (SetUpDraw) ---------------------------------------------
 D_PLAN = int(SetUpDraw.PLAN_CONTENT)
 """First PLAN_* column; one per UseCase follows, in UseCase order."""
-D_STRATEGY = int(SetUpDraw.STRATEGY)
-D_OUTSOURCE = int(SetUpDraw.OUTSOURCE)
+D_CHOICE = int(SetUpDraw.CHOICE_TRIPARTITE)
+"""First CHOICE_* column; one per Choice follows, in Choice order."""
+D_AD_HOC = int(SetUpDraw.AD_HOC)
 D_OUTSOURCE_ALL = int(SetUpDraw.OUTSOURCE_ALL)
 D_MANAGER = int(SetUpDraw.MANAGER)
-D_TRAINING = int(SetUpDraw.TRAINING)
-D_DEDICATED = int(SetUpDraw.DEDICATED)
-D_ROLES_INTERNAL = int(SetUpDraw.ROLES_INTERNAL)
-D_ROLES_EXTERNAL = int(SetUpDraw.ROLES_EXTERNAL)
-D_COLLABORATION = int(SetUpDraw.COLLABORATION)
+D_ALIGNMENT = int(SetUpDraw.ALIGNMENT)
 D_DIFFICULTY = int(SetUpDraw.MISESTIMATES)
 """First difficulty column; one per Difficulty follows, in Difficulty order."""
-D_SHADOW = int(SetUpDraw.SHADOW)
-D_EXTERNAL_EXPERTS = int(SetUpDraw.EXTERNAL_EXPERTS)
+D_MARKET = int(SetUpDraw.MARKET)
 
 if [SetUpDraw(D_PLAN + j).name for j in range(len(UseCase))] != [
     f"PLAN_{uc.name}" for uc in UseCase
+] or [SetUpDraw(D_CHOICE + c).name for c in range(len(Choice))] != [
+    f"CHOICE_{c.name}" for c in Choice
 ] or [SetUpDraw(D_DIFFICULTY + k).name for k in range(len(Difficulty))] != [
     d.name for d in Difficulty
 ]:  # pragma: no cover
-    raise RuntimeError("state.SetUpDraw no longer lists the use cases and difficulties in order")
+    raise RuntimeError(
+        "state.SetUpDraw no longer lists the use cases, choices and difficulties in order"
+    )
 # Tables indexed by code (histograms, stage-indexed weights) need consecutive codes from 0, or
 # from the sentinel that the offsets above shift to 0.
 for _enum, _lowest in ((Stage, 0), (UseCaseStage, 0), (SizeClass, 0), (Sector, 0), (Strategy, 0),
                        (Outsourcing, 0), (ProviderManager, NOBODY),
                        (Collaboration, COLLABORATION_UNSET), (Difficulty, 0), (Obstacle, 0),
-                       (Gain, 0), (UseCase, 0)):  # fmt: skip
+                       (Gain, 0), (UseCase, 0), (Choice, 0)):  # fmt: skip
     if sorted(map(int, _enum)) != list(range(_lowest, _lowest + len(_enum))):  # pragma: no cover
         raise RuntimeError(f"{_enum.__name__}: codes must run from {_lowest} without gaps")

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from .clock import month_index
-from .stages import Outsourcing, ProviderManager, Sector, SizeClass, Stage, Strategy, label
+from .stages import Choice, Outsourcing, ProviderManager, Sector, SizeClass, Stage, Strategy, label
 from .state import FirmState
 from .streams import Streams
 
@@ -192,22 +192,34 @@ class ActiveIntervention:
         return int(new.sum())
 
 
+def _hold(state: FirmState, firms: np.ndarray, *choices: Choice) -> None:
+    """Mark ``choices`` as held by the policy in ``firms``: Direction no longer revises them
+    (``rules.direction.decide``), so the treated firms keep what the policy gave them, for
+    the rest of the run (``end`` only stops treating new firms)."""
+    bits = np.uint8(sum(1 << int(c) for c in choices))
+    state.held[firms] |= bits
+
+
 def _tripartite(state: FirmState, firms: np.ndarray, spec: Intervention) -> None:
     state.strategy[firms] = Strategy.TRIPARTITE
+    _hold(state, firms, Choice.TRIPARTITE)
 
 
 def _training(state: FirmState, firms: np.ndarray, spec: Intervention) -> None:
     state.training[firms] = True
+    _hold(state, firms, Choice.TRAINING)
 
 
 def _co_managed(state: FirmState, firms: np.ndarray, spec: Intervention) -> None:
     state.outsourcing[firms & (state.outsourcing == Outsourcing.NONE)] = Outsourcing.PARTIAL
     state.manager[firms] = ProviderManager.PAIR
+    _hold(state, firms, Choice.OUTSOURCE)
 
 
 def _dedicated(state: FirmState, firms: np.ndarray, spec: Intervention) -> None:
     state.dedicated[firms] = True
     state.roles_internal[firms] = True
+    _hold(state, firms, Choice.DEDICATED, Choice.ROLES_INTERNAL)
 
 
 def _reduce(array_name: str):

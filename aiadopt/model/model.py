@@ -4,15 +4,18 @@ One step is one month, from the release of ChatGPT (November 2022) to the horizo
 December 2030); Mesa's step counter is the clock.  Each month, in this order:
 
 0. interventions act on the firms they are due to treat (``interventions.py``);
-1. Bass engagement of not-engaged firms (imitation of peers of the same sector and size) and
-   the set-up of each new entrant (plans, investments, strategy, collaboration, obstacles);
-2. planned-only firms may give up;
+1. the world moves every firm's security, regulation and finance severities
+   (``exogenous.py``: trends, EU AI Act milestones); Bass engagement of not-engaged firms in
+   the market (imitation of peers of the same sector and size) and the set-up of each new
+   entrant (plans, alignment of the roles, Direction's choices, obstacles);
+2. engaged firms with nothing in place may give up;
 3. the use-case portfolios advance (start, overrun and stall, drop, complete, withdraw);
 4. deployed firms scale or fall back; stages are derived from the portfolios;
-5. Direction invests and revises its strategy; Technique learns; both roles hear of agentic
-   AI; realised and expected gains are updated (expectations from last month's
-   enthusiasm); Business's enthusiasm follows the hype cycle and shadow AI spreads;
-   collaboration rebalances; deployed firms meet organisation questions;
+5. Direction may review its choices; Technique learns; both roles hear of agentic AI;
+   realised and expected gains are updated (expectations from last month's enthusiasm);
+   Business's enthusiasm follows the hype cycle and media exposure, and Business decides on
+   shadow AI; Technique and Business align or drift apart, and the collaboration mode
+   follows; deployed firms meet organisation questions;
 6. the DataCollector records the month.
 
 Steps 1-5 run in one compiled pass over the firms (``rules.month.live_month``): each firm goes

@@ -74,7 +74,7 @@ class Params:
     # --- population and calendar --------------------------------------------------------------
     n_firms: int = _p(10_000, 1, 50_000_000, "firms", "assumption: order of magnitude of French firms of 100+ employees in industry, commerce and services (INSEE counts about 10,000; not checked against a table here)")  # noqa: E501
     start: str = _p("2022-11", None, None, "YYYY-MM", "release of ChatGPT (30 Nov 2022)")
-    horizon: str = _p("2030-12", None, None, "YYYY-MM", "assumption: default horizon of the issue")
+    horizon: str = _p("2030-12", None, None, "YYYY-MM", "assumption: a horizon of about five years after the study")  # noqa: E501
     size_shares: tuple[float, ...] = _p((0.62, 0.20, 0.18), 0.0, 1.0, "share by SizeClass", "assumption: INSEE-like distribution of firms of 100+ employees (100-249 dominate)", length=3, simplex=True)  # noqa: E501
     sector_shares: tuple[float, ...] = _p((0.30, 0.22, 0.48), 0.0, 1.0, "share by Sector", "assumption: INSEE-like split of industry, commerce, services", length=3, simplex=True)  # noqa: E501
     idf_share: float = _p(0.30, 0.0, 1.0, "share", "assumption: share of firms of 100+ employees headquartered in Ile-de-France")  # noqa: E501
@@ -86,7 +86,19 @@ class Params:
     peer_own_weight: float = _p(0.7, 0.0, 1.0, "weight", "assumption: weight of the own sector-size pool against the whole population in the peer share")  # noqa: E501
     engage_size_effect: tuple[float, ...] = _p((0.25, 0.0, -0.1), -5.0, 5.0, "log-effect by SizeClass", "text p.2: 100-249 firms are more engaged (more than half engaged or planning)", length=3)  # noqa: E501
     engage_obstacle_weights: tuple[float, ...] = _p((1.2, 0.8, 0.5, 0.3, 0.5), 0.0, 10.0, "log-effect per unit severity by Obstacle", "Figure 3: utility, skills and security are the main reasons not to invest; weights are an assumption", length=5)  # noqa: E501
-    abandon_planned: float = _p(0.008, 0.0, 1.0, "per month", "assumption: planned firms that give up and return to not engaged")  # noqa: E501
+
+    give_up_hazard: float = _p(0.008, 0.0, 1.0, "per month", "assumption: an engaged firm with nothing in place gives up and returns to not engaged (at an average obstacle load and enthusiasm 0.5)")  # noqa: E501
+    give_up_obstacle_effect: float = _p(1.0, 0.0, 10.0, "log-effect per unit obstacle load", "Figure 4: obstacles rise once engaged (security 58%->72%, finance 44%->61%); that they make firms give up, and how much, is an assumption")  # noqa: E501
+    give_up_enthusiasm_effect: float = _p(3.0, 0.0, 20.0, "log-effect per unit of (0.5 - enthusiasm)", "assumption: disappointed firms give up more, enthusiastic ones less (Figure 7, valley of despair)")  # noqa: E501
+    market_intercept: float = _p(2.0, -10.0, 10.0, "logit", "assumption: about 9 in 10 firms of average perceived utility would ever engage (market potential below 1)")  # noqa: E501
+    market_size_effect: tuple[float, ...] = _p((0.0, 0.3, 0.6), -5.0, 5.0, "logit by SizeClass", "INSEE TIC 2023-2024 (../shared/data): AI use rises with size (21%->33% of 250+ vs 10%->15% of 50-249); sizes are an assumption", length=3)  # noqa: E501
+    market_sector_effect: tuple[float, ...] = _p((0.0, 0.0, 0.3), -5.0, 5.0, "logit by Sector", "assumption: services perceive more utility in generative AI (no sector figure in the study)", length=3)  # noqa: E501
+    market_utility_effect: float = _p(2.0, 0.0, 20.0, "logit per unit Business demand", "Figure 3: lack of perceived utility is the first reason not to invest; size is an assumption")  # noqa: E501
+
+    # --- obstacle severities over time (exogenous) ---------------------------------------------
+    finance_trend: float = _p(-0.03, -0.5, 0.5, "severity per year", "assumption: generative AI gets cheaper (falling model prices), easing the financial constraint")  # noqa: E501
+    security_trend: float = _p(-0.02, -0.5, 0.5, "severity per year", "assumption: enterprise offers with data guarantees (from 2023) slowly ease the security concern")  # noqa: E501
+    regulation_milestone_shift: tuple[float, ...] = _p((0.04, 0.02, -0.02, -0.02, -0.03), -0.5, 0.5, "severity added at each EU AI Act milestone (exogenous.AI_ACT_MILESTONES)", "EU AI Act (Regulation 2024/1689) milestones: agreement 2023-12, in force 2024-08, prohibitions 2025-02, general-purpose AI 2025-08, high-risk 2026-08; the sizes are an assumption (uncertainty rises with the text, falls as obligations become known)", length=5)  # noqa: E501
 
     # --- initial role attributes (Beta draws with the given mean) ------------------------------
     attribute_concentration: float = _p(4.0, 0.5, 200.0, "Beta a+b", "assumption: spread of firm attributes around their means")  # noqa: E501
@@ -102,22 +114,24 @@ class Params:
     # --- obstacles discovered on engagement (salience rises once engaged) ----------------------
     discovery: tuple[float, ...] = _p((0.0, 0.05, 0.12, 0.08, 0.16), 0.0, 1.0, "severity added on engagement by Obstacle", "Figure 4: security 58%->72%, regulation 41%->49%, finance 44%->61% from not engaged to engaged", length=5)  # noqa: E501
 
-    # --- Direction: strategy and investments ---------------------------------------------------
-    strategy_initial: tuple[float, ...] = _p((0.10, 0.46, 0.38, 0.06), 0.0, 1.0, "share by Strategy at engagement", "Figure 9: 10% tripartite and 82% ad hoc among firms deployed or in progress; at engagement fewer are tripartite (6%), more firms adopt it later (tripartite_hazard)", length=4, simplex=True)  # noqa: E501
-    tripartite_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: an ad hoc firm adopts a tripartite strategy (times tripartite_balanced_factor with balanced collaboration)")  # noqa: E501
-    tripartite_balanced_factor: float = _p(2.0, 0.0, 20.0, "hazard multiplier", "assumption: balanced collaboration makes a shared (tripartite) strategy this many times likelier (text p.6 links the two among leaders)")  # noqa: E501
-    outsource_initial: float = _p(0.90, 0.0, 1.0, "probability at engagement", "Figure 12: 91% of planned firms outsource")  # noqa: E501
-    outsource_all_initial: float = _p(0.70, 0.0, 1.0, "probability given outsourcing", "Figure 12: 63% of planned firms outsource all development (of 91%)")  # noqa: E501
-    insource_hazard: float = _p(0.004, 0.0, 1.0, "per month per unit skill", "Figure 12: outsourcing 91% (planned) -> 83% (in place or in progress)")  # noqa: E501
-    manager_shares: tuple[float, ...] = _p((0.59, 0.26, 0.15), 0.0, 1.0, "share by ProviderManager", "Figure 11: pair 59%, Technique alone 26%, Business alone the rest", length=3, simplex=True)  # noqa: E501
-    training_initial: float = _p(0.60, 0.0, 1.0, "probability at engagement", "Figure 12: 61% of planned firms train")  # noqa: E501
-    training_hazard: float = _p(0.010, 0.0, 1.0, "per month once experimenting", "Figure 12 and text p.6: 70% of active firms train")  # noqa: E501
-    dedicated_initial: float = _p(0.56, 0.0, 1.0, "probability at engagement", "Figure 12: 56% name dedicated staff, planned and active alike")  # noqa: E501
-    roles_internal_initial: float = _p(0.18, 0.0, 1.0, "probability at engagement", "Figure 12: 18% of planned firms create roles filled from inside")  # noqa: E501
-    roles_internal_hazard: float = _p(0.004, 0.0, 1.0, "per month once experimenting", "Figure 12: 18% (planned) -> 26% (in place or in progress)")  # noqa: E501
-    experts_initial: float = _p(0.64, 0.0, 1.0, "probability at engagement", "Figure 12: 64% of planned firms use external experts (consultants, providers)")  # noqa: E501
-    roles_external_initial: float = _p(0.01, 0.0, 1.0, "probability at engagement", "Figure 12: 1% of planned firms hire AI roles from outside")  # noqa: E501
-    roles_external_hazard: float = _p(0.008, 0.0, 1.0, "per month once experimenting", "Figure 12: 1% (planned) -> 16% (in place or in progress)")  # noqa: E501
+    # --- Direction: logit choices, in Choice order (tripartite strategy, outsourcing, training,
+    # --- dedicated staff, roles from inside, roles from outside, external experts) -------------
+    choice_intercept: tuple[float, ...] = _p((-3.0, 2.0, 0.5, 0.0, -1.5, -4.0, 0.5), -10.0, 10.0, "logit by Choice at average circumstances", "assumption: rounded starting values on the logit scale (rare, common, about half ...); the calibration fits them to Figures 9 and 12", length=7)  # noqa: E501
+    choice_skills_effect: tuple[float, ...] = _p((0.5, -2.0, 0.0, 0.5, 1.5, 1.0, -1.0), -10.0, 10.0, "logit per unit Technique skills by Choice", "Figure 10: lack of internal skills is the first reason to outsource; other signs are an assumption (skilled firms create AI roles)", length=7)  # noqa: E501
+    choice_business_effect: tuple[float, ...] = _p((1.0, 0.0, 1.0, 1.0, 0.5, 0.5, 0.5), -10.0, 10.0, "logit per unit Business pull (mean of demand and enthusiasm) by Choice", "assumption: Business demand and enthusiasm push Direction to invest", length=7)  # noqa: E501
+    choice_finance_effect: tuple[float, ...] = _p((0.0, -0.5, -0.5, -0.5, -0.5, -1.0, -0.5), -10.0, 10.0, "logit per unit financial constraint by Choice", "Figure 4: financial constraints (61% of engaged firms); sizes are an assumption", length=7)  # noqa: E501
+    choice_risk_effect: tuple[float, ...] = _p((0.5, -0.5, 0.3, 0.3, 0.0, 0.0, 0.5), -10.0, 10.0, "logit per unit risk concern (mean of the security and regulation severities) by Choice", "Figure 4: security (72%) and regulation (49%) concerns of engaged firms; that they push Direction to frame AI (a shared strategy, training, staff, experts) and keep development in-house is an assumption", length=7)  # noqa: E501
+    choice_alignment_effect: tuple[float, ...] = _p((2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), -10.0, 10.0, "logit per unit Technique-Business alignment by Choice", "text p.6: the firms with a shared (tripartite) strategy are those whose Technique and Business collaborate; size is an assumption", length=7)  # noqa: E501
+    choice_returns_effect: tuple[float, ...] = _p((1.5, -1.0, 1.0, 0.5, 1.0, 2.0, 0.0), -10.0, 10.0, "logit per unit realised productivity / expected_gain[0] by Choice", "assumption: returns seen lead to investment and to a shared strategy, and to bringing development in-house (Figure 12: outsourcing 91% planned -> 83% active)", length=7)  # noqa: E501
+    choice_size_effect: tuple[float, ...] = _p((0.0, 0.2, 0.4), -5.0, 5.0, "logit by SizeClass", "text p.2: larger firms have more investment capacity; sizes are an assumption", length=3)  # noqa: E501
+    choice_peer_effect: float = _p(1.0, -10.0, 10.0, "logit per unit peer share with the choice", "assumption: Direction imitates what engaged firms of its sector and size chose (the peer pools of engagement)")  # noqa: E501
+    revision_hazard: float = _p(0.083, 0.0, 1.0, "per month", "assumption: Direction reviews its AI choices about once a year (a budget cycle)")  # noqa: E501
+    ad_hoc_shares: tuple[float, ...] = _p((0.2, 0.4, 0.4), 0.0, 1.0, "share by Strategy NONE, AD_HOC_REQUESTS, AD_HOC_CAPACITY among firms without the tripartite one", "assumption: to fit to Figure 9", length=3, simplex=True)  # noqa: E501
+    outsource_all_intercept: float = _p(0.5, -10.0, 10.0, "logit", "assumption: most firms that outsource outsource all development (Figure 12)")  # noqa: E501
+    outsource_all_skills_effect: float = _p(-2.0, -10.0, 10.0, "logit per unit Technique skills", "Figure 10: lack of skills is the first reason to outsource; size is an assumption")  # noqa: E501
+    manager_pair_intercept: float = _p(0.0, -10.0, 10.0, "logit", "assumption: the Technique-Business pair manages the providers about half the time at average alignment (Figure 11)")  # noqa: E501
+    manager_alignment_effect: float = _p(2.0, -10.0, 10.0, "logit per unit alignment", "assumption: aligned Technique and Business manage providers together (Figure 11)")  # noqa: E501
+    manager_technique_share: float = _p(0.6, 0.0, 1.0, "probability", "assumption: when one role manages the providers alone, it is Technique this often (Figure 11)")  # noqa: E501
 
     # --- success factors: log-effects on progress and scaling hazards --------------------------
     strategy_effect: tuple[float, ...] = _p((-0.3, 0.0, 0.0, 0.9), -5.0, 5.0, "log-effect by Strategy", "text p.6: most firms with a tripartite strategy have scaled; sizes are an assumption", length=4)  # noqa: E501
@@ -126,6 +140,7 @@ class Params:
     dedicated_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.6: dedicated staff; size is an assumption")  # noqa: E501
     roles_effect: float = _p(0.20, -5.0, 5.0, "log-effect", "text p.6: new AI roles; size is an assumption")  # noqa: E501
     collaboration_effect: tuple[float, ...] = _p((0.4, 0.1, 0.0, -0.4), -5.0, 5.0, "log-effect by Collaboration", "text p.6: balanced collaboration is crucial for scaling; non-collaborating firms have not succeeded; sizes are an assumption", length=4)  # noqa: E501
+    complementarity: float = _p(0.05, -0.5, 0.5, "log-effect per pair of success factors held together", "text p.6: the leaders combine the factors (strategy, co-managed providers, training, staff, roles, balanced collaboration); the size is an assumption and its prior allows 0 (the calibration tests the claim)")  # noqa: E501
     skills_effect: float = _p(1.0, 0.0, 10.0, "log-effect per unit skill", "Figure 10: lack of internal skills is the first reason to outsource; size is an assumption")  # noqa: E501
     progress_obstacle_weights: tuple[float, ...] = _p((0.3, 0.3, 0.6, 0.4, 0.6), 0.0, 10.0, "log-effect per unit severity by Obstacle", "Figure 4: security, regulation and finance rise once engaged and explain scaling difficulties; sizes are an assumption", length=5)  # noqa: E501
     progress_size_effect: tuple[float, ...] = _p((-0.2, 0.0, 0.3), -5.0, 5.0, "log-effect by SizeClass", "text p.2: large firms scale more easily", length=3)  # noqa: E501
@@ -150,8 +165,19 @@ class Params:
     unscale_hazard: float = _p(0.002, 0.0, 1.0, "per month", "assumption: a scaled firm falls back to deployed")  # noqa: E501
 
     # --- collaboration -------------------------------------------------------------------------
-    collaboration_initial: tuple[float, ...] = _p((0.31, 0.33, 0.12, 0.24), 0.0, 1.0, "share by Collaboration at set-up", "Figure 13: 31% balanced at set-up, near 7 in 10 collaborate; rest is an assumption", length=4, simplex=True)  # noqa: E501
-    rebalance_hazard: tuple[float, ...] = _p((0.0, 0.005, 0.02, 0.02), 0.0, 1.0, "per month for a firm PLANNED, EXPERIMENTING, DEPLOYED, SCALED", "assumption: collaboration becomes balanced with experience; Figure 13 shift 31%->46% is kept for validation", length=4)  # noqa: E501
+    alignment_intercept: float = _p(0.0, -10.0, 10.0, "logit", "assumption: Technique and Business of an average firm are half aligned")  # noqa: E501
+    alignment_gap_effect: float = _p(2.0, 0.0, 20.0, "logit per unit |skills - demand|", "assumption: the roles diverge when Technique's capacity and Business's demand differ (Figure 13)")  # noqa: E501
+    alignment_experience_effect: float = _p(0.5, 0.0, 10.0, "logit per use case in place (up to 3)", "assumption: working projects bring the roles together (the Figure 13 shift, balanced collaboration 31% at set-up to 46% once deployed, is kept for validation)")  # noqa: E501
+    alignment_tripartite_effect: float = _p(0.5, 0.0, 10.0, "logit", "text p.6: a shared strategy goes with balanced collaboration; size is an assumption")  # noqa: E501
+    alignment_pair_effect: float = _p(0.3, 0.0, 10.0, "logit", "Figure 11: providers managed by the pair; size is an assumption")  # noqa: E501
+    alignment_training_effect: float = _p(0.3, 0.0, 10.0, "logit", "assumption: training gives the roles a common language")  # noqa: E501
+    alignment_shadow_effect: float = _p(0.5, 0.0, 10.0, "logit", "Figure 13: Business teams that do not collaborate use tools of their own; size is an assumption")  # noqa: E501
+    alignment_views_effect: float = _p(0.5, 0.0, 10.0, "logit", "text p.2: Business and Technique disagree on what is deployed; that diverging views pull them apart is an assumption")  # noqa: E501
+    alignment_taste_scale: float = _p(1.0, 0.0, 10.0, "logit scale", "assumption: spread of the firms' own Technique-Business affinity (a logistic taste fixed at birth)")  # noqa: E501
+    alignment_drift: float = _p(0.05, 0.0, 1.0, "per month", "assumption: speed at which alignment moves to its target")  # noqa: E501
+    balanced_threshold: float = _p(0.6, 0.0, 1.0, "alignment", "assumption: alignment from which collaboration is balanced (Figure 13)")  # noqa: E501
+    business_lead_gap: float = _p(0.2, -1.0, 1.0, "demand - skills", "assumption: Business leads the collaboration only when its demand exceeds Technique's skills by this much (Technique builds the use cases; Figure 13)")  # noqa: E501
+    no_collaboration_threshold: float = _p(0.3, 0.0, 1.0, "alignment", "assumption: alignment below which the roles do not collaborate (Figure 13)")  # noqa: E501
     difficulty_initial: tuple[float, ...] = _p((0.49, 0.43, 0.28), 0.0, 1.0, "probability by Difficulty at set-up", "Figure 14: misestimates 49%, communication 43%, organisation 28%", length=3)  # noqa: E501
     communication_effect: float = _p(-0.3, -5.0, 5.0, "log-effect", "Figure 14: communication difficulty slows progress; size is an assumption")  # noqa: E501
     organisation_discovery: float = _p(0.01, 0.0, 1.0, "per month once deployed", "Figure 14 text: leaders who have scaled report more need for clarity on organisation and leadership; deployed firms meet organisation questions (level is an assumption)")  # noqa: E501
@@ -162,13 +188,19 @@ class Params:
     enthusiasm_drift: float = _p(0.05, 0.0, 1.0, "per month", "assumption: speed at which enthusiasm moves to its target")  # noqa: E501
     overrun_enthusiasm_hit: float = _p(0.15, 0.0, 1.0, "0-1 per overrun", "Figure 7, phase 2: valley of despair when developments are harder or costlier than expected")  # noqa: E501
     demand_drift: float = _p(0.03, 0.0, 1.0, "per month", "assumption: perceived utility follows enthusiasm")  # noqa: E501
-    enthusiasm_deployed_base: float = _p(0.3, 0.0, 1.0, "0-1", "assumption: enthusiasm target of a deployed firm whose use cases deliver nothing yet (Figure 7, phase 3, slope of enlightenment)")  # noqa: E501
-    enthusiasm_deployed_slope: float = _p(0.6, 0.0, 2.0, "0-1 per unit of realised/expected productivity", "assumption: a deployed firm's enthusiasm target rises with what its use cases deliver against the expected productivity gain (Figure 7, phase 3)")  # noqa: E501
-    enthusiasm_deployed_cap: float = _p(1.2, 0.0, 10.0, "ratio realised/expected productivity", "assumption: delivering more than this ratio of the expected gain raises the enthusiasm target no further")  # noqa: E501
+    enthusiasm_deployed_base: float = _p(0.15, 0.0, 1.0, "0-1", "assumption: enthusiasm target of a deployed firm above what its realised gains justify (Figure 15: realised about 70% of expected); its target is this plus media exposure * enthusiasm_media_weight plus realised productivity / (expected_gain[0] / expected_gain_enthusiasm), so that it expects more than it realises")  # noqa: E501
+    media_peak_months: float = _p(10.0, 1.0, 120.0, "months after start", "assumption: media exposure to generative AI peaks about 10 months after the release of ChatGPT (2022-11, whatever the run's start), then decays (a hype pulse)")  # noqa: E501
+    media_floor: float = _p(0.3, 0.0, 1.0, "0-1", "assumption: media exposure long after the peak, relative to the peak")  # noqa: E501
+    enthusiasm_media_weight: float = _p(0.2, 0.0, 1.0, "0-1 per unit media exposure", "Figure 7, phase 1: the peak of inflated expectations follows exposure; size is an assumption")  # noqa: E501
+    fallback_disappointment_effect: float = _p(2.0, 0.0, 20.0, "log-effect per unit of (0.5 - enthusiasm)", "Figure 7, phase 3: a result below expectations; that disappointed firms withdraw use cases and fall back from scale more (enthusiastic ones less) is an assumption")  # noqa: E501
     enthusiasm_engaged_target: float = _p(0.5, 0.0, 1.0, "0-1", "assumption: enthusiasm target of an engaged firm with nothing in place (Figure 7, phase 2, after the peak)")  # noqa: E501
     enthusiasm_outsider_base: float = _p(0.3, 0.0, 1.0, "0-1", "assumption: enthusiasm target of a firm not engaged whose peers are not engaged either")  # noqa: E501
     enthusiasm_peer_slope: float = _p(0.4, 0.0, 1.0, "0-1 per unit peer engaged share", "assumption: a firm not engaged catches enthusiasm from its engaged peers (its pool's peer share)")  # noqa: E501
-    shadow_hazard: float = _p(0.02, 0.0, 1.0, "per month per unit propensity", "Figure 13: Business teams that do not collaborate use tools of their own; level is an assumption")  # noqa: E501
+    shadow_hazard: float = _p(0.02, 0.0, 1.0, "per month per unit propensity and enthusiasm", "Figure 13: Business teams that do not collaborate use tools of their own; level is an assumption")  # noqa: E501
+    shadow_alignment_effect: float = _p(3.0, 0.0, 20.0, "log-effect per unit alignment (negative)", "Figure 13: no collaboration is reported mostly by Business (32%); size is an assumption")  # noqa: E501
+    shadow_stop_hazard: float = _p(0.02, 0.0, 1.0, "per month", "assumption: a balanced firm with a use case in place gives its Business teams sanctioned tools, and shadow AI stops")  # noqa: E501
+    shadow_security_hit: float = _p(0.05, 0.0, 1.0, "security concern added", "assumption: Technique's security concern rises when Business uses tools of its own (Figure 4: security is the first obstacle once engaged)")  # noqa: E501
+    shadow_gain: float = _p(0.5, 0.0, 20.0, "percent productivity", "assumption: what Business teams gain from tools of their own (Humlum & Vestergaard 2025: 2.8% of hours saved by chatbot users; ../shared/data)")  # noqa: E501
     pilot_loose_view: float = _p(0.5, 0.0, 1.0, "probability", "text p.2: Business may count use of a tool like ChatGPT as adoption; level is an assumption")  # noqa: E501
 
     # --- Technique: skills and agentic AI ------------------------------------------------------
@@ -178,13 +210,14 @@ class Params:
     agentic_hazard: tuple[float, ...] = _p((0.04, 0.02), 0.0, 1.0, "per month for engaged Technique, Business", "Figure 2: 34% of Technique vs 18% of Business engaged respondents heard of agentic AI; levels to fit", length=2)  # noqa: E501
 
     # --- expectations and gains ----------------------------------------------------------------
-    expected_gain: tuple[float, ...] = _p((7.6, 3.0, 3.3), 0.0, 100.0, "percent by Gain at enthusiasm expected_gain_enthusiasm", "Figures 15-16: expected productivity +7.6%, revenue +3.3%; cost expectation is an assumption", length=3)  # noqa: E501
+    expected_gain: tuple[float, ...] = _p((7.6, 3.0, 3.3), 0.1, 100.0, "percent by Gain at enthusiasm expected_gain_enthusiasm", "Figures 15-16: expected productivity +7.6%, revenue +3.3%; cost expectation is an assumption", length=3)  # noqa: E501
     expected_gain_enthusiasm: float = _p(0.5, 0.01, 1.0, "0-1", "assumption: the enthusiasm at which a firm expects the study's average gains (Figures 15-16); expected gains are proportional to enthusiasm")  # noqa: E501
     usecase_value_productivity: tuple[float, ...] = _p((3.5, 2.0, 1.5, 1.0, 1.5, 1.5), 0.0, 50.0, "percent when in place by UseCase", "Figure 15: +5.4% productivity realised among firms deployed or in progress; split is an assumption", length=N_USE_CASES)  # noqa: E501
     usecase_value_cost: tuple[float, ...] = _p((2.0, 0.8, 0.8, 0.8, 1.5, 2.0), 0.0, 50.0, "percent when in place by UseCase", "Figure 15: +3.3% cost realised; split is an assumption", length=N_USE_CASES)  # noqa: E501
     usecase_value_revenue: tuple[float, ...] = _p((0.5, 1.2, 0.8, 0.2, 0.0, 0.0), 0.0, 50.0, "percent when in place by UseCase", "Figure 16: +1.2% revenue realised; split is an assumption", length=N_USE_CASES)  # noqa: E501
     usecase_promise: tuple[float, ...] = _p((0.8, 0.9, 1.1, 1.1, 1.8, 1.4), 0.01, 10.0, "expected/realised value ratio by UseCase", "Figure 8: content and personalisation recover (91%, 73%), test automation and infrastructure stay low (26%, 48%); values are an assumption", length=N_USE_CASES)  # noqa: E501
     pilot_gain_share: float = _p(0.25, 0.0, 1.0, "share of in-place value", "assumption: a use case in development already yields part of its value")  # noqa: E501
+    gain_cap: tuple[float, ...] = _p((8.0, 5.0, 3.0), 0.1, 100.0, "percent by Gain", "diminishing returns: the gains of a firm's use cases approach this ceiling (cap * (1 - e^(-value/cap)); shadow_gain comes on top); firm-level evidence puts gains mostly below 5% (../shared/data: Humlum & Vestergaard, Bick et al., McKinsey); values are an assumption", length=3)  # noqa: E501
     gain_lag_months: float = _p(6.0, 0.1, 120.0, "months", "assumption: realised gains ramp up after a use case goes in place")  # noqa: E501
     favourite_sharpness: float = _p(3.0, 0.0, 20.0, "Luce choice exponent", "Figure 5: 41% name content the most interesting; the choice rule P ~ interest^k is an assumption")  # noqa: E501
     interest_enthusiasm_effect: float = _p(1.5, 0.0, 10.0, "logit per unit enthusiasm", "Figure 7: interest follows the hype cycle")  # noqa: E501
@@ -275,16 +308,23 @@ SHIPPED_FIT = "fitted.toml"
 def shipped_params() -> tuple[Params, str]:
     """The parameters a model uses when given none, and where they come from.
 
-    The shipped fit (``aiadopt/model/fitted.toml``, written by the calibration, read with
-    importlib.resources so that it works from an installed package) when present, else the
-    built-in defaults ``Params()``.  ``AdoptionModel()``, ``mesa.batch_run`` and ``aiadopt run``
-    all start from it, so they simulate the same firms.
+    The shipped parameters (``aiadopt/model/fitted.toml``, read with importlib.resources so
+    that it works from an installed package) when present, else the built-in defaults
+    ``Params()``.  ``AdoptionModel()``, ``mesa.batch_run`` and ``aiadopt run`` all start from
+    them, so they simulate the same firms.  The source says whether the file is a fit (written
+    by the calibration) or hand-set values (its ``[meta] method = "hand-set"``: model v2
+    ships hand-set values until the calibration refits it).
     """
     ref = resources.files(__package__).joinpath(SHIPPED_FIT)
     if not ref.is_file():
         return Params(), "built-in defaults Params()"
     with resources.as_file(ref) as path:
-        return Params.from_toml(path), f"shipped fit aiadopt/model/{SHIPPED_FIT}"
+        meta = tomllib.loads(path.read_text(encoding="utf-8")).get("meta", {})
+        if meta.get("method") == "hand-set":
+            where = f"hand-set values aiadopt/model/{SHIPPED_FIT} (not fitted)"
+        else:
+            where = f"shipped fit aiadopt/model/{SHIPPED_FIT}"
+        return Params.from_toml(path), where
 
 
 def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:
@@ -363,6 +403,11 @@ def validate(params: Params) -> None:
     if params.horizon < params.start:
         raise ParameterError(
             f"parameter 'horizon' ({params.horizon}) is before 'start' ({params.start})"
+        )
+    if params.no_collaboration_threshold >= params.balanced_threshold:
+        raise ParameterError(
+            f"parameter 'no_collaboration_threshold' ({params.no_collaboration_threshold}) must "
+            f"be below 'balanced_threshold' ({params.balanced_threshold})"
         )
     if params.agentic_start < params.start:
         raise ParameterError(

@@ -66,6 +66,19 @@ class Strategy(IntEnum):
     TRIPARTITE = 3
 
 
+class Choice(IntEnum):
+    """Direction's decisions (ODD 7.8): each is a yes/no choice made by a logit rule at
+    engagement and at every revision (Figures 9, 11, 12)."""
+
+    TRIPARTITE = 0  # one strategy shared by Direction, Technique and Business (Figure 9)
+    OUTSOURCE = 1  # outsource use-case development (Figures 10-12)
+    TRAINING = 2  # train employees (Figure 12)
+    DEDICATED = 3  # dedicated staff or working groups (Figure 12)
+    ROLES_INTERNAL = 4  # new AI roles filled from inside (Figure 12)
+    ROLES_EXTERNAL = 5  # new AI roles hired from outside (Figure 12)
+    EXPERTS = 6  # external experts: consultants, providers (Figure 12)
+
+
 class Outsourcing(IntEnum):
     """Outsourcing of use-case development (Figure 12: 86% outsource, 57% all of it)."""
 

@@ -31,10 +31,12 @@ from .streams import Streams
 
 
 class SetUpDraw(IntEnum):
-    """Columns of a firm's set-up draws: fixed at birth, used on the month it engages.
+    """Columns of a firm's set-up draws: fixed at birth, used whenever it decides.
 
     Drawing them once per firm (not each month) keeps common random numbers exact: a firm
-    makes the same set-up choices in two scenarios whenever it engages.
+    makes the same choices in two scenarios whenever its circumstances are the same.  The
+    CHOICE_* draws are the firm's fixed tastes in Direction's logit choices (a firm chooses
+    ``Choice`` c while its draw is below the choice's probability: ``direction.decide``).
     """
 
     PLAN_CONTENT = 0  # PLAN_* : one per UseCase, in UseCase order
@@ -43,38 +45,34 @@ class SetUpDraw(IntEnum):
     PLAN_ROI_MEASUREMENT = 3
     PLAN_TEST_AUTOMATION = 4
     PLAN_INFRASTRUCTURE = 5
-    STRATEGY = 6
-    OUTSOURCE = 7
-    OUTSOURCE_ALL = 8
-    MANAGER = 9
-    TRAINING = 10
-    DEDICATED = 11
-    ROLES_INTERNAL = 12
-    ROLES_EXTERNAL = 13
-    COLLABORATION = 14
-    MISESTIMATES = 15  # difficulties: in Difficulty order
-    COMMUNICATION = 16
-    ORGANISATION = 17
-    SHADOW = 18
-    EXTERNAL_EXPERTS = 19
+    CHOICE_TRIPARTITE = 6  # CHOICE_* : one per Choice, in Choice order
+    CHOICE_OUTSOURCE = 7
+    CHOICE_TRAINING = 8
+    CHOICE_DEDICATED = 9
+    CHOICE_ROLES_INTERNAL = 10
+    CHOICE_ROLES_EXTERNAL = 11
+    CHOICE_EXPERTS = 12
+    AD_HOC = 13  # which strategy a firm without the tripartite one has
+    OUTSOURCE_ALL = 14
+    MANAGER = 15
+    ALIGNMENT = 16  # the firm's own Technique-Business affinity
+    MISESTIMATES = 17  # difficulties: in Difficulty order
+    COMMUNICATION = 18
+    ORGANISATION = 19
+    MARKET = 20  # the firm's reservation utility: in the market or not (engagement)
 
 
 class MonthDraw(IntEnum):
     """Columns of the monthly per-firm draws (one uniform per firm, decision and month)."""
 
     ENGAGE = 0
-    ABANDON = 1
-    TRAINING = 2
-    ROLES_INTERNAL = 3
-    ROLES_EXTERNAL = 4
-    INSOURCE = 5
-    REVISE_STRATEGY = 6
-    SCALE = 7
-    AGENTIC_TECHNIQUE = 8
-    AGENTIC_BUSINESS = 9
-    SHADOW = 10
-    REBALANCE = 11
-    ORGANISATION = 12
+    GIVE_UP = 1
+    REVISE = 2
+    SCALE = 3
+    AGENTIC_TECHNIQUE = 4
+    AGENTIC_BUSINESS = 5
+    SHADOW = 6
+    ORGANISATION = 7
 
 
 @dataclass
@@ -99,6 +97,7 @@ class FirmState:
     roles_internal: np.ndarray  # bool, new AI roles filled from inside
     roles_external: np.ndarray  # bool, new AI roles hired from outside
     external_experts: np.ndarray  # bool, uses external experts (consultants, providers)
+    held: np.ndarray  # uint8, bit c set: Choice c is held by a policy (not revised)
     # Technique
     skills: np.ndarray  # float32 0-1, internal AI skills and integration capacity
     security: np.ndarray  # float32 0-1, security/confidentiality concern
@@ -114,7 +113,8 @@ class FirmState:
     regulation: np.ndarray  # float32 0-1, regulatory uncertainty
     finance: np.ndarray  # float32 0-1, financial constraint
     # collaboration
-    collaboration: np.ndarray  # int8, Collaboration
+    alignment: np.ndarray  # float32 0-1, how well Technique and Business work together
+    collaboration: np.ndarray  # int8, Collaboration (derived from alignment once engaged)
     difficulties: np.ndarray  # bool (n, 3), Difficulty
     # use-case portfolio
     uc_stage: np.ndarray  # int8 (n, 6), UseCaseStage
@@ -169,6 +169,7 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         roles_internal=np.zeros(n, dtype=bool),
         roles_external=np.zeros(n, dtype=bool),
         external_experts=np.zeros(n, dtype=bool),
+        held=np.zeros(n, dtype=np.uint8),
         skills=beta_draw(attrs, params.skills_mean, c, n),
         security=beta_draw(attrs, params.security_mean, c, n),
         technique_agentic=np.zeros(n, dtype=bool),
@@ -180,6 +181,7 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         business_agentic=np.zeros(n, dtype=bool),
         regulation=beta_draw(attrs, params.regulation_mean, c, n),
         finance=beta_draw(attrs, params.finance_mean, c, n),
+        alignment=np.zeros(n, dtype=np.float32),
         collaboration=np.full(n, Collaboration.UNSET, dtype=np.int8),
         difficulties=np.zeros((n, len(Difficulty)), dtype=bool),
         uc_stage=np.zeros((n, N_USE_CASES), dtype=np.int8),

@@ -64,29 +64,25 @@ def test_check_free_rejects(free: FreeParameter, fragment: str) -> None:
 
 
 def test_simplex_element_renormalises_the_others() -> None:
-    free = [FreeParameter("collaboration_initial[3]", 0.05, 0.6, 0.24)]
+    free = [FreeParameter("size_shares[2]", 0.05, 0.6, 0.2)]
     check_free(free)
-    base = Params()  # (0.31, 0.33, 0.12, 0.24)
-    shares = to_params([0.40], free, base).collaboration_initial
-    assert shares[3] == 0.40
+    base = Params(size_shares=(0.5, 0.3, 0.2))
+    shares = to_params([0.40], free, base).size_shares
+    assert shares[2] == 0.40
     assert sum(shares) == pytest.approx(1.0, abs=1e-12)
     # the fixed elements keep their proportions
-    np.testing.assert_allclose(
-        np.array(shares[:3]) / sum(shares[:3]), np.array(base.collaboration_initial[:3]) / 0.76
-    )
-    assert to_params([0.24], free, base).collaboration_initial == pytest.approx(
-        base.collaboration_initial
-    )
-    two = [*free, FreeParameter("collaboration_initial[0]", 0.1, 0.4, 0.31)]
-    shares = to_params([0.3, 0.2], two, base).collaboration_initial
-    assert shares[0] == 0.2 and shares[3] == 0.3 and sum(shares) == pytest.approx(1.0)
-    assert shares[1] / shares[2] == pytest.approx(0.33 / 0.12)
+    np.testing.assert_allclose(np.array(shares[:2]) / sum(shares[:2]), np.array([0.5, 0.3]) / 0.8)
+    assert to_params([0.2], free, base).size_shares == pytest.approx(base.size_shares)
+    two = [*free, FreeParameter("size_shares[0]", 0.1, 0.4, 0.3)]
+    shares = to_params([0.3, 0.2], two, base).size_shares
+    assert shares[0] == 0.2 and shares[2] == 0.3 and shares[1] == pytest.approx(0.5)
+    assert sum(shares) == pytest.approx(1.0)
 
 
 def test_simplex_errors_name_the_field() -> None:
-    every = [FreeParameter(f"manager_shares[{i}]", 0.0, 0.3, 0.2) for i in range(3)]
-    with pytest.raises(SpecError, match=r"every element of the simplex 'manager_shares'"):
+    every = [FreeParameter(f"ad_hoc_shares[{i}]", 0.0, 0.3, 0.2) for i in range(3)]
+    with pytest.raises(SpecError, match=r"every element of the simplex 'ad_hoc_shares'"):
         check_free(every)
-    wide = [FreeParameter(f"strategy_initial[{i}]", 0.0, 0.6, 0.1) for i in range(2)]
-    with pytest.raises(SpecError, match=r"'strategy_initial' could sum to 1.2 > 1"):
+    wide = [FreeParameter(f"sector_shares[{i}]", 0.0, 0.6, 0.1) for i in range(2)]
+    with pytest.raises(SpecError, match=r"'sector_shares' could sum to 1.2 > 1"):
         check_free(wide, "my.toml")

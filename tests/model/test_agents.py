@@ -13,8 +13,8 @@ from aiadopt.model import AdoptionModel, Params
 from aiadopt.model.agents import Business, Direction, Firm, Technique
 from aiadopt.model.interventions import Intervention
 from aiadopt.model.rules.views import business_sees_deployed, technique_sees_deployed
-from aiadopt.model.stages import Stage, Strategy
-from aiadopt.model.state import FirmState
+from aiadopt.model.stages import Choice, Stage, Strategy, label
+from aiadopt.model.state import FirmState, MonthDraw, SetUpDraw
 
 
 def assert_same_state(a: FirmState, b: FirmState, when: str) -> None:
@@ -35,7 +35,7 @@ def step_firm_by_firm(model: AdoptionModel) -> None:
 @pytest.mark.parametrize(
     ("seed", "overrides"),
     [
-        (0, {"abandon_planned": 0.05}),
+        (0, {"give_up_hazard": 0.05, "revision_hazard": 0.3, "shadow_hazard": 0.2}),
         (1, {"peer_pool": "population", "agentic_start": "2023-02", "stall_months": 2}),
     ],
 )
@@ -68,7 +68,8 @@ def test_month_inputs_exist_only_while_a_month_is_lived() -> None:
         assert model.month_inputs is None
         model.steps += 1
         month = model.begin_month()
-        assert model.month_inputs is month and month.step == 1 and month.u.shape == (20, 13)
+        assert model.month_inputs is month and month.step == 1
+        assert month.u.shape == (20, len(MonthDraw))
         model.end_month()
         assert model.month_inputs is None
         with pytest.raises(RuntimeError, match="begin_month"):
@@ -86,19 +87,21 @@ def test_role_rules_act_on_their_own_firm_only(model) -> None:
     firm = next(
         f for f in model.firms
         if f.stage >= Stage.EXPERIMENTING and not f.direction.training
-        and f.direction.strategy != Strategy.TRIPARTITE
+        and f.direction.strategy != Strategy.TRIPARTITE and not f.business.shadow_ai
     )  # fmt: skip
+    choices = slice(SetUpDraw.CHOICE_TRIPARTITE, SetUpDraw.CHOICE_EXPERTS + 1)
+    model.state.setup_draws[firm.index, choices] = 0.0  # it would make every choice
     before = copy.deepcopy(model.state)
     model.steps += 1
     month = model.begin_month()
     month.u[:] = 0.0  # every draw an event
-    firm.direction.invest(month)
-    firm.direction.revise_strategy(month)
+    firm.direction.revise(month)
+    firm.business.use_shadow_ai(month)
     changed = {
         f.name for f in fields(FirmState)
         if not np.array_equal(getattr(before, f.name), getattr(model.state, f.name))
     }  # fmt: skip
-    assert "training" in changed and "strategy" in changed
+    assert {"training", "strategy", "shadow_ai"} <= changed
     for name in changed:
         rows = np.flatnonzero(
             (getattr(before, name) != getattr(model.state, name)).reshape(model.state.n, -1)
@@ -106,6 +109,7 @@ def test_role_rules_act_on_their_own_firm_only(model) -> None:
         )  # fmt: skip
         assert list(rows) == [firm.index], name
     assert firm.direction.training and firm.direction.strategy == Strategy.TRIPARTITE
+    assert firm.business.shadow_ai
     model.end_month()
 
 
@@ -113,16 +117,26 @@ def test_each_role_is_a_view_with_its_own_rules(model) -> None:
     firm = model.firms[11]
     assert isinstance(firm.direction, Direction) and isinstance(firm.business, Business)
     assert isinstance(firm.technique, Technique)
-    for role, rules in ((Direction, {"set_up", "invest", "revise_strategy"}),
+    for role, rules in ((Direction, {"set_up", "choice_probabilities", "revise"}),
                         (Technique, {"learn", "hear_of_agentic"}),
                         (Business, {"hear_of_agentic", "update_enthusiasm",
-                                    "adopt_shadow_ai"})):  # fmt: skip
+                                    "use_shadow_ai"})):  # fmt: skip
         own = {name for name, value in vars(role).items() if callable(value)}
         assert rules <= own, role
         assert not any(isinstance(v, staticmethod) for v in vars(role).values()), role
     firm.business.enthusiasm = 0.25
     assert model.state.enthusiasm[11] == pytest.approx(0.25)
     assert {"firm" in repr(r) for r in (firm.direction, firm.technique, firm.business)} == {True}
+
+
+def test_direction_reports_the_probability_of_each_choice(model) -> None:
+    firm = next(f for f in model.firms if f.stage >= Stage.PLANNED)
+    model.steps += 1
+    month = model.begin_month()
+    probabilities = firm.direction.choice_probabilities(month)
+    model.end_month()
+    assert list(probabilities) == [label(c) for c in Choice]
+    assert all(0.0 < p < 1.0 for p in probabilities.values())
 
 
 def test_each_firms_views_of_deployed_are_the_populations(model) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiadopt.model import codes
 from aiadopt.model.stages import (
+    Choice,
     Collaboration,
     Difficulty,
     Gain,
@@ -35,13 +36,15 @@ MEMBERS = {
     "UTILITY": Obstacle.UTILITY, "SKILLS": Obstacle.SKILLS, "SECURITY": Obstacle.SECURITY,
     "REGULATION": Obstacle.REGULATION, "FINANCE": Obstacle.FINANCE,
     "PRODUCTIVITY": Gain.PRODUCTIVITY,
-    "D_PLAN": SetUpDraw.PLAN_CONTENT, "D_STRATEGY": SetUpDraw.STRATEGY,
-    "D_OUTSOURCE": SetUpDraw.OUTSOURCE, "D_OUTSOURCE_ALL": SetUpDraw.OUTSOURCE_ALL,
-    "D_MANAGER": SetUpDraw.MANAGER, "D_TRAINING": SetUpDraw.TRAINING,
-    "D_DEDICATED": SetUpDraw.DEDICATED, "D_ROLES_INTERNAL": SetUpDraw.ROLES_INTERNAL,
-    "D_ROLES_EXTERNAL": SetUpDraw.ROLES_EXTERNAL, "D_COLLABORATION": SetUpDraw.COLLABORATION,
-    "D_DIFFICULTY": SetUpDraw.MISESTIMATES, "D_SHADOW": SetUpDraw.SHADOW,
-    "D_EXTERNAL_EXPERTS": SetUpDraw.EXTERNAL_EXPERTS,
+    "D_PLAN": SetUpDraw.PLAN_CONTENT, "D_CHOICE": SetUpDraw.CHOICE_TRIPARTITE,
+    "D_AD_HOC": SetUpDraw.AD_HOC, "D_OUTSOURCE_ALL": SetUpDraw.OUTSOURCE_ALL,
+    "D_MANAGER": SetUpDraw.MANAGER, "D_ALIGNMENT": SetUpDraw.ALIGNMENT,
+    "D_DIFFICULTY": SetUpDraw.MISESTIMATES, "D_MARKET": SetUpDraw.MARKET,
+    "AD_HOC_REQUESTS": Strategy.AD_HOC_REQUESTS, "AD_HOC_CAPACITY": Strategy.AD_HOC_CAPACITY,
+    "PAIR": ProviderManager.PAIR, "MANAGER_TECHNIQUE": ProviderManager.TECHNIQUE,
+    "MANAGER_BUSINESS": ProviderManager.BUSINESS,
+    "TECHNIQUE_LED": Collaboration.TECHNIQUE_LED, "BUSINESS_LED": Collaboration.BUSINESS_LED,
+    **{f"C_{c.name}": c for c in Choice},
     **{f"U_{d.name}": d for d in MonthDraw},
 }  # fmt: skip
 
@@ -50,7 +53,7 @@ COUNTS = {
     "N_STAGES": Stage, "N_USE_CASE_STAGES": UseCaseStage, "N_SIZES": SizeClass,
     "N_STRATEGIES": Strategy, "N_OUTSOURCING": Outsourcing, "N_MANAGER_CODES": ProviderManager,
     "N_COLLABORATION_CODES": Collaboration, "N_DIFFICULTIES": Difficulty,
-    "N_OBSTACLES": Obstacle, "N_GAINS": Gain, "N_USE_CASES": UseCase,
+    "N_OBSTACLES": Obstacle, "N_GAINS": Gain, "N_USE_CASES": UseCase, "N_CHOICES": Choice,
 }  # fmt: skip
 
 
@@ -91,9 +94,11 @@ def test_the_offsets_shift_the_sentinels_to_zero() -> None:
     assert Collaboration.UNSET + codes.COLLABORATION_OFFSET == 0
 
 
-def test_the_plan_and_difficulty_columns_follow_their_enumerations() -> None:
+def test_the_plan_choice_and_difficulty_columns_follow_their_enumerations() -> None:
     for uc in UseCase:
         assert SetUpDraw(codes.D_PLAN + uc).name == f"PLAN_{uc.name}"
+    for c in Choice:
+        assert SetUpDraw(codes.D_CHOICE + c).name == f"CHOICE_{c.name}"
     for d in Difficulty:
         assert SetUpDraw(codes.D_DIFFICULTY + d).name == d.name
 

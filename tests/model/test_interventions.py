@@ -21,7 +21,14 @@ from aiadopt.model.interventions import (
     InterventionError,
     bind,
 )
-from aiadopt.model.stages import Outsourcing, ProviderManager, SizeClass, Stage, Strategy
+from aiadopt.model.stages import (
+    Choice,
+    Outsourcing,
+    ProviderManager,
+    SizeClass,
+    Stage,
+    Strategy,
+)
 from aiadopt.model.streams import Streams
 
 START = "2022-11"
@@ -292,6 +299,60 @@ def test_reductions_lower_their_obstacle_by_the_reduction(kind: str, array: str)
     for other, values in untouched.items():
         if other != array:
             assert np.array_equal(getattr(state, other), values)
+
+
+@pytest.mark.parametrize(
+    ("kind", "held"),
+    [("tripartite_strategy", {Choice.TRIPARTITE}), ("training", {Choice.TRAINING}),
+     ("co_managed_outsourcing", {Choice.OUTSOURCE}),
+     ("dedicated_staff", {Choice.DEDICATED, Choice.ROLES_INTERNAL}),
+     ("regulatory_clarity", set()), ("cost_support", set()), ("security_framework", set())],
+)  # fmt: skip
+def test_an_investment_holds_the_choices_it_sets(kind: str, held: set[Choice]) -> None:
+    """The policy's choices are marked as held (``state.held``): Direction no longer revises
+    them.  Reductions hold nothing."""
+    state = eight_firms()
+    state.held[:] = 1 << Choice.EXPERTS  # held before: kept
+    treat(state, Intervention(kind=kind, start=START, reduction=0.5,
+                              eligible=Eligibility(stages=("deployed",))), step=0)  # fmt: skip
+    bits = sum(1 << int(c) for c in held) | (1 << Choice.EXPERTS)
+    treated = [3, 7] if held else []
+    assert where(state.held != (1 << Choice.EXPERTS)) == treated
+    assert (state.held[treated] == bits).all()
+
+
+@pytest.mark.parametrize(
+    ("kind", "choice", "holds"),
+    [("training", Choice.TRAINING, lambda s: s.training),
+     ("tripartite_strategy", Choice.TRIPARTITE, lambda s: s.strategy == Strategy.TRIPARTITE),
+     ("co_managed_outsourcing", Choice.OUTSOURCE, lambda s: s.manager == ProviderManager.PAIR),
+     ("dedicated_staff", Choice.DEDICATED, lambda s: s.dedicated & s.roles_internal)],
+)  # fmt: skip
+def test_treated_firms_keep_the_policys_choice_through_revisions(kind, choice, holds) -> None:
+    """Direction would never make the choice (its logit intercept at -10) and reviews its
+    choices often: the treated firms keep it to the horizon, through revisions and even after
+    giving up and engaging again; untreated firms (almost) never make it."""
+    intercepts = list(Params().choice_intercept)
+    intercepts[choice] = -10.0
+    intercepts[Choice.ROLES_INTERNAL] = -10.0
+    params = Params(n_firms=600, horizon="2027-06", choice_intercept=tuple(intercepts),
+                    revision_hazard=0.5, give_up_hazard=0.05, manager_pair_intercept=-10.0,
+                    bass_p=0.02)  # fmt: skip
+    policy = Intervention(kind=kind, start="2024-01", share=0.5)
+    with AdoptionModel(params, seed=8, collect=False, interventions=[policy]) as model:
+        treated_at = np.full(params.n_firms, -1)
+        while model.running:
+            model.step()
+            bound = model.interventions[0]
+            treated_at[bound.treated & (treated_at < 0)] = model.steps
+        treated = bound.treated
+        state = model.state
+    assert treated.sum() > 50
+    assert holds(state)[treated].all()
+    assert holds(state)[~treated].mean() < 0.01  # the rare firm with a draw below e^-10-ish
+    assert (state.held[treated] & (1 << choice)).all() and not state.held[~treated].any()
+    came_back = treated & (state.engaged_month > treated_at)
+    assert came_back.any()  # some treated firms gave up and engaged again, and still hold it
 
 
 # --- common random numbers ----------------------------------------------------------------------

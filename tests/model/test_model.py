@@ -77,18 +77,21 @@ def _scaled_at_horizon(params: Params, seeds=range(3)) -> float:
     return float(np.mean(out))
 
 
+ALL_CHOICES = (10.0,) * 7
+NO_CHOICE = (-10.0,) * 7
+
+
 def test_success_factors_on_and_obstacles_off_scale_more():
-    base = Params(n_firms=2_000, horizon="2027-12")
+    """Direction makes every choice (logit intercepts at +10), the roles align, no
+    difficulties and no obstacles: more firms scale than with no choice at all."""
+    base = Params(n_firms=2_000, horizon="2027-12", choice_intercept=NO_CHOICE)
     helped = base.replace(
         engage_obstacle_weights=(0, 0, 0, 0, 0),
         progress_obstacle_weights=(0, 0, 0, 0, 0),
         discovery=(0, 0, 0, 0, 0),
-        strategy_initial=(0, 0, 0, 1),
-        manager_shares=(1, 0, 0),
-        training_initial=1.0,
-        dedicated_initial=1.0,
-        roles_internal_initial=1.0,
-        collaboration_initial=(1, 0, 0, 0),
+        choice_intercept=ALL_CHOICES,
+        manager_pair_intercept=10.0,
+        alignment_intercept=10.0,
         difficulty_initial=(0, 0, 0),
     )
     assert _scaled_at_horizon(helped) > _scaled_at_horizon(base) + 0.05
@@ -96,15 +99,19 @@ def test_success_factors_on_and_obstacles_off_scale_more():
 
 def test_tripartite_strategy_helps_scaling():
     base = Params(n_firms=2_000, horizon="2027-12")
-    none = base.replace(strategy_initial=(1, 0, 0, 0), tripartite_hazard=0.0)
-    tri = base.replace(strategy_initial=(0, 0, 0, 1))
+    intercepts = list(base.choice_intercept)
+    intercepts[0] = -10.0
+    none = base.replace(choice_intercept=tuple(intercepts))
+    intercepts[0] = 10.0
+    tri = base.replace(choice_intercept=tuple(intercepts))
     assert _scaled_at_horizon(tri) > _scaled_at_horizon(none)
 
 
 @pytest.mark.parametrize(("p", "q"), [(0.01, 0.1), (0.02, 0.2)])
 def test_pure_diffusion_follows_bass_closed_form(p, q):
-    """Obstacles, success factors and fall-backs off, one population-wide imitation pool:
-    the engaged share follows F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})."""
+    """Obstacles, size effects and giving up off, everyone in the market (its intercept at
+    10: all but 1 in 20,000 firms), one population-wide imitation pool: the engaged share
+    follows F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})."""
     params = Params(
         n_firms=50_000,
         horizon="2026-12",
@@ -113,7 +120,11 @@ def test_pure_diffusion_follows_bass_closed_form(p, q):
         peer_pool="population",
         engage_size_effect=(0, 0, 0),
         engage_obstacle_weights=(0, 0, 0, 0, 0),
-        abandon_planned=0.0,
+        give_up_hazard=0.0,
+        market_intercept=10.0,
+        market_size_effect=(0, 0, 0),
+        market_sector_effect=(0, 0, 0),
+        market_utility_effect=0.0,
     )
     with AdoptionModel(params, seed=2024, collect=False) as model:
         engaged = []
@@ -176,7 +187,12 @@ def test_realised_gains_only_from_deployed_use_cases():
     with AdoptionModel(params, seed=1) as model:
         model.run()
         assert (model.state.stage < Stage.DEPLOYED).all()
-        assert np.all(model.state.realised == 0)
+        # only Business's own tools (shadow AI) yield anything, and only to productivity
+        # (a firm whose teams started this month gains from next month)
+        realised, shadow = model.state.realised, model.state.shadow_ai
+        assert np.all(realised[~shadow] == 0) and np.all(realised[:, 1:] == 0)
+        assert np.isin(realised[shadow, 0], [0.0, np.float32(params.shadow_gain)]).all()
+        assert (realised[shadow, 0] > 0).any()
 
 
 def test_runs_under_mesa_batch_run():

@@ -49,13 +49,14 @@ SHAPES = {
     "scaled": (np.bool_, None), "strategy": (np.int8, None), "outsourcing": (np.int8, None),
     "manager": (np.int8, None), "training": (np.bool_, None), "dedicated": (np.bool_, None),
     "roles_internal": (np.bool_, None), "roles_external": (np.bool_, None),
-    "external_experts": (np.bool_, None), "skills": (np.float32, None),
+    "external_experts": (np.bool_, None), "held": (np.uint8, None), "skills": (np.float32, None),
     "security": (np.float32, None), "technique_agentic": (np.bool_, None),
     "demand": (np.float32, None), "enthusiasm": (np.float32, None),
     "shadow_propensity": (np.float32, None), "shadow_ai": (np.bool_, None),
     "loose_view": (np.bool_, None), "business_agentic": (np.bool_, None),
     "regulation": (np.float32, None), "finance": (np.float32, None),
-    "collaboration": (np.int8, None), "difficulties": (np.bool_, len(Difficulty)),
+    "alignment": (np.float32, None), "collaboration": (np.int8, None),
+    "difficulties": (np.bool_, len(Difficulty)),
     "uc_stage": (np.int8, N_USE_CASES), "uc_months": (np.int16, N_USE_CASES),
     "uc_stall": (np.int8, N_USE_CASES), "uc_experience": (np.float32, N_USE_CASES),
     "expected": (np.float32, len(Gain)), "realised": (np.float32, len(Gain)),
@@ -87,6 +88,7 @@ def test_nobody_is_engaged_at_the_start() -> None:
     assert (s.strategy == Strategy.NONE).all() and (s.outsourcing == Outsourcing.NONE).all()
     assert (s.manager == ProviderManager.NOBODY).all()
     assert (s.collaboration == Collaboration.UNSET).all()
+    assert (s.alignment == 0.0).all() and (s.held == 0).all()  # no policy holds a choice yet
     for flags in (s.scaled, s.training, s.dedicated, s.roles_internal, s.roles_external,
                   s.external_experts, s.technique_agentic, s.business_agentic, s.shadow_ai,
                   s.difficulties):  # fmt: skip

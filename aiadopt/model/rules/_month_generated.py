@@ -12,6 +12,7 @@ from . import collaboration as _collaboration
 from . import direction as _direction
 from . import engagement as _engagement
 from . import gains as _gains
+from . import obstacles as _obstacles
 from . import portfolio as _portfolio
 from . import scaling as _scaling
 from . import setup as _setup
@@ -20,83 +21,117 @@ from . import technique as _technique
 
 @njit(cache=True)
 def start_kernel(
-    stage, uc_stage, uc_months, enthusiasm, realised, expected, usecase_values, ramp_table,
-    pilot_gain_share, expected_gain, expected_per_enthusiasm,
+    stage, uc_stage, uc_months, enthusiasm, shadow_ai, realised, expected, usecase_values,
+    ramp_table, pilot_gain_share, gain_cap, shadow_gain, expected_gain, expected_per_enthusiasm,
 ):
     """``schedule.START`` for every firm."""
     for i in range(stage.shape[0]):
         _gains.update_gains(
-            i, stage, uc_stage, uc_months, enthusiasm, realised, expected, usecase_values,
-            ramp_table, pilot_gain_share, expected_gain, expected_per_enthusiasm,
+            i, stage, uc_stage, uc_months, enthusiasm, shadow_ai, realised, expected,
+            usecase_values, ramp_table, pilot_gain_share, gain_cap, shadow_gain, expected_gain,
+            expected_per_enthusiasm,
         )
 
 
 @njit(cache=True)
 def month_kernel(
-    u, pool_prob, log_stay, stage, pool, size, demand, skills, security, regulation, finance,
-    engage_size_effect, engage_obstacle_weights, step, setup_draws, engaged_month, uc_stage,
-    uc_months, uc_experience, enthusiasm, logit_technique, logit_business,
-    interest_enthusiasm_effect, interest_experience_effect, strategy, cdf_strategy, outsourcing,
-    p_outsource, p_outsource_all, manager, cdf_manager, training, p_training_initial, dedicated,
-    p_dedicated_initial, roles_internal, p_roles_internal_initial, roles_external,
-    p_roles_external_initial, external_experts, p_experts_initial, collaboration, cdf_collaboration,
-    difficulties, difficulty_initial, shadow_ai, shadow_propensity, discovery, engage_enthusiasm,
-    p_abandon, strategy_effect, manager_effect, training_effect, dedicated_effect, roles_effect,
-    collaboration_effect, communication_effect, skills_effect, progress_obstacle_weights,
-    progress_size_effect, u_cases, p_overruns, uc_stall, adopt_usecase_hazard, start_development,
-    complete_development, difficulty, stall_months, stall_progress_factor, p_drop, p_withdraw,
-    experience_in_place, overrun_experience_hit, experience_floor, scaled, scale_hazard,
-    organisation_effect, scale_per_usecase_effect, p_unscale, p_training, p_roles_internal,
-    p_roles_external, insource_hazard, p_tripartite, p_tripartite_balanced, training_skill_gain,
-    practice_skill_gain, agentic, technique_agentic, p_agentic_technique, business_agentic,
-    p_agentic_business, realised, expected, usecase_values, ramp_table, pilot_gain_share,
-    expected_gain, expected_per_enthusiasm, peers_by_pool, overrun_enthusiasm_hit, enthusiasm_drift,
-    demand_drift, expected_productivity, enthusiasm_deployed_base, enthusiasm_deployed_slope,
-    enthusiasm_deployed_cap, enthusiasm_engaged_target, enthusiasm_outsider_base,
-    enthusiasm_peer_slope, shadow_hazard, p_rebalance, p_organisation,
+    obstacle_shift, security, regulation, finance, u, pool_prob, log_stay, stage, pool, size,
+    sector, demand, skills, setup_draws, engage_size_effect, engage_obstacle_weights,
+    market_intercept, market_size_effect, market_sector_effect, market_utility_effect, step,
+    engaged_month, uc_stage, uc_months, uc_stall, uc_experience, enthusiasm, logit_technique,
+    logit_business, interest_enthusiasm_effect, interest_experience_effect, held,
+    peer_choice_shares, realised, strategy, outsourcing, manager, training, dedicated,
+    roles_internal, roles_external, external_experts, choice_intercept, choice_size_effect,
+    choice_skills_effect, choice_business_effect, choice_finance_effect, choice_risk_effect,
+    choice_alignment_effect, choice_returns_effect, choice_peer_effect, returns_per_gain,
+    cdf_ad_hoc, outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
+    manager_alignment_effect, manager_technique_share, shadow_ai, loose_view, alignment,
+    collaboration, alignment_intercept, alignment_gap_effect, alignment_experience_effect,
+    alignment_tripartite_effect, alignment_pair_effect, alignment_training_effect,
+    alignment_shadow_effect, alignment_views_effect, alignment_taste_scale, balanced_threshold,
+    no_collaboration_threshold, business_lead_gap, difficulties, difficulty_initial, discovery,
+    engage_enthusiasm, give_up_hazard, give_up_obstacle_effect, give_up_enthusiasm_effect,
+    progress_obstacle_weights, strategy_effect, manager_effect, training_effect, dedicated_effect,
+    roles_effect, collaboration_effect, complementarity, communication_effect, skills_effect,
+    progress_size_effect, u_cases, p_overruns, adopt_usecase_hazard, start_development,
+    complete_development, difficulty, stall_months, stall_progress_factor, p_drop,
+    decommission_hazard, fallback_disappointment_effect, experience_in_place,
+    overrun_experience_hit, experience_floor, scaled, scale_hazard, organisation_effect,
+    scale_per_usecase_effect, unscale_hazard, p_revise, training_skill_gain, practice_skill_gain,
+    agentic, technique_agentic, p_agentic_technique, business_agentic, p_agentic_business, expected,
+    usecase_values, ramp_table, pilot_gain_share, gain_cap, shadow_gain, expected_gain,
+    expected_per_enthusiasm, peers_by_pool, media, overrun_enthusiasm_hit, enthusiasm_drift,
+    demand_drift, enthusiasm_media_weight, enthusiasm_deployed_base, enthusiasm_per_gain,
+    enthusiasm_engaged_target, enthusiasm_outsider_base, enthusiasm_peer_slope, shadow_propensity,
+    shadow_hazard, shadow_alignment_effect, p_shadow_stop, shadow_security_hit, alignment_drift,
+    p_organisation,
 ):
     """``schedule.MONTH`` for every firm."""
     for i in range(stage.shape[0]):
+        _obstacles.follow_trends(i, obstacle_shift, security, regulation, finance)
         entering = _engagement.engage(
-            i, u, pool_prob, log_stay, stage, pool, size, demand, skills, security, regulation,
-            finance, engage_size_effect, engage_obstacle_weights,
+            i, u, pool_prob, log_stay, stage, pool, size, sector, demand, skills, security,
+            regulation, finance, setup_draws, engage_size_effect, engage_obstacle_weights,
+            market_intercept, market_size_effect, market_sector_effect, market_utility_effect,
         )
         if entering:
             _setup.set_up(
-                i, step, setup_draws, engaged_month, uc_stage, uc_months, uc_experience, enthusiasm,
-                logit_technique, logit_business, interest_enthusiasm_effect,
-                interest_experience_effect, strategy, cdf_strategy, outsourcing, p_outsource,
-                p_outsource_all, manager, cdf_manager, training, p_training_initial, dedicated,
-                p_dedicated_initial, roles_internal, p_roles_internal_initial, roles_external,
-                p_roles_external_initial, external_experts, p_experts_initial, collaboration,
-                cdf_collaboration, difficulties, difficulty_initial, shadow_ai, shadow_propensity,
-                skills, demand, security, regulation, finance, discovery, engage_enthusiasm,
+                i, step, setup_draws, engaged_month, stage, uc_stage, uc_months, uc_stall,
+                uc_experience, enthusiasm, logit_technique, logit_business,
+                interest_enthusiasm_effect, interest_experience_effect, held, peer_choice_shares,
+                pool, size, skills, demand, finance, security, regulation, realised, strategy,
+                outsourcing, manager, training, dedicated, roles_internal, roles_external,
+                external_experts, choice_intercept, choice_size_effect, choice_skills_effect,
+                choice_business_effect, choice_finance_effect, choice_risk_effect,
+                choice_alignment_effect, choice_returns_effect, choice_peer_effect,
+                returns_per_gain, cdf_ad_hoc, outsource_all_intercept, outsource_all_skills_effect,
+                manager_pair_intercept, manager_alignment_effect, manager_technique_share,
+                shadow_ai, loose_view, alignment, collaboration, alignment_intercept,
+                alignment_gap_effect, alignment_experience_effect, alignment_tripartite_effect,
+                alignment_pair_effect, alignment_training_effect, alignment_shadow_effect,
+                alignment_views_effect, alignment_taste_scale, balanced_threshold,
+                no_collaboration_threshold, business_lead_gap, difficulties, difficulty_initial,
+                discovery, engage_enthusiasm,
             )
-        _engagement.abandon(i, u, stage, uc_stage, uc_months, p_abandon)
+        gave_up = _engagement.give_up(
+            i, u, stage, uc_stage, uc_months, uc_stall, enthusiasm, demand, skills, security,
+            regulation, finance, give_up_hazard, give_up_obstacle_effect, give_up_enthusiasm_effect,
+            progress_obstacle_weights,
+        )
+        if gave_up:
+            _direction.stop_programme(
+                i, held, strategy, outsourcing, manager, training, dedicated, roles_internal,
+                roles_external, external_experts, collaboration, alignment,
+            )
         progress = _portfolio.progress(
             i, stage, strategy, manager, training, dedicated, roles_internal, roles_external,
             collaboration, difficulties, skills, demand, security, regulation, finance, size,
             strategy_effect, manager_effect, training_effect, dedicated_effect, roles_effect,
-            collaboration_effect, communication_effect, skills_effect, progress_obstacle_weights,
-            progress_size_effect,
+            collaboration_effect, complementarity, communication_effect, skills_effect,
+            progress_obstacle_weights, progress_size_effect,
         )
         overruns = _portfolio.advance(
             i, u_cases, progress, p_overruns, stage, uc_stage, uc_months, uc_stall, uc_experience,
             difficulties, enthusiasm, logit_technique, logit_business, interest_enthusiasm_effect,
             interest_experience_effect, adopt_usecase_hazard, start_development,
             complete_development, difficulty, stall_months, stall_progress_factor, p_drop,
-            p_withdraw, experience_in_place, overrun_experience_hit, experience_floor,
+            decommission_hazard, fallback_disappointment_effect, experience_in_place,
+            overrun_experience_hit, experience_floor,
         )
         _scaling.scale_and_derive_stage(
-            i, u, progress, stage, scaled, uc_stage, difficulties, scale_hazard,
-            organisation_effect, scale_per_usecase_effect, p_unscale,
+            i, u, progress, stage, scaled, uc_stage, difficulties, enthusiasm, scale_hazard,
+            organisation_effect, scale_per_usecase_effect, unscale_hazard,
+            fallback_disappointment_effect,
         )
-        _direction.invest(
-            i, u, stage, skills, training, roles_internal, roles_external, outsourcing, manager,
-            p_training, p_roles_internal, p_roles_external, insource_hazard,
-        )
-        _direction.revise_strategy(
-            i, u, stage, strategy, collaboration, p_tripartite, p_tripartite_balanced,
+        _direction.revise(
+            i, u, stage, setup_draws, held, peer_choice_shares, pool, size, skills, demand,
+            enthusiasm, finance, security, regulation, alignment, realised, strategy, outsourcing,
+            manager, training, dedicated, roles_internal, roles_external, external_experts,
+            p_revise, choice_intercept, choice_size_effect, choice_skills_effect,
+            choice_business_effect, choice_finance_effect, choice_risk_effect,
+            choice_alignment_effect, choice_returns_effect, choice_peer_effect, returns_per_gain,
+            cdf_ad_hoc, outsource_all_intercept, outsource_all_skills_effect,
+            manager_pair_intercept, manager_alignment_effect, manager_technique_share,
         )
         _technique.learn(i, stage, skills, training, training_skill_gain, practice_skill_gain)
         if agentic:
@@ -104,17 +139,26 @@ def month_kernel(
         if agentic:
             _business.hear_of_agentic(i, u, stage, business_agentic, p_agentic_business)
         _gains.update_gains(
-            i, stage, uc_stage, uc_months, enthusiasm, realised, expected, usecase_values,
-            ramp_table, pilot_gain_share, expected_gain, expected_per_enthusiasm,
+            i, stage, uc_stage, uc_months, enthusiasm, shadow_ai, realised, expected,
+            usecase_values, ramp_table, pilot_gain_share, gain_cap, shadow_gain, expected_gain,
+            expected_per_enthusiasm,
         )
         _business.update_enthusiasm(
-            i, overruns, peers_by_pool, stage, pool, enthusiasm, demand, realised,
-            overrun_enthusiasm_hit, enthusiasm_drift, demand_drift, expected_productivity,
-            enthusiasm_deployed_base, enthusiasm_deployed_slope, enthusiasm_deployed_cap,
-            enthusiasm_engaged_target, enthusiasm_outsider_base, enthusiasm_peer_slope,
+            i, overruns, peers_by_pool, media, stage, pool, enthusiasm, demand, realised,
+            overrun_enthusiasm_hit, enthusiasm_drift, demand_drift, enthusiasm_media_weight,
+            enthusiasm_deployed_base, enthusiasm_per_gain, enthusiasm_engaged_target,
+            enthusiasm_outsider_base, enthusiasm_peer_slope,
         )
-        _business.adopt_shadow_ai(
-            i, u, stage, collaboration, shadow_ai, shadow_propensity, enthusiasm, shadow_hazard,
+        _business.use_shadow_ai(
+            i, u, stage, collaboration, alignment, shadow_ai, shadow_propensity, enthusiasm,
+            security, shadow_hazard, shadow_alignment_effect, p_shadow_stop, shadow_security_hit,
         )
-        _collaboration.rebalance(i, u, stage, collaboration, p_rebalance)
+        _collaboration.align(
+            i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
+            training, shadow_ai, loose_view, alignment, collaboration, alignment_intercept,
+            alignment_gap_effect, alignment_experience_effect, alignment_tripartite_effect,
+            alignment_pair_effect, alignment_training_effect, alignment_shadow_effect,
+            alignment_views_effect, alignment_taste_scale, alignment_drift, balanced_threshold,
+            no_collaboration_threshold, business_lead_gap,
+        )
         _collaboration.meet_organisation_questions(i, u, stage, difficulties, p_organisation)

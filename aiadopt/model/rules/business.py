@@ -1,13 +1,14 @@
 """Business's monthly rules (ODD 7.11, 7.13, 7.14): Business hears of agentic AI, enthusiasm
-follows the hype cycle, demand follows enthusiasm, and Business teams left alone turn to AI
-tools of their own."""
+follows the hype cycle, demand follows enthusiasm, and Business decides whether its teams use
+AI tools of their own (shadow AI)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..codes import (
+    BALANCED,
     DEPLOYED,
-    NO_COLLABORATION,
-    NOT_ENGAGED,
     PLANNED,
     PRODUCTIVITY,
     U_AGENTIC_BUSINESS,
@@ -26,33 +27,35 @@ def hear_of_agentic(i, u, stage, business_agentic, p_agentic_business):
 
 
 @per_firm
-def update_enthusiasm(i, overruns, peers_by_pool, stage, pool, enthusiasm, demand, realised,
-                      overrun_enthusiasm_hit, enthusiasm_drift, demand_drift,
-                      expected_productivity, enthusiasm_deployed_base,
-                      enthusiasm_deployed_slope, enthusiasm_deployed_cap,
+def update_enthusiasm(i, overruns, peers_by_pool, media, stage, pool, enthusiasm, demand,
+                      realised, overrun_enthusiasm_hit, enthusiasm_drift, demand_drift,
+                      enthusiasm_media_weight, enthusiasm_deployed_base, enthusiasm_per_gain,
                       enthusiasm_engaged_target, enthusiasm_outsider_base,
                       enthusiasm_peer_slope):  # fmt: skip
     """The hype cycle of firm i (Figure 7): a peak at engagement (set-up), a fall with each
-    of this month's ``overruns`` (valley of despair), then a drift towards a target:
+    of this month's ``overruns`` (valley of despair), then a drift towards a target that
+    rises with media exposure (``media``, ``exogenous.media_exposure``: the ChatGPT
+    release, then decay) and:
 
-    - deployed: what its use cases deliver against the expected productivity gain (slope of
-      enlightenment), ``enthusiasm_deployed_base + enthusiasm_deployed_slope *
-      min(realised / expected, enthusiasm_deployed_cap)``;
-    - engaged with nothing in place: ``enthusiasm_engaged_target``;
+    - engaged: with what its use cases deliver (slope of enlightenment), realised
+      productivity * ``enthusiasm_per_gain``, plus ``enthusiasm_deployed_base`` once
+      deployed, ``enthusiasm_engaged_target`` before: expected gains (proportional to
+      enthusiasm, ``gains``) then stay above realised ones by what the base is worth
+      (Figure 15: realised about 70% of expected);
     - not engaged: ``enthusiasm_outsider_base + enthusiasm_peer_slope * peer share`` of its
       pool (the targets are assumptions).
 
     Business demand (perceived utility) follows enthusiasm."""
     e = enthusiasm[i] - overrun_enthusiasm_hit * overruns
-    if stage[i] >= DEPLOYED:
-        ratio = realised[i, PRODUCTIVITY] / expected_productivity
-        target = enthusiasm_deployed_base + enthusiasm_deployed_slope * min(
-            ratio, enthusiasm_deployed_cap
-        )
-    elif stage[i] >= PLANNED:
-        target = enthusiasm_engaged_target
+    target = enthusiasm_media_weight * media
+    if stage[i] >= PLANNED:
+        target += realised[i, PRODUCTIVITY] * enthusiasm_per_gain
+        if stage[i] >= DEPLOYED:
+            target += enthusiasm_deployed_base
+        else:
+            target += enthusiasm_engaged_target
     else:
-        target = enthusiasm_outsider_base + enthusiasm_peer_slope * peers_by_pool[pool[i]]
+        target += enthusiasm_outsider_base + enthusiasm_peer_slope * peers_by_pool[pool[i]]
     e += enthusiasm_drift * (target - e)
     e = min(max(e, 0.0), 1.0)
     enthusiasm[i] = e
@@ -60,15 +63,27 @@ def update_enthusiasm(i, overruns, peers_by_pool, stage, pool, enthusiasm, deman
 
 
 @per_firm
-def adopt_shadow_ai(i, u, stage, collaboration, shadow_ai, shadow_propensity, enthusiasm,
-                    shadow_hazard):  # fmt: skip
-    """Firm i's Business teams may start using AI tools on their own when they do not work
-    with Technique: the firm is not engaged, or does not collaborate (Figure 13: no
-    collaboration is reported mostly by Business, 32%).  The hazard grows with the firm's
-    shadow propensity and enthusiasm; shadow AI is never given up."""
+def use_shadow_ai(i, u, stage, collaboration, alignment, shadow_ai, shadow_propensity,
+                  enthusiasm, security, shadow_hazard, shadow_alignment_effect,
+                  p_shadow_stop, shadow_security_hit):  # fmt: skip
+    """Business of firm i decides whether its teams use AI tools of their own (shadow AI).
+
+    It starts with hazard ``shadow_hazard`` * its propensity * enthusiasm *
+    e^(-``shadow_alignment_effect`` * alignment): teams that do not work with Technique
+    turn to tools of their own (Figure 13: no collaboration is reported mostly by Business,
+    32%); a firm not engaged has no alignment.  It has consequences: Technique's security
+    concern rises by ``shadow_security_hit`` (Figure 4), the roles drift apart
+    (``collaboration.alignment_target``), Business counts it as "deployed" (``views``) and
+    its teams gain a little (``gains``).  It stops (``p_shadow_stop``) once the firm has a use
+    case in place and balanced collaboration: sanctioned tools replace it."""
     if shadow_ai[i]:
+        sanctioned = stage[i] >= DEPLOYED and collaboration[i] == BALANCED
+        if sanctioned and u[i, U_SHADOW] < p_shadow_stop:
+            shadow_ai[i] = False
         return
-    exposed = stage[i] == NOT_ENGAGED or collaboration[i] == NO_COLLABORATION
+    a = alignment[i] if stage[i] >= PLANNED else 0.0
     rate = shadow_hazard * shadow_propensity[i] * enthusiasm[i]
-    if exposed and event(u[i, U_SHADOW], rate):
+    rate *= np.exp(-shadow_alignment_effect * a)
+    if event(u[i, U_SHADOW], rate):
         shadow_ai[i] = True
+        security[i] = min(security[i] + shadow_security_hit, 1.0)

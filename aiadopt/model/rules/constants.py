@@ -55,36 +55,43 @@ class Constants(NamedTuple):
     floats, and the tables derived from them.  A rule's argument of the same name receives
     each (``compiled.call_by_name``)."""
 
-    # engagement (Figures 3-4; text p.2)
+    # engagement, market potential and giving up (Figures 3-4; text p.2)
     engage_size_effect: np.ndarray
     engage_obstacle_weights: np.ndarray
-    p_abandon: float
+    market_intercept: float
+    market_size_effect: np.ndarray
+    market_sector_effect: np.ndarray
+    market_utility_effect: float
+    give_up_hazard: float
+    give_up_obstacle_effect: float
+    give_up_enthusiasm_effect: float
     # interest (Figure 5)
     logit_technique: np.ndarray
     logit_business: np.ndarray
     interest_enthusiasm_effect: float
     interest_experience_effect: float
-    # set-up (Figures 4, 7, 9, 11-14)
-    cdf_strategy: np.ndarray
-    p_outsource: float
-    p_outsource_all: float
-    cdf_manager: np.ndarray
-    p_training_initial: float
-    p_dedicated_initial: float
-    p_roles_internal_initial: float
-    p_roles_external_initial: float
-    p_experts_initial: float
-    cdf_collaboration: np.ndarray
+    # set-up (Figures 4, 7, 14)
     difficulty_initial: np.ndarray
     discovery: np.ndarray
     engage_enthusiasm: float
-    # Direction's monthly decisions (Figures 9, 12)
-    p_training: float
-    p_roles_internal: float
-    p_roles_external: float
-    insource_hazard: float
-    p_tripartite: float
-    p_tripartite_balanced: float
+    # Direction's choices (Figures 9-12)
+    choice_intercept: np.ndarray
+    choice_size_effect: np.ndarray
+    choice_skills_effect: np.ndarray
+    choice_business_effect: np.ndarray
+    choice_finance_effect: np.ndarray
+    choice_risk_effect: np.ndarray
+    choice_alignment_effect: np.ndarray
+    choice_returns_effect: np.ndarray
+    choice_peer_effect: float
+    returns_per_gain: float
+    p_revise: float
+    cdf_ad_hoc: np.ndarray
+    outsource_all_intercept: float
+    outsource_all_skills_effect: float
+    manager_pair_intercept: float
+    manager_alignment_effect: float
+    manager_technique_share: float
     # progress (text p.6; Figure 4)
     strategy_effect: np.ndarray
     manager_effect: np.ndarray
@@ -92,6 +99,7 @@ class Constants(NamedTuple):
     training_effect: float
     dedicated_effect: float
     roles_effect: float
+    complementarity: float
     communication_effect: float
     skills_effect: float
     progress_obstacle_weights: np.ndarray
@@ -105,7 +113,8 @@ class Constants(NamedTuple):
     stall_months: int
     stall_progress_factor: float
     p_drop: float
-    p_withdraw: float
+    decommission_hazard: float
+    fallback_disappointment_effect: float
     experience_in_place: np.ndarray
     overrun_experience_hit: float
     experience_floor: float
@@ -113,7 +122,7 @@ class Constants(NamedTuple):
     scale_hazard: float
     organisation_effect: float
     scale_per_usecase_effect: float
-    p_unscale: float
+    unscale_hazard: float
     # Technique (assumptions; Figure 2)
     training_skill_gain: float
     practice_skill_gain: float
@@ -123,21 +132,37 @@ class Constants(NamedTuple):
     overrun_enthusiasm_hit: float
     enthusiasm_drift: float
     demand_drift: float
-    expected_productivity: float
+    enthusiasm_media_weight: float
     enthusiasm_deployed_base: float
-    enthusiasm_deployed_slope: float
-    enthusiasm_deployed_cap: float
+    enthusiasm_per_gain: float
     enthusiasm_engaged_target: float
     enthusiasm_outsider_base: float
     enthusiasm_peer_slope: float
     shadow_hazard: float
-    # collaboration (Figures 13-14)
-    p_rebalance: np.ndarray
+    shadow_alignment_effect: float
+    p_shadow_stop: float
+    shadow_security_hit: float
+    # collaboration (Figures 11, 13-14)
+    alignment_intercept: float
+    alignment_gap_effect: float
+    alignment_experience_effect: float
+    alignment_tripartite_effect: float
+    alignment_pair_effect: float
+    alignment_training_effect: float
+    alignment_shadow_effect: float
+    alignment_views_effect: float
+    alignment_taste_scale: float
+    alignment_drift: float
+    balanced_threshold: float
+    no_collaboration_threshold: float
+    business_lead_gap: float
     p_organisation: float
     # gains (Figures 15-16)
     usecase_values: np.ndarray
     ramp_table: np.ndarray
     pilot_gain_share: float
+    gain_cap: np.ndarray
+    shadow_gain: float
     expected_gain: np.ndarray
     expected_per_enthusiasm: float
 
@@ -164,41 +189,48 @@ def _f64(values: tuple[float, ...]) -> np.ndarray:
 
 def constants(p: Params) -> Constants:
     """The ``Constants`` of a parameter set (use ``derived``, which caches them)."""
+    expected_productivity = float(max(p.expected_gain[Gain.PRODUCTIVITY], 1e-6))
     return Constants(
         engage_size_effect=_log_effect_array(p.engage_size_effect),
         engage_obstacle_weights=_log_effect_array(p.engage_obstacle_weights),
-        p_abandon=float(hazard_to_probability(p.abandon_planned)),
+        market_intercept=float(p.market_intercept),
+        market_size_effect=_f64(p.market_size_effect),
+        market_sector_effect=_f64(p.market_sector_effect),
+        market_utility_effect=float(p.market_utility_effect),
+        give_up_hazard=float(p.give_up_hazard),
+        give_up_obstacle_effect=float(p.give_up_obstacle_effect),
+        give_up_enthusiasm_effect=float(p.give_up_enthusiasm_effect),
         logit_technique=logit(_f64(p.interest_technique)),
         logit_business=logit(_f64(p.interest_business)),
         interest_enthusiasm_effect=float(p.interest_enthusiasm_effect),
         interest_experience_effect=float(p.interest_experience_effect),
-        cdf_strategy=_cdf(p.strategy_initial),
-        p_outsource=float(p.outsource_initial),
-        p_outsource_all=float(p.outsource_all_initial),
-        cdf_manager=_cdf(p.manager_shares),
-        p_training_initial=float(p.training_initial),
-        p_dedicated_initial=float(p.dedicated_initial),
-        p_roles_internal_initial=float(p.roles_internal_initial),
-        p_roles_external_initial=float(p.roles_external_initial),
-        p_experts_initial=float(p.experts_initial),
-        cdf_collaboration=_cdf(p.collaboration_initial),
         difficulty_initial=_f64(p.difficulty_initial),
         discovery=_f64(p.discovery),
         engage_enthusiasm=float(p.engage_enthusiasm),
-        p_training=_p(p.training_hazard),
-        p_roles_internal=_p(p.roles_internal_hazard),
-        p_roles_external=_p(p.roles_external_hazard),
-        insource_hazard=float(p.insource_hazard),
-        p_tripartite=float(hazard_to_probability(p.tripartite_hazard)),
-        p_tripartite_balanced=float(
-            hazard_to_probability(p.tripartite_balanced_factor * p.tripartite_hazard)
-        ),
+        choice_intercept=_f64(p.choice_intercept),
+        choice_size_effect=_f64(p.choice_size_effect),
+        choice_skills_effect=_f64(p.choice_skills_effect),
+        choice_business_effect=_f64(p.choice_business_effect),
+        choice_finance_effect=_f64(p.choice_finance_effect),
+        choice_risk_effect=_f64(p.choice_risk_effect),
+        choice_alignment_effect=_f64(p.choice_alignment_effect),
+        choice_returns_effect=_f64(p.choice_returns_effect),
+        choice_peer_effect=float(p.choice_peer_effect),
+        returns_per_gain=1.0 / expected_productivity,
+        p_revise=_p(p.revision_hazard),
+        cdf_ad_hoc=_cdf(p.ad_hoc_shares),
+        outsource_all_intercept=float(p.outsource_all_intercept),
+        outsource_all_skills_effect=float(p.outsource_all_skills_effect),
+        manager_pair_intercept=float(p.manager_pair_intercept),
+        manager_alignment_effect=float(p.manager_alignment_effect),
+        manager_technique_share=float(p.manager_technique_share),
         strategy_effect=_log_effect_array(p.strategy_effect),
         manager_effect=_log_effect_array(p.manager_effect, unset=0.0),
         collaboration_effect=_log_effect_array(p.collaboration_effect, unset=0.0),
         training_effect=float(p.training_effect),
         dedicated_effect=float(p.dedicated_effect),
         roles_effect=float(p.roles_effect),
+        complementarity=float(p.complementarity),
         communication_effect=float(p.communication_effect),
         skills_effect=float(p.skills_effect),
         progress_obstacle_weights=_log_effect_array(p.progress_obstacle_weights),
@@ -213,14 +245,15 @@ def constants(p: Params) -> Constants:
         stall_months=int(p.stall_months),
         stall_progress_factor=float(p.stall_progress_factor),
         p_drop=_p(p.drop_stalled),
-        p_withdraw=_p(p.decommission_hazard),
+        decommission_hazard=float(p.decommission_hazard),
+        fallback_disappointment_effect=float(p.fallback_disappointment_effect),
         experience_in_place=np.log(1.0 / _f64(p.usecase_promise)),
         overrun_experience_hit=float(p.overrun_experience_hit),
         experience_floor=float(p.experience_floor),
         scale_hazard=float(p.scale_hazard),
         organisation_effect=float(p.organisation_effect),
         scale_per_usecase_effect=float(p.scale_per_usecase_effect),
-        p_unscale=_p(p.unscale_hazard),
+        unscale_hazard=float(p.unscale_hazard),
         training_skill_gain=float(p.training_skill_gain),
         practice_skill_gain=float(p.practice_skill_gain),
         p_agentic_technique=_p(p.agentic_hazard[0]),
@@ -228,15 +261,29 @@ def constants(p: Params) -> Constants:
         overrun_enthusiasm_hit=float(p.overrun_enthusiasm_hit),
         enthusiasm_drift=float(p.enthusiasm_drift),
         demand_drift=float(p.demand_drift),
-        expected_productivity=float(max(p.expected_gain[Gain.PRODUCTIVITY], 1e-6)),
+        enthusiasm_media_weight=float(p.enthusiasm_media_weight),
         enthusiasm_deployed_base=float(p.enthusiasm_deployed_base),
-        enthusiasm_deployed_slope=float(p.enthusiasm_deployed_slope),
-        enthusiasm_deployed_cap=float(p.enthusiasm_deployed_cap),
+        enthusiasm_per_gain=float(p.expected_gain_enthusiasm) / expected_productivity,
         enthusiasm_engaged_target=float(p.enthusiasm_engaged_target),
         enthusiasm_outsider_base=float(p.enthusiasm_outsider_base),
         enthusiasm_peer_slope=float(p.enthusiasm_peer_slope),
         shadow_hazard=float(p.shadow_hazard),
-        p_rebalance=hazard_to_probability(_f64(p.rebalance_hazard)),
+        shadow_alignment_effect=float(p.shadow_alignment_effect),
+        p_shadow_stop=_p(p.shadow_stop_hazard),
+        shadow_security_hit=float(p.shadow_security_hit),
+        alignment_intercept=float(p.alignment_intercept),
+        alignment_gap_effect=float(p.alignment_gap_effect),
+        alignment_experience_effect=float(p.alignment_experience_effect),
+        alignment_tripartite_effect=float(p.alignment_tripartite_effect),
+        alignment_pair_effect=float(p.alignment_pair_effect),
+        alignment_training_effect=float(p.alignment_training_effect),
+        alignment_shadow_effect=float(p.alignment_shadow_effect),
+        alignment_views_effect=float(p.alignment_views_effect),
+        alignment_taste_scale=float(p.alignment_taste_scale),
+        alignment_drift=float(p.alignment_drift),
+        balanced_threshold=float(p.balanced_threshold),
+        no_collaboration_threshold=float(p.no_collaboration_threshold),
+        business_lead_gap=float(p.business_lead_gap),
         p_organisation=_p(p.organisation_discovery),
         usecase_values=np.array(
             [p.usecase_value_productivity, p.usecase_value_cost, p.usecase_value_revenue],
@@ -244,6 +291,8 @@ def constants(p: Params) -> Constants:
         ),
         ramp_table=_ramp_table(p.gain_lag_months),
         pilot_gain_share=float(p.pilot_gain_share),
+        gain_cap=_f64(p.gain_cap),
+        shadow_gain=float(p.shadow_gain),
         expected_gain=_f64(p.expected_gain),
         expected_per_enthusiasm=1.0 / float(p.expected_gain_enthusiasm),
     )

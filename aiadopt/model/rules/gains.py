@@ -15,14 +15,19 @@ _ACTIVE_WEIGHT = (np.arange(N_STAGES) >= EXPERIMENTING).astype(np.float64)
 
 
 @per_firm
-def update_gains(i, stage, uc_stage, uc_months, enthusiasm, realised, expected, usecase_values,
-                 ramp_table, pilot_gain_share, expected_gain, expected_per_enthusiasm):  # fmt: skip
+def update_gains(i, stage, uc_stage, uc_months, enthusiasm, shadow_ai, realised, expected,
+                 usecase_values, ramp_table, pilot_gain_share, gain_cap, shadow_gain,
+                 expected_gain, expected_per_enthusiasm):  # fmt: skip
     """Firm i's realised and expected gains by Gain (productivity, cost, revenue), percent.
 
     Realised (Figures 15-16: +5.4% productivity, +3.3% cost, +1.2% revenue among active
-    firms): only for a firm experimenting or beyond, the value of each use case in place,
+    firms): only for a firm experimenting or beyond, the value V of each use case in place,
     ramping up as 1 - e^(-months/lag), plus ``pilot_gain_share`` of the value of each use
-    case in development.  Expected (Figures 15-16: +7.6% productivity, +3.3% revenue):
+    case in development, with diminishing returns: cap * (1 - e^(-V/cap)) (``gain_cap``;
+    firm-level evidence puts gains mostly below 5%).  Business teams using tools of their
+    own add ``shadow_gain`` to productivity.
+
+    Expected (Figures 15-16: +7.6% productivity, +3.3% revenue):
     ``expected_gain`` at enthusiasm ``expected_gain_enthusiasm``, proportional to the
     firm's enthusiasm (``expected_per_enthusiasm`` = 1 / that enthusiasm).
 
@@ -45,6 +50,14 @@ def update_gains(i, stage, uc_stage, uc_months, enthusiasm, realised, expected, 
         r0 += w * values[0, j]
         r1 += w * values[1, j]
         r2 += w * values[2, j]
+    if r0 > 0.0:
+        r0 = gain_cap[0] * -np.expm1(-r0 / gain_cap[0])
+    if r1 > 0.0:
+        r1 = gain_cap[1] * -np.expm1(-r1 / gain_cap[1])
+    if r2 > 0.0:
+        r2 = gain_cap[2] * -np.expm1(-r2 / gain_cap[2])
+    if shadow_ai[i]:
+        r0 += shadow_gain
     realised[i, 0] = r0
     realised[i, 1] = r1
     realised[i, 2] = r2

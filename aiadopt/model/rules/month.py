@@ -22,13 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..exogenous import media_exposure, obstacle_shift
 from ..params import Params
 from ..state import FirmState, MonthDraw
 from ..streams import Streams
 from ._month_generated import month_kernel, start_kernel
 from .compiled import call_by_name
 from .constants import derived
-from .engagement import log_stay_of, pool_peer_shares, pool_probabilities
+from .engagement import log_stay_of, pool_choice_shares, pool_peer_shares, pool_probabilities
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,30 @@ class MonthInputs:
     """Each pool's one-month Bass probability."""
     log_stay: np.ndarray
     """log(1 - pool_prob)."""
+    peer_choice_shares: np.ndarray
+    """Share of engaged peers holding each Choice, by pool (``engagement.pool_choice_shares``)."""
+    media: float
+    """Media exposure to generative AI this month (``exogenous.media_exposure``)."""
+    obstacle_shift: np.ndarray
+    """What the month adds to the security, regulation and finance severities
+    (``exogenous.obstacle_shift``)."""
 
 
 def draw_month(
     state: FirmState, params: Params, streams: Streams, step: int, *, agentic: bool
 ) -> MonthInputs:
-    """The month's inputs: its draws (``streams``' "month" and "usecases" streams), and the
-    peers' engaged share of every pool in the current state."""
+    """The month's inputs: its draws (``streams``' "month" and "usecases" streams), the
+    peers' engaged share and choices in every pool in the current state, and what comes
+    from outside (``exogenous``)."""
     u = streams.month_uniforms("month", (state.n, len(MonthDraw)))
     u_cases = streams.month_uniforms("usecases", state.uc_stage.shape)
     peers = pool_peer_shares(state, params)
     pool_prob = pool_probabilities(params, peers)
-    return MonthInputs(step, agentic, u, u_cases, peers, pool_prob, log_stay_of(pool_prob))
+    return MonthInputs(
+        step, agentic, u, u_cases, peers, pool_prob, log_stay_of(pool_prob),
+        pool_choice_shares(state, params), media_exposure(params, step),
+        obstacle_shift(params, step),
+    )  # fmt: skip
 
 
 def live_month(state: FirmState, params: Params, month: MonthInputs) -> None:

@@ -73,3 +73,13 @@ def obstacle_severities(state: FirmState) -> np.ndarray:
     has always read the severities; the compiled rules compute them in float64)."""
     columns = [every_firm(severity, state, o=o, centre=0.0) for o in range(N_OBSTACLES)]
     return np.stack(columns, axis=1)
+
+
+@per_firm
+def follow_trends(i, obstacle_shift, security, regulation, finance):
+    """Firm i's drifting severities move with the world (``exogenous``: the trends of cost
+    and security, the milestones of the EU AI Act), this month's ``obstacle_shift``
+    (security, regulation, finance), kept within [0, 1]."""
+    security[i] = min(max(security[i] + obstacle_shift[0], 0.0), 1.0)
+    regulation[i] = min(max(regulation[i] + obstacle_shift[1], 0.0), 1.0)
+    finance[i] = min(max(finance[i] + obstacle_shift[2], 0.0), 1.0)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..codes import (
+    BALANCED,
     COMMUNICATION,
     MISESTIMATES,
     N_USE_CASE_STAGES,
     NOT_ENGAGED,
+    PAIR,
+    TRIPARTITE,
     UC_IN_DEVELOPMENT,
     UC_IN_PLACE,
     UC_NONE,
@@ -25,14 +28,35 @@ from .obstacles import obstacle_load
 
 
 @per_firm
+def success_factor_pairs(i, strategy, manager, training, dedicated, roles_internal,
+                         roles_external, collaboration):  # fmt: skip
+    """Pairs of the six success factors of text p.6 that firm i holds together, k(k-1)/2 for
+    k factors: the tripartite strategy, providers managed by the pair, training, dedicated
+    staff, new roles, balanced collaboration."""
+    k = (
+        (strategy[i] == TRIPARTITE)
+        + (manager[i] == PAIR)
+        + training[i]
+        + dedicated[i]
+        + (roles_internal[i] | roles_external[i])
+        + (collaboration[i] == BALANCED)
+    )
+    return 0.5 * k * (k - 1)
+
+
+@per_firm
 def progress(i, stage, strategy, manager, training, dedicated, roles_internal, roles_external,
              collaboration, difficulties, skills, demand, security, regulation, finance, size,
              strategy_effect, manager_effect, training_effect, dedicated_effect, roles_effect,
-             collaboration_effect, communication_effect, skills_effect,
+             collaboration_effect, complementarity, communication_effect, skills_effect,
              progress_obstacle_weights, progress_size_effect):  # fmt: skip
     """Log-scale effect of firm i's success factors and obstacles on its progress (text p.6,
     Figure 4): strategy, provider management, training, dedicated staff, roles,
     collaboration, communication difficulty, skills, obstacles, size.  0 if not engaged.
+
+    The success factors complement one another (text p.6: the leaders combine them): each
+    pair of factors held together adds ``complementarity`` (``success_factor_pairs``), an
+    explicit term whose prior allows 0.  Without it, the effects add on the log scale.
 
     Skills and obstacles are centred on 0.5, a reference point that the hazards absorb.
     """
@@ -49,6 +73,9 @@ def progress(i, stage, strategy, manager, training, dedicated, roles_internal, r
         x += dedicated_effect
     if roles_internal[i] or roles_external[i]:
         x += roles_effect
+    x += complementarity * success_factor_pairs(
+        i, strategy, manager, training, dedicated, roles_internal, roles_external, collaboration
+    )
     if difficulties[i, COMMUNICATION]:
         x += communication_effect
     x += skills_effect * (skills[i] - 0.5)
@@ -71,8 +98,9 @@ def advance(i, u_cases, progress, p_overruns, stage, uc_stage, uc_months, uc_sta
             uc_experience, difficulties, enthusiasm, logit_technique, logit_business,
             interest_enthusiasm_effect, interest_experience_effect, adopt_usecase_hazard,
             start_development, complete_development, difficulty, stall_months,
-            stall_progress_factor, p_drop, p_withdraw, experience_in_place,
-            overrun_experience_hit, experience_floor):  # fmt: skip
+            stall_progress_factor, p_drop, decommission_hazard,
+            fallback_disappointment_effect, experience_in_place, overrun_experience_hit,
+            experience_floor):  # fmt: skip
     """One month of firm i's portfolio: add, start, overrun and stall, drop, complete,
     withdraw.  Returns the firm's number of overruns this month.
 
@@ -81,7 +109,9 @@ def advance(i, u_cases, progress, p_overruns, stage, uc_stage, uc_months, uc_sta
     Figure 5); planned -> start; in development -> overrun, which stalls it (Figure 14
     misestimates; Figure 7 valley of despair) and lowers its experience (no lower than
     ``experience_floor``), or complete (hazard / difficulty); while stalled -> drop back to
-    the plan, or complete slowly; in place -> withdraw.  Progress hazards are scaled by
+    the plan (the pilot is abandoned), or complete slowly; in place -> withdraw, at
+    ``decommission_hazard`` times e^(``fallback_disappointment_effect`` * (0.5 -
+    enthusiasm)).  Progress hazards are scaled by
     e^progress (the firm's ``progress``); ``p_overruns``: the monthly probability of an
     overrun without and with a misestimates difficulty (``constants.overrun_probabilities``).
     Not-engaged firms wait (new entrants start next month).
@@ -97,6 +127,10 @@ def advance(i, u_cases, progress, p_overruns, stage, uc_stage, uc_months, uc_sta
         return 0
     overruns = 0
     mult = np.exp(progress)
+    # withdrawal: more likely the more disappointed the firm (Figure 7, phase 3)
+    p_withdraw = -np.expm1(
+        -decommission_hazard * np.exp(fallback_disappointment_effect * (0.5 - enthusiasm[i]))
+    )
     p_overrun = p_overruns[1] if difficulties[i, MISESTIMATES] else p_overruns[0]
     rate_start = start_development * mult
     h_add, stall_factor = adopt_usecase_hazard, stall_progress_factor

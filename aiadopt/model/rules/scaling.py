@@ -10,12 +10,16 @@ from .compiled import event, per_firm
 
 
 @per_firm
-def scale_and_derive_stage(i, u, progress, stage, scaled, uc_stage, difficulties, scale_hazard,
-                           organisation_effect, scale_per_usecase_effect, p_unscale):  # fmt: skip
+def scale_and_derive_stage(i, u, progress, stage, scaled, uc_stage, difficulties, enthusiasm,
+                           scale_hazard, organisation_effect, scale_per_usecase_effect,
+                           unscale_hazard, fallback_disappointment_effect):  # fmt: skip
     """Deployed firm i may scale, scaled firm i may fall back (Figure 7, phase 3; text p.2
     and p.6: large firms and firms with a tripartite strategy scale more, through
     ``progress``; each extra use case in place helps, an organisation difficulty hinders,
-    Figure 14).  A firm with nothing in place is not scaled.
+    Figure 14).  A scaled firm falls back at ``unscale_hazard`` times
+    e^(``fallback_disappointment_effect`` * (0.5 - enthusiasm)): disappointed firms fall
+    back more (Figure 7, phase 3, a result below expectations).  A firm with nothing in
+    place is not scaled.
 
     Then firm i's stage is derived from its portfolio: its most advanced use case (NONE,
     PLANNED, IN_DEVELOPMENT and IN_PLACE map onto the first four stages), SCALED if it
@@ -32,7 +36,8 @@ def scale_and_derive_stage(i, u, progress, stage, scaled, uc_stage, difficulties
     if in_place == 0:
         scaled[i] = False
     elif scaled[i]:
-        if u[i, U_SCALE] < p_unscale:
+        rate = unscale_hazard * np.exp(fallback_disappointment_effect * (0.5 - enthusiasm[i]))
+        if event(u[i, U_SCALE], rate):
             scaled[i] = False
     else:
         x = progress + scale_per_usecase_effect * (in_place - 1)

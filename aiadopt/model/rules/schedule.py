@@ -23,6 +23,7 @@ from . import (
     direction,
     engagement,
     gains,
+    obstacles,
     portfolio,
     scaling,
     setup,
@@ -46,21 +47,22 @@ START: tuple[Apply, ...] = (
 """What every firm does once, when the population is drawn (before the first month)."""
 
 MONTH: tuple[Apply, ...] = (
+    Apply(obstacles.follow_trends),  # 7.0
     Apply(engagement.engage, result="entering"),  # 7.2
     Apply(setup.set_up, only_if="entering"),  # 7.3
-    Apply(engagement.abandon),  # 7.4
+    Apply(engagement.give_up, result="gave_up"),  # 7.4
+    Apply(direction.stop_programme, only_if="gave_up"),  # 7.4
     Apply(portfolio.progress, result="progress"),  # 7.6
     Apply(portfolio.advance, result="overruns"),  # 7.6
     Apply(scaling.scale_and_derive_stage),  # 7.7
-    Apply(direction.invest),  # 7.8
-    Apply(direction.revise_strategy),  # 7.9
+    Apply(direction.revise),  # 7.8
     Apply(technique.learn),  # 7.10
     Apply(technique.hear_of_agentic, only_if="agentic"),  # 7.11
     Apply(business.hear_of_agentic, only_if="agentic"),  # 7.11
     Apply(gains.update_gains),  # 7.12, with last month's enthusiasm
     Apply(business.update_enthusiasm),  # 7.13
-    Apply(business.adopt_shadow_ai),  # 7.14
-    Apply(collaboration.rebalance),  # 7.15
+    Apply(business.use_shadow_ai),  # 7.14
+    Apply(collaboration.align),  # 7.15
     Apply(collaboration.meet_organisation_questions),  # 7.15
 )
 """A firm's month, in the model's order (interventions act before, for all firms)."""

@@ -1,66 +1,24 @@
-"""Set-up on engagement (ODD 7.3): what a firm decides the month it engages.
+"""Set-up on engagement (ODD 7.3): what a firm does the month it engages.
 
-The firm uses its own set-up draws, fixed at its birth (``SetUpDraw`` columns), so that it
-makes the same choices in two scenarios whenever it engages (common random numbers).
+The firm uses its own draws, fixed at its birth (``SetUpDraw`` columns), so that it makes
+the same choices in two scenarios whenever its circumstances are the same (common random
+numbers).
 """
 
 from __future__ import annotations
 
-from ..codes import (
-    D_COLLABORATION,
-    D_DEDICATED,
-    D_DIFFICULTY,
-    D_EXTERNAL_EXPERTS,
-    D_MANAGER,
-    D_OUTSOURCE,
-    D_OUTSOURCE_ALL,
-    D_PLAN,
-    D_ROLES_EXTERNAL,
-    D_ROLES_INTERNAL,
-    D_SHADOW,
-    D_STRATEGY,
-    D_TRAINING,
-    NO_COLLABORATION,
-    NOBODY,
-    OUTSOURCE_ALL,
-    OUTSOURCE_NONE,
-    OUTSOURCE_PARTIAL,
-    UC_NONE,
-    UC_PLANNED,
-)
-from .compiled import draw_category, per_firm
+from ..codes import D_DIFFICULTY, D_PLAN, UC_NONE, UC_PLANNED
+from .collaboration import alignment_target, collaboration_mode
+from .compiled import per_firm
+from .direction import decide
 from .interest import firm_interest_in
 
 
 @per_firm
-def set_up(i, step, setup_draws, engaged_month, uc_stage, uc_months, uc_experience, enthusiasm,
-           logit_technique, logit_business, interest_enthusiasm_effect,
-           interest_experience_effect, strategy, cdf_strategy, outsourcing, p_outsource,
-           p_outsource_all, manager, cdf_manager, training, p_training_initial, dedicated,
-           p_dedicated_initial, roles_internal, p_roles_internal_initial, roles_external,
-           p_roles_external_initial, external_experts, p_experts_initial, collaboration,
-           cdf_collaboration, difficulties, difficulty_initial, shadow_ai, shadow_propensity,
-           skills, demand, security, regulation, finance, discovery,
-           engage_enthusiasm):  # fmt: skip
-    """Firm i, engaging at ``step``, sets itself up with its own draws:
-
-    - its portfolio: each use case planned with the firm's interest (Figure 5), at least its
-      favourite;
-    - Direction's choices: strategy (Figure 9), outsourcing and who manages the providers
-      (Figures 11-12), training, external experts, dedicated staff, new roles (Figure 12,
-      planned column);
-    - the collaboration mode and its difficulties (Figures 13-14); without collaboration,
-      Business may turn to shadow AI;
-    - obstacles discovered by trying (Figure 4: security, regulation and finance rise);
-    - the peak of inflated expectations (Figure 7, phase 1).
-
-    A firm that gave up its plans and engages again only re-plans its portfolio and
-    regains enthusiasm: its Direction choices, collaboration and discovered obstacles stand.
-    """
-    u = setup_draws[i]
-    first_time = engaged_month[i] < 0
-    engaged_month[i] = step
-    # portfolio: each use case planned with the firm's interest; at least the favourite
+def plan_portfolio(i, setup_draws, uc_stage, uc_months, uc_stall, uc_experience, enthusiasm,
+                   logit_technique, logit_business, interest_enthusiasm_effect,
+                   interest_experience_effect):  # fmt: skip
+    """Firm i plans each use case with its interest (Figure 5), at least its favourite."""
     best, best_interest, planned = 0, -1.0, 0
     for j in range(uc_stage.shape[1]):
         interest = firm_interest_in(
@@ -68,7 +26,8 @@ def set_up(i, step, setup_draws, engaged_month, uc_stage, uc_months, uc_experien
             interest_enthusiasm_effect, interest_experience_effect,
         )  # fmt: skip
         uc_months[i, j] = 0
-        if u[D_PLAN + j] < interest:
+        uc_stall[i, j] = 0
+        if setup_draws[i, D_PLAN + j] < interest:
             uc_stage[i, j] = UC_PLANNED
             planned += 1
         else:
@@ -77,33 +36,74 @@ def set_up(i, step, setup_draws, engaged_month, uc_stage, uc_months, uc_experien
             best, best_interest = j, interest
     if planned == 0:
         uc_stage[i, best] = UC_PLANNED
-    # peak of inflated expectations (Figure 7, phase 1)
-    enthusiasm[i] = max(enthusiasm[i], engage_enthusiasm)
-    if not first_time:
-        return  # a firm that gave up and comes back keeps its earlier choices
-    # Direction's choices (Figures 9, 11, 12)
-    strategy[i] = draw_category(u[D_STRATEGY], cdf_strategy)
-    if u[D_OUTSOURCE] < p_outsource:
-        all_of_it = u[D_OUTSOURCE_ALL] < p_outsource_all
-        outsourcing[i] = OUTSOURCE_ALL if all_of_it else OUTSOURCE_PARTIAL
-        manager[i] = draw_category(u[D_MANAGER], cdf_manager)
-    else:
-        outsourcing[i] = OUTSOURCE_NONE
-        manager[i] = NOBODY
-    training[i] = u[D_TRAINING] < p_training_initial
-    dedicated[i] = u[D_DEDICATED] < p_dedicated_initial
-    roles_internal[i] = u[D_ROLES_INTERNAL] < p_roles_internal_initial
-    roles_external[i] = u[D_ROLES_EXTERNAL] < p_roles_external_initial
-    external_experts[i] = u[D_EXTERNAL_EXPERTS] < p_experts_initial
-    # collaboration mode and its difficulties (Figures 13, 14)
-    collaboration[i] = draw_category(u[D_COLLABORATION], cdf_collaboration)
-    for d in range(difficulties.shape[1]):
-        difficulties[i, d] = u[D_DIFFICULTY + d] < difficulty_initial[d]
-    if collaboration[i] == NO_COLLABORATION and u[D_SHADOW] < shadow_propensity[i]:
-        shadow_ai[i] = True
-    # obstacles discovered by trying (Figure 4)
-    demand[i] = max(demand[i] - discovery[0], 0.0)
-    skills[i] = max(skills[i] - discovery[1], 0.0)
-    security[i] = min(security[i] + discovery[2], 1.0)
-    regulation[i] = min(regulation[i] + discovery[3], 1.0)
-    finance[i] = min(finance[i] + discovery[4], 1.0)
+
+
+@per_firm
+def set_up(i, step, setup_draws, engaged_month, stage, uc_stage, uc_months, uc_stall,
+           uc_experience, enthusiasm, logit_technique, logit_business,
+           interest_enthusiasm_effect, interest_experience_effect, held, peer_choice_shares,
+           pool, size, skills, demand, finance, security, regulation, realised, strategy,
+           outsourcing, manager, training, dedicated, roles_internal, roles_external,
+           external_experts, choice_intercept, choice_size_effect, choice_skills_effect,
+           choice_business_effect, choice_finance_effect, choice_risk_effect,
+           choice_alignment_effect, choice_returns_effect, choice_peer_effect,
+           returns_per_gain, cdf_ad_hoc,
+           outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
+           manager_alignment_effect, manager_technique_share, shadow_ai, loose_view, alignment,
+           collaboration, alignment_intercept, alignment_gap_effect,
+           alignment_experience_effect, alignment_tripartite_effect, alignment_pair_effect,
+           alignment_training_effect, alignment_shadow_effect, alignment_views_effect,
+           alignment_taste_scale, balanced_threshold, no_collaboration_threshold,
+           business_lead_gap, difficulties, difficulty_initial, discovery,
+           engage_enthusiasm):  # fmt: skip
+    """Firm i, engaging at ``step``, sets itself up:
+
+    - its portfolio: each use case planned with the firm's interest (Figure 5), at least its
+      favourite (``plan_portfolio``);
+    - the first time: the peak of inflated expectations (Figure 7, phase 1), the
+      difficulties of collaboration (Figure 14) and the obstacles discovered by trying
+      (Figure 4: security, regulation and finance rise);
+    - the alignment of Technique and Business starts at its target, and gives the
+      collaboration mode (Figure 13; ``collaboration``);
+    - Direction makes its choices (Figures 9, 11, 12; ``direction.decide``), knowing the
+      alignment.
+
+    A firm that gave up and engages again re-plans, and decides anew from what it sees
+    (``direction.stop_programme`` undid its choices): no second peak, no second discovery.
+    """
+    first_time = engaged_month[i] < 0
+    engaged_month[i] = step
+    plan_portfolio(
+        i, setup_draws, uc_stage, uc_months, uc_stall, uc_experience, enthusiasm,
+        logit_technique, logit_business, interest_enthusiasm_effect, interest_experience_effect,
+    )  # fmt: skip
+    if first_time:
+        enthusiasm[i] = max(enthusiasm[i], engage_enthusiasm)
+        for d in range(difficulties.shape[1]):
+            difficulties[i, d] = setup_draws[i, D_DIFFICULTY + d] < difficulty_initial[d]
+        demand[i] = max(demand[i] - discovery[0], 0.0)
+        skills[i] = max(skills[i] - discovery[1], 0.0)
+        security[i] = min(security[i] + discovery[2], 1.0)
+        regulation[i] = min(regulation[i] + discovery[3], 1.0)
+        finance[i] = min(finance[i] + discovery[4], 1.0)
+    alignment[i] = alignment_target(
+        i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy, manager, training,
+        shadow_ai, loose_view, alignment_intercept, alignment_gap_effect,
+        alignment_experience_effect, alignment_tripartite_effect, alignment_pair_effect,
+        alignment_training_effect, alignment_shadow_effect, alignment_views_effect,
+        alignment_taste_scale,
+    )  # fmt: skip
+    collaboration[i] = collaboration_mode(
+        i, alignment, skills, demand, balanced_threshold, no_collaboration_threshold,
+        business_lead_gap,
+    )  # fmt: skip
+    decide(
+        i, setup_draws, held, peer_choice_shares, pool, size, skills, demand, enthusiasm,
+        finance, security, regulation, alignment, realised, strategy, outsourcing, manager,
+        training, dedicated, roles_internal, roles_external, external_experts,
+        choice_intercept, choice_size_effect, choice_skills_effect, choice_business_effect,
+        choice_finance_effect, choice_risk_effect, choice_alignment_effect,
+        choice_returns_effect, choice_peer_effect, returns_per_gain, cdf_ad_hoc,
+        outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
+        manager_alignment_effect, manager_technique_share,
+    )  # fmt: skip

@@ -8,10 +8,10 @@ from .compiled import per_firm
 
 @per_firm
 def learn(i, stage, skills, training, training_skill_gain, practice_skill_gain):
-    """Firm i's Technique skills grow with training and with practice, once experimenting
-    (assumptions), up to 1."""
+    """Firm i's Technique skills grow with training (an engaged firm's programme) and with
+    practice, once experimenting (assumptions), up to 1."""
     g = 0.0
-    if training[i]:
+    if training[i] and stage[i] >= PLANNED:
         g += training_skill_gain
     if stage[i] >= EXPERIMENTING:
         g += practice_skill_gain

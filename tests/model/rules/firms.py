@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from aiadopt.model.agents import apply_rule
-from aiadopt.model.codes import N_POOLS
+from aiadopt.model.codes import N_CHOICES, N_POOLS
 from aiadopt.model.params import N_USE_CASES, Params
 from aiadopt.model.rules.constants import derived
 from aiadopt.model.rules.engagement import log_stay_of
@@ -34,12 +34,14 @@ def firms(n: int = 3, **values: Any) -> FirmState:
         manager=full(ProviderManager.NOBODY, np.int8), training=full(False, bool),
         dedicated=full(False, bool), roles_internal=full(False, bool),
         roles_external=full(False, bool), external_experts=full(False, bool),
+        held=full(0, np.uint8),
         skills=full(0.5, np.float32), security=full(0.5, np.float32),
         technique_agentic=full(False, bool), demand=full(0.5, np.float32),
         enthusiasm=full(0.5, np.float32), shadow_propensity=full(0.5, np.float32),
         shadow_ai=full(False, bool), loose_view=full(False, bool),
         business_agentic=full(False, bool), regulation=full(0.5, np.float32),
-        finance=full(0.5, np.float32), collaboration=full(Collaboration.UNSET, np.int8),
+        finance=full(0.5, np.float32), alignment=full(0.0, np.float32),
+        collaboration=full(Collaboration.UNSET, np.int8),
         difficulties=full(False, bool, (3,)), uc_stage=full(0, np.int8, (N_USE_CASES,)),
         uc_months=full(0, np.int16, (N_USE_CASES,)), uc_stall=full(0, np.int8, (N_USE_CASES,)),
         uc_experience=full(0.0, np.float32, (N_USE_CASES,)),
@@ -59,10 +61,15 @@ def month(
     agentic: bool = True,
     peers: float | np.ndarray = 0.0,
     pool_prob: float | np.ndarray = 0.0,
+    choice_shares: float | np.ndarray = 0.5,
+    media: float = 0.0,
+    shift: tuple[float, float, float] = (0.0, 0.0, 0.0),
     **draws: float,
 ) -> MonthInputs:
     """The month's inputs for ``n`` firms: every draw ``NO_EVENT`` unless given by its
-    ``MonthDraw`` name in lower case (``engage=0.1``), or ``usecases=`` for every use case."""
+    ``MonthDraw`` name in lower case (``engage=0.1``), or ``usecases=`` for every use case;
+    the peers' share holding each Choice ``choice_shares`` (0.5: no pull either way), media
+    exposure ``media`` and the obstacles' ``shift`` (security, regulation, finance)."""
     u = np.full((n, len(MonthDraw)), NO_EVENT, dtype=np.float32)
     for name, value in draws.items():
         if name != "usecases":
@@ -73,6 +80,10 @@ def month(
         step=step, agentic=agentic, u=u, u_cases=u_cases,
         peers_by_pool=np.broadcast_to(np.asarray(peers, dtype=np.float64), (N_POOLS,)).copy(),
         pool_prob=prob, log_stay=log_stay_of(prob),
+        peer_choice_shares=np.broadcast_to(
+            np.asarray(choice_shares, dtype=np.float64), (N_POOLS, N_CHOICES)
+        ).copy(),
+        media=float(media), obstacle_shift=np.asarray(shift, dtype=np.float64),
     )  # fmt: skip
 
 

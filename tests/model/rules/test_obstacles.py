@@ -8,7 +8,7 @@ import pytest
 from aiadopt.model.rules import obstacles
 from aiadopt.model.stages import Obstacle
 
-from .firms import apply, firms
+from .firms import apply, firms, month
 
 _ATTRIBUTES = ("demand", "skills", "security", "regulation", "finance")
 
@@ -56,3 +56,16 @@ def test_cited_obstacles_are_packed_one_bit_each_the_first_highest() -> None:
                   regulation=0.1, finance=np.array([0.6, 0.5]))  # fmt: skip
     flags = [apply(obstacles.cited_flags, state, i, cite_threshold=0.5) for i in range(2)]
     assert flags == [0b10101, 0b00000]  # utility, security, finance; nothing above 0.5
+
+
+def test_drifting_severities_follow_the_months_shift_within_0_1() -> None:
+    state = firms(3, security=np.array([0.5, 0.02, 0.99]), regulation=np.array([0.5, 0.99, 0.0]),
+                  finance=np.array([0.5, 0.3, 0.01]), demand=0.4, skills=0.6)  # fmt: skip
+    shift = (-0.05, 0.03, -0.02)
+    for i in range(3):
+        apply(obstacles.follow_trends, state, i, month(3, shift=shift))
+    assert state.security == pytest.approx([0.45, 0.0, 0.94])  # clipped at 0
+    assert state.regulation == pytest.approx([0.53, 1.0, 0.03])  # clipped at 1
+    assert state.finance == pytest.approx([0.48, 0.28, 0.0])
+    # utility and skills are not exogenous: they do not drift
+    assert np.all(state.demand == np.float32(0.4)) and np.all(state.skills == np.float32(0.6))

@@ -51,3 +51,17 @@ def test_a_scaled_firm_falls_back_and_nothing_in_place_means_not_scaled() -> Non
     state = firms(1, stage=Stage.SCALED, scaled=True, uc_stage=UseCaseStage.IN_DEVELOPMENT)
     _scale(state, 0.0)
     assert not state.scaled[0] and state.stage[0] == Stage.EXPERIMENTING
+
+
+def test_disappointed_scaled_firms_fall_back_more() -> None:
+    p = PARAMS.replace(unscale_hazard=0.02, fallback_disappointment_effect=3.0)
+    keen = -np.expm1(-0.02 * np.exp(3.0 * (0.5 - 0.9)))
+    disappointed = -np.expm1(-0.02 * np.exp(3.0 * (0.5 - 0.1)))
+    draw = 0.5 * (keen + disappointed)
+    for enthusiasm, falls_back in ((0.9, False), (0.1, True)):
+        state = firms(1, stage=Stage.SCALED, scaled=True, enthusiasm=enthusiasm)
+        state.uc_stage[0, 0] = UseCaseStage.IN_PLACE
+        apply(scaling.scale_and_derive_stage, state, 0, month(1, scale=draw), params=p,
+              progress=0.0)  # fmt: skip
+        assert state.scaled[0] != falls_back
+        assert state.stage[0] == (Stage.DEPLOYED if falls_back else Stage.SCALED)
