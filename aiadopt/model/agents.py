@@ -167,8 +167,9 @@ class Direction(RoleAgent):
 
     def revise(self, month: MonthInputs) -> None:
         """Once engaged: may review its choices and decide anew (ODD 7.8;
-        ``rules.direction.revise``)."""
-        self._apply(direction.revise, month)
+        ``rules.direction.reviews``, ``rules.direction.revise``)."""
+        if self._apply(direction.reviews, month):
+            self._apply(direction.revise, month)
 
 
 class Technique(RoleAgent):

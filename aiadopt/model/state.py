@@ -114,6 +114,7 @@ class FirmState:
     finance: np.ndarray  # float32 0-1, financial constraint
     # collaboration
     alignment: np.ndarray  # float32 0-1, how well Technique and Business work together
+    alignment_taste: np.ndarray  # float32, the firm's own affinity: logit of its ALIGNMENT draw
     collaboration: np.ndarray  # int8, Collaboration (derived from alignment once engaged)
     difficulties: np.ndarray  # bool (n, 3), Difficulty
     # use-case portfolio
@@ -144,6 +145,14 @@ def beta_draw(rng: np.random.Generator, mean: float, concentration: float, n: in
     return rng.beta(a, b, n).astype(np.float32)
 
 
+def alignment_taste_of(setup_draws: np.ndarray) -> np.ndarray:
+    """Each firm's own Technique-Business affinity: log(u / (1 - u)) of its ALIGNMENT draw
+    (kept within [1e-6, 1 - 1e-6]), a logistic variable, as float32; computed once per firm
+    rather than every month (``rules.collaboration.alignment_target``)."""
+    x = np.clip(setup_draws[..., SetUpDraw.ALIGNMENT].astype(np.float64), 1e-6, 1.0 - 1e-6)
+    return np.log(x / (1.0 - x)).astype(np.float32)
+
+
 def init_population(params: Params, streams: Streams) -> FirmState:
     """Draw the initial population of firms (November 2022: nobody engaged yet)."""
     n = params.n_firms
@@ -153,6 +162,7 @@ def init_population(params: Params, streams: Streams) -> FirmState:
     region = (rng.random(n) >= params.idf_share).astype(np.int8)
     c = params.attribute_concentration
     attrs = streams["attributes"]
+    setup_draws = streams["set_up"].random((n, len(SetUpDraw)), dtype=np.float32)
     return FirmState(
         size=size,
         sector=sector,
@@ -182,6 +192,7 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         regulation=beta_draw(attrs, params.regulation_mean, c, n),
         finance=beta_draw(attrs, params.finance_mean, c, n),
         alignment=np.zeros(n, dtype=np.float32),
+        alignment_taste=alignment_taste_of(setup_draws),
         collaboration=np.full(n, Collaboration.UNSET, dtype=np.int8),
         difficulties=np.zeros((n, len(Difficulty)), dtype=bool),
         uc_stage=np.zeros((n, N_USE_CASES), dtype=np.int8),
@@ -190,5 +201,5 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         uc_experience=np.zeros((n, N_USE_CASES), dtype=np.float32),
         expected=np.zeros((n, len(Gain)), dtype=np.float32),
         realised=np.zeros((n, len(Gain)), dtype=np.float32),
-        setup_draws=streams["set_up"].random((n, len(SetUpDraw)), dtype=np.float32),
+        setup_draws=setup_draws,
     )

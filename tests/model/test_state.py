@@ -55,7 +55,8 @@ SHAPES = {
     "shadow_propensity": (np.float32, None), "shadow_ai": (np.bool_, None),
     "loose_view": (np.bool_, None), "business_agentic": (np.bool_, None),
     "regulation": (np.float32, None), "finance": (np.float32, None),
-    "alignment": (np.float32, None), "collaboration": (np.int8, None),
+    "alignment": (np.float32, None), "alignment_taste": (np.float32, None),
+    "collaboration": (np.int8, None),
     "difficulties": (np.bool_, len(Difficulty)),
     "uc_stage": (np.int8, N_USE_CASES), "uc_months": (np.int16, N_USE_CASES),
     "uc_stall": (np.int8, N_USE_CASES), "uc_experience": (np.float32, N_USE_CASES),
@@ -151,3 +152,12 @@ def test_an_attribute_mean_changes_no_other_stream() -> None:
     assert b.skills.mean() > a.skills.mean()
     for name in ("size", "sector", "region", "pool", "setup_draws"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+
+
+def test_the_alignment_taste_is_the_logit_of_the_firms_own_draw() -> None:
+    from aiadopt.model import AdoptionModel
+    from aiadopt.model.state import SetUpDraw
+
+    s = AdoptionModel(Params(n_firms=500), seed=3, firm_agents=False, collect=False).state
+    u = s.setup_draws[:, SetUpDraw.ALIGNMENT].astype(np.float64)
+    assert s.alignment_taste == pytest.approx(np.log(u / (1 - u)), rel=1e-5, abs=1e-5)

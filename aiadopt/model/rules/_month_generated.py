@@ -35,8 +35,8 @@ def start_kernel(
 
 @njit(cache=True)
 def month_kernel(
-    obstacle_shift, security, regulation, finance, u, pool_prob, log_stay, stage, pool, size,
-    sector, demand, skills, setup_draws, engage_size_effect, engage_obstacle_weights,
+    obstacle_shift, security, regulation, finance, u, pool_prob, log_stay, engage_bound, stage,
+    pool, size, sector, demand, skills, setup_draws, engage_size_effect, engage_obstacle_weights,
     market_intercept, market_size_effect, market_sector_effect, market_utility_effect, step,
     engaged_month, uc_stage, uc_months, uc_stall, uc_experience, enthusiasm, logit_technique,
     logit_business, interest_enthusiasm_effect, interest_experience_effect, held,
@@ -46,13 +46,14 @@ def month_kernel(
     choice_alignment_effect, choice_returns_effect, choice_peer_effect, returns_per_gain,
     cdf_ad_hoc, outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
     manager_alignment_effect, manager_technique_share, shadow_ai, loose_view, alignment,
-    collaboration, alignment_intercept, alignment_gap_effect, alignment_experience_effect,
-    alignment_tripartite_effect, alignment_pair_effect, alignment_training_effect,
-    alignment_shadow_effect, alignment_views_effect, alignment_taste_scale, balanced_threshold,
-    no_collaboration_threshold, business_lead_gap, difficulties, difficulty_initial, discovery,
-    engage_enthusiasm, give_up_hazard, give_up_obstacle_effect, give_up_enthusiasm_effect,
-    progress_obstacle_weights, strategy_effect, manager_effect, training_effect, dedicated_effect,
-    roles_effect, collaboration_effect, complementarity, communication_effect, skills_effect,
+    alignment_taste, collaboration, alignment_intercept, alignment_gap_effect,
+    alignment_experience_effect, alignment_tripartite_effect, alignment_pair_effect,
+    alignment_training_effect, alignment_shadow_effect, alignment_views_effect,
+    alignment_taste_scale, balanced_threshold, no_collaboration_threshold, business_lead_gap,
+    difficulties, difficulty_initial, discovery, engage_enthusiasm, give_up_hazard,
+    give_up_obstacle_effect, give_up_enthusiasm_effect, give_up_rate_max, progress_obstacle_weights,
+    strategy_effect, manager_effect, training_effect, dedicated_effect, roles_effect,
+    collaboration_effect, complementarity, communication_effect, skills_effect,
     progress_size_effect, u_cases, p_overruns, adopt_usecase_hazard, start_development,
     complete_development, difficulty, stall_months, stall_progress_factor, p_drop,
     decommission_hazard, fallback_disappointment_effect, experience_in_place,
@@ -70,8 +71,8 @@ def month_kernel(
     for i in range(stage.shape[0]):
         _obstacles.follow_trends(i, obstacle_shift, security, regulation, finance)
         entering = _engagement.engage(
-            i, u, pool_prob, log_stay, stage, pool, size, sector, demand, skills, security,
-            regulation, finance, setup_draws, engage_size_effect, engage_obstacle_weights,
+            i, u, pool_prob, log_stay, engage_bound, stage, pool, size, sector, demand, skills,
+            security, regulation, finance, setup_draws, engage_size_effect, engage_obstacle_weights,
             market_intercept, market_size_effect, market_sector_effect, market_utility_effect,
         )
         if entering:
@@ -86,17 +87,17 @@ def month_kernel(
                 choice_alignment_effect, choice_returns_effect, choice_peer_effect,
                 returns_per_gain, cdf_ad_hoc, outsource_all_intercept, outsource_all_skills_effect,
                 manager_pair_intercept, manager_alignment_effect, manager_technique_share,
-                shadow_ai, loose_view, alignment, collaboration, alignment_intercept,
-                alignment_gap_effect, alignment_experience_effect, alignment_tripartite_effect,
-                alignment_pair_effect, alignment_training_effect, alignment_shadow_effect,
-                alignment_views_effect, alignment_taste_scale, balanced_threshold,
-                no_collaboration_threshold, business_lead_gap, difficulties, difficulty_initial,
-                discovery, engage_enthusiasm,
+                shadow_ai, loose_view, alignment, alignment_taste, collaboration,
+                alignment_intercept, alignment_gap_effect, alignment_experience_effect,
+                alignment_tripartite_effect, alignment_pair_effect, alignment_training_effect,
+                alignment_shadow_effect, alignment_views_effect, alignment_taste_scale,
+                balanced_threshold, no_collaboration_threshold, business_lead_gap, difficulties,
+                difficulty_initial, discovery, engage_enthusiasm,
             )
         gave_up = _engagement.give_up(
             i, u, stage, uc_stage, uc_months, uc_stall, enthusiasm, demand, skills, security,
             regulation, finance, give_up_hazard, give_up_obstacle_effect, give_up_enthusiasm_effect,
-            progress_obstacle_weights,
+            give_up_rate_max, progress_obstacle_weights,
         )
         if gave_up:
             _direction.stop_programme(
@@ -123,16 +124,18 @@ def month_kernel(
             organisation_effect, scale_per_usecase_effect, unscale_hazard,
             fallback_disappointment_effect,
         )
-        _direction.revise(
-            i, u, stage, setup_draws, held, peer_choice_shares, pool, size, skills, demand,
-            enthusiasm, finance, security, regulation, alignment, realised, strategy, outsourcing,
-            manager, training, dedicated, roles_internal, roles_external, external_experts,
-            p_revise, choice_intercept, choice_size_effect, choice_skills_effect,
-            choice_business_effect, choice_finance_effect, choice_risk_effect,
-            choice_alignment_effect, choice_returns_effect, choice_peer_effect, returns_per_gain,
-            cdf_ad_hoc, outsource_all_intercept, outsource_all_skills_effect,
-            manager_pair_intercept, manager_alignment_effect, manager_technique_share,
-        )
+        reviewing = _direction.reviews(i, u, stage, p_revise)
+        if reviewing:
+            _direction.revise(
+                i, setup_draws, held, peer_choice_shares, pool, size, skills, demand, enthusiasm,
+                finance, security, regulation, alignment, realised, strategy, outsourcing, manager,
+                training, dedicated, roles_internal, roles_external, external_experts,
+                choice_intercept, choice_size_effect, choice_skills_effect, choice_business_effect,
+                choice_finance_effect, choice_risk_effect, choice_alignment_effect,
+                choice_returns_effect, choice_peer_effect, returns_per_gain, cdf_ad_hoc,
+                outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
+                manager_alignment_effect, manager_technique_share,
+            )
         _technique.learn(i, stage, skills, training, training_skill_gain, practice_skill_gain)
         if agentic:
             _technique.hear_of_agentic(i, u, stage, technique_agentic, p_agentic_technique)
@@ -154,7 +157,7 @@ def month_kernel(
             security, shadow_hazard, shadow_alignment_effect, p_shadow_stop, shadow_security_hit,
         )
         _collaboration.align(
-            i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
+            i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
             training, shadow_ai, loose_view, alignment, collaboration, alignment_intercept,
             alignment_gap_effect, alignment_experience_effect, alignment_tripartite_effect,
             alignment_pair_effect, alignment_training_effect, alignment_shadow_effect,

@@ -81,9 +81,11 @@ def use_shadow_ai(i, u, stage, collaboration, alignment, shadow_ai, shadow_prope
         if sanctioned and u[i, U_SHADOW] < p_shadow_stop:
             shadow_ai[i] = False
         return
-    a = alignment[i] if stage[i] >= PLANNED else 0.0
     rate = shadow_hazard * shadow_propensity[i] * enthusiasm[i]
-    rate *= np.exp(-shadow_alignment_effect * a)
-    if event(u[i, U_SHADOW], rate):
+    x = u[i, U_SHADOW]
+    if x >= rate:  # the alignment factor is at most 1: most firms stop here, without an exp
+        return
+    a = alignment[i] if stage[i] >= PLANNED else 0.0
+    if event(x, rate * np.exp(-shadow_alignment_effect * a)):
         shadow_ai[i] = True
         security[i] = min(security[i] + shadow_security_hit, 1.0)

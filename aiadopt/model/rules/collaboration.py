@@ -19,7 +19,6 @@ import numpy as np
 from ..codes import (
     BALANCED,
     BUSINESS_LED,
-    D_ALIGNMENT,
     DEPLOYED,
     NO_COLLABORATION,
     ORGANISATION,
@@ -35,19 +34,20 @@ from .views import business_sees_deployed_firm, technique_sees_deployed_firm
 
 
 @per_firm
-def alignment_target(i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy,
+def alignment_target(i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage,
+                     strategy,
                      manager,
                      training, shadow_ai, loose_view, alignment_intercept, alignment_gap_effect,
                      alignment_experience_effect, alignment_tripartite_effect,
                      alignment_pair_effect, alignment_training_effect, alignment_shadow_effect,
                      alignment_views_effect, alignment_taste_scale):  # fmt: skip
     """The alignment firm i's Technique and Business tend to: the logistic of the firm's own
-    affinity (its draw fixed at birth, on the logit scale times ``alignment_taste_scale``)
+    affinity (``alignment_taste``, the logit of its draw fixed at birth, times
+    ``alignment_taste_scale``)
     plus ``alignment_intercept``, minus the gap between Technique's skills and Business's
     pull (the mean of its demand and enthusiasm, as Direction sees it), plus use cases in
     place (up to 3), the tripartite strategy, providers managed by the pair and training,
     minus shadow AI and diverging views of "deployed" (``views``)."""
-    u = min(max(setup_draws[i, D_ALIGNMENT], 1e-6), 1.0 - 1e-6)
     in_place = 0
     for j in range(uc_stage.shape[1]):
         in_place += uc_stage[i, j] == UC_IN_PLACE
@@ -56,7 +56,7 @@ def alignment_target(i, setup_draws, stage, skills, demand, enthusiasm, uc_stage
     ) != technique_sees_deployed_firm(i, stage)
     v = (
         alignment_intercept
-        + alignment_taste_scale * np.log(u / (1.0 - u))
+        + alignment_taste_scale * alignment_taste[i]
         - alignment_gap_effect * abs(skills[i] - 0.5 * (demand[i] + enthusiasm[i]))
         + alignment_experience_effect * min(in_place, 3)
         + alignment_tripartite_effect * (strategy[i] == TRIPARTITE)
@@ -83,7 +83,7 @@ def collaboration_mode(i, alignment, skills, demand, balanced_threshold,
 
 
 @per_firm
-def align(i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
+def align(i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
           training,
           shadow_ai, loose_view, alignment, collaboration, alignment_intercept,
           alignment_gap_effect, alignment_experience_effect, alignment_tripartite_effect,
@@ -95,7 +95,8 @@ def align(i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy,
     if stage[i] < PLANNED:
         return
     target = alignment_target(
-        i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy, manager, training,
+        i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
+        training,
         shadow_ai, loose_view, alignment_intercept, alignment_gap_effect,
         alignment_experience_effect, alignment_tripartite_effect, alignment_pair_effect,
         alignment_training_effect, alignment_shadow_effect, alignment_views_effect,

@@ -65,6 +65,7 @@ class Constants(NamedTuple):
     give_up_hazard: float
     give_up_obstacle_effect: float
     give_up_enthusiasm_effect: float
+    give_up_rate_max: float
     # interest (Figure 5)
     logit_technique: np.ndarray
     logit_business: np.ndarray
@@ -187,6 +188,15 @@ def _f64(values: tuple[float, ...]) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+def give_up_rate_max(p: Params) -> float:
+    """An upper bound of any firm's give-up hazard: every severity at the worst end (each
+    centred severity at most 0.5 in absolute value) and enthusiasm 0 (``engagement.give_up``
+    skips the exponential for a draw above it)."""
+    load = 0.5 * float(np.sum(np.abs(p.progress_obstacle_weights)))
+    x = p.give_up_obstacle_effect * load + 0.5 * p.give_up_enthusiasm_effect
+    return float(p.give_up_hazard * np.exp(x)) * (1.0 + 1e-9)
+
+
 def constants(p: Params) -> Constants:
     """The ``Constants`` of a parameter set (use ``derived``, which caches them)."""
     expected_productivity = float(max(p.expected_gain[Gain.PRODUCTIVITY], 1e-6))
@@ -234,6 +244,7 @@ def constants(p: Params) -> Constants:
         communication_effect=float(p.communication_effect),
         skills_effect=float(p.skills_effect),
         progress_obstacle_weights=_log_effect_array(p.progress_obstacle_weights),
+        give_up_rate_max=give_up_rate_max(p),
         progress_size_effect=_log_effect_array(p.progress_size_effect),
         adopt_usecase_hazard=float(p.adopt_usecase_hazard),
         start_development=float(p.start_development),

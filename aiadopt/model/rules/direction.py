@@ -44,7 +44,7 @@ from ..codes import (
     TRIPARTITE,
     U_REVISE,
 )
-from .compiled import draw_category, per_firm
+from .compiled import draw_category, per_firm, rare_rule
 
 
 @per_firm
@@ -153,20 +153,24 @@ def decide(i, setup_draws, held, peer_choice_shares, pool, size, skills, demand,
 
 
 @per_firm
-def revise(i, u, stage, setup_draws, held, peer_choice_shares, pool, size, skills, demand,
+def reviews(i, u, stage, p_revise):
+    """Does engaged firm i's Direction review its choices this month?  At random times
+    (``revision_hazard``, assumption: about once a year)."""
+    return stage[i] >= PLANNED and u[i, U_REVISE] < p_revise
+
+
+@rare_rule
+def revise(i, setup_draws, held, peer_choice_shares, pool, size, skills, demand,
            enthusiasm, finance, security, regulation, alignment, realised, strategy, outsourcing,
            manager, training, dedicated, roles_internal, roles_external, external_experts,
-           p_revise,
            choice_intercept, choice_size_effect, choice_skills_effect, choice_business_effect,
            choice_finance_effect, choice_risk_effect, choice_alignment_effect,
            choice_returns_effect, choice_peer_effect, returns_per_gain, cdf_ad_hoc,
            outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
            manager_alignment_effect, manager_technique_share):  # fmt: skip
-    """Engaged firm i's Direction may review its choices this month (``revision_hazard``,
-    assumption: about once a year), and then decides anew (``decide``) from what it sees
-    now: skills learnt, returns seen, peers, alignment."""
-    if stage[i] < PLANNED or u[i, U_REVISE] >= p_revise:
-        return
+    """Firm i's Direction reviews its choices (the month's pass calls it for the firms that
+    ``reviews``) and decides anew (``decide``) from what it sees now: skills learnt,
+    returns seen, peers, alignment, obstacles."""
     decide(
         i, setup_draws, held, peer_choice_shares, pool, size, skills, demand, enthusiasm,
         finance, security, regulation, alignment, realised, strategy, outsourcing, manager,
@@ -179,7 +183,7 @@ def revise(i, u, stage, setup_draws, held, peer_choice_shares, pool, size, skill
     )  # fmt: skip
 
 
-@per_firm
+@rare_rule
 def stop_programme(i, held, strategy, outsourcing, manager, training, dedicated, roles_internal,
                    roles_external, external_experts, collaboration, alignment):  # fmt: skip
     """Firm i gave up this month (``engagement.give_up``): Direction stops its AI programme.

@@ -97,6 +97,15 @@ def pool_probabilities(params: Params, peers_by_pool: np.ndarray) -> np.ndarray:
     return bass_month_probability(peers_by_pool, params.bass_p, params.bass_q)
 
 
+def engage_bounds(params: Params, log_stay: np.ndarray) -> np.ndarray:
+    """An upper bound of any firm's monthly probability of engaging, by pool: its pool's
+    probability raised to the largest firm effect (the largest size effect, every obstacle at
+    its lightest).  ``engage`` skips the exponentials for a draw above it (most firms)."""
+    weights = np.abs(np.asarray(params.engage_obstacle_weights, dtype=np.float64))
+    le_max = max(params.engage_size_effect) + 0.5 * float(weights.sum())
+    return -np.expm1(log_stay * np.exp(le_max)) * (1.0 + 1e-9)
+
+
 @njit(cache=True)
 def log_stay_of(pool_prob):
     """log(1 - p) of each pool's monthly Bass probability, once per pool and month."""
@@ -124,8 +133,8 @@ def in_market(i, setup_draws, size, sector, demand, market_intercept, market_siz
 
 
 @per_firm
-def engage(i, u, pool_prob, log_stay, stage, pool, size, sector, demand, skills, security,
-           regulation, finance, setup_draws, engage_size_effect, engage_obstacle_weights,
+def engage(i, u, pool_prob, log_stay, engage_bound, stage, pool, size, sector, demand, skills,
+           security, regulation, finance, setup_draws, engage_size_effect, engage_obstacle_weights,
            market_intercept, market_size_effect, market_sector_effect,
            market_utility_effect):  # fmt: skip
     """Does not-engaged firm i start planning this month?  Returns True if it does.
@@ -144,6 +153,8 @@ def engage(i, u, pool_prob, log_stay, stage, pool, size, sector, demand, skills,
     base = pool_prob[g]
     if base <= 0.0:
         return False
+    if u[i, U_ENGAGE] >= engage_bound[g]:
+        return False  # above every firm's probability in the pool: no exponential needed
     if base < 1.0:
         le = engage_size_effect[size[i]] - obstacle_load(
             i, engage_obstacle_weights, demand, skills, security, regulation, finance
@@ -159,7 +170,7 @@ def engage(i, u, pool_prob, log_stay, stage, pool, size, sector, demand, skills,
 @per_firm
 def give_up(i, u, stage, uc_stage, uc_months, uc_stall, enthusiasm, demand, skills, security,
             regulation, finance, give_up_hazard, give_up_obstacle_effect,
-            give_up_enthusiasm_effect, progress_obstacle_weights):  # fmt: skip
+            give_up_enthusiasm_effect, give_up_rate_max, progress_obstacle_weights):  # fmt: skip
     """Engaged firm i with nothing in place (planned or experimenting) may give up: back to
     not engaged, its portfolio cleared.  Returns True if it does.  The hazard is
     ``give_up_hazard`` times e^(``give_up_obstacle_effect`` * its obstacle load (the weights
@@ -168,6 +179,8 @@ def give_up(i, u, stage, uc_stage, uc_months, uc_stall, enthusiasm, demand, skil
     (``direction.stop_programme``); the firm keeps its attributes (skills, the obstacles it
     discovered, enthusiasm) and may engage again."""
     if stage[i] != PLANNED and stage[i] != EXPERIMENTING:
+        return False
+    if u[i, U_GIVE_UP] >= give_up_rate_max:  # no firm's hazard reaches it: skip the exp
         return False
     x = give_up_obstacle_effect * obstacle_load(
         i, progress_obstacle_weights, demand, skills, security, regulation, finance

@@ -29,7 +29,13 @@ from ..streams import Streams
 from ._month_generated import month_kernel, start_kernel
 from .compiled import call_by_name
 from .constants import derived
-from .engagement import log_stay_of, pool_choice_shares, pool_peer_shares, pool_probabilities
+from .engagement import (
+    engage_bounds,
+    log_stay_of,
+    pool_choice_shares,
+    pool_peer_shares,
+    pool_probabilities,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,9 @@ class MonthInputs:
     """Each pool's one-month Bass probability."""
     log_stay: np.ndarray
     """log(1 - pool_prob)."""
+    engage_bound: np.ndarray
+    """An upper bound of any firm's probability of engaging, by pool
+    (``engagement.engage_bounds``)."""
     peer_choice_shares: np.ndarray
     """Share of engaged peers holding each Choice, by pool (``engagement.pool_choice_shares``)."""
     media: float
@@ -70,8 +79,9 @@ def draw_month(
     u_cases = streams.month_uniforms("usecases", state.uc_stage.shape)
     peers = pool_peer_shares(state, params)
     pool_prob = pool_probabilities(params, peers)
+    log_stay = log_stay_of(pool_prob)
     return MonthInputs(
-        step, agentic, u, u_cases, peers, pool_prob, log_stay_of(pool_prob),
+        step, agentic, u, u_cases, peers, pool_prob, log_stay, engage_bounds(params, log_stay),
         pool_choice_shares(state, params), media_exposure(params, step),
         obstacle_shift(params, step),
     )  # fmt: skip

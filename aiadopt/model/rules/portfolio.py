@@ -127,10 +127,16 @@ def advance(i, u_cases, progress, p_overruns, stage, uc_stage, uc_months, uc_sta
         return 0
     overruns = 0
     mult = np.exp(progress)
-    # withdrawal: more likely the more disappointed the firm (Figure 7, phase 3)
-    p_withdraw = -np.expm1(
-        -decommission_hazard * np.exp(fallback_disappointment_effect * (0.5 - enthusiasm[i]))
-    )
+    # withdrawal: more likely the more disappointed the firm (Figure 7, phase 3); only a
+    # firm with a use case in place needs it (the exponentials cost more than the check)
+    p_withdraw = 0.0
+    for j in range(uc_stage.shape[1]):
+        if uc_stage[i, j] == UC_IN_PLACE:
+            p_withdraw = -np.expm1(
+                -decommission_hazard
+                * np.exp(fallback_disappointment_effect * (0.5 - enthusiasm[i]))
+            )
+            break
     p_overrun = p_overruns[1] if difficulties[i, MISESTIMATES] else p_overruns[0]
     rate_start = start_development * mult
     h_add, stall_factor = adopt_usecase_hazard, stall_progress_factor

@@ -55,7 +55,8 @@ MONTH: tuple[Apply, ...] = (
     Apply(portfolio.progress, result="progress"),  # 7.6
     Apply(portfolio.advance, result="overruns"),  # 7.6
     Apply(scaling.scale_and_derive_stage),  # 7.7
-    Apply(direction.revise),  # 7.8
+    Apply(direction.reviews, result="reviewing"),  # 7.8
+    Apply(direction.revise, only_if="reviewing"),  # 7.8
     Apply(technique.learn),  # 7.10
     Apply(technique.hear_of_agentic, only_if="agentic"),  # 7.11
     Apply(business.hear_of_agentic, only_if="agentic"),  # 7.11

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..codes import D_DIFFICULTY, D_PLAN, UC_NONE, UC_PLANNED
 from .collaboration import alignment_target, collaboration_mode
-from .compiled import per_firm
+from .compiled import per_firm, rare_rule
 from .direction import decide
 from .interest import firm_interest_in
 
@@ -38,7 +38,7 @@ def plan_portfolio(i, setup_draws, uc_stage, uc_months, uc_stall, uc_experience,
         uc_stage[i, best] = UC_PLANNED
 
 
-@per_firm
+@rare_rule
 def set_up(i, step, setup_draws, engaged_month, stage, uc_stage, uc_months, uc_stall,
            uc_experience, enthusiasm, logit_technique, logit_business,
            interest_enthusiasm_effect, interest_experience_effect, held, peer_choice_shares,
@@ -50,6 +50,7 @@ def set_up(i, step, setup_draws, engaged_month, stage, uc_stage, uc_months, uc_s
            returns_per_gain, cdf_ad_hoc,
            outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
            manager_alignment_effect, manager_technique_share, shadow_ai, loose_view, alignment,
+           alignment_taste,
            collaboration, alignment_intercept, alignment_gap_effect,
            alignment_experience_effect, alignment_tripartite_effect, alignment_pair_effect,
            alignment_training_effect, alignment_shadow_effect, alignment_views_effect,
@@ -87,7 +88,8 @@ def set_up(i, step, setup_draws, engaged_month, stage, uc_stage, uc_months, uc_s
         regulation[i] = min(regulation[i] + discovery[3], 1.0)
         finance[i] = min(finance[i] + discovery[4], 1.0)
     alignment[i] = alignment_target(
-        i, setup_draws, stage, skills, demand, enthusiasm, uc_stage, strategy, manager, training,
+        i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
+        training,
         shadow_ai, loose_view, alignment_intercept, alignment_gap_effect,
         alignment_experience_effect, alignment_tripartite_effect, alignment_pair_effect,
         alignment_training_effect, alignment_shadow_effect, alignment_views_effect,

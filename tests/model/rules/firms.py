@@ -11,10 +11,10 @@ from aiadopt.model.agents import apply_rule
 from aiadopt.model.codes import N_CHOICES, N_POOLS
 from aiadopt.model.params import N_USE_CASES, Params
 from aiadopt.model.rules.constants import derived
-from aiadopt.model.rules.engagement import log_stay_of
+from aiadopt.model.rules.engagement import engage_bounds, log_stay_of
 from aiadopt.model.rules.month import MonthInputs
 from aiadopt.model.stages import Collaboration, Outsourcing, ProviderManager, Stage, Strategy
-from aiadopt.model.state import FirmState, MonthDraw, SetUpDraw
+from aiadopt.model.state import FirmState, MonthDraw, SetUpDraw, alignment_taste_of
 
 NO_EVENT = 0.999_999
 """A draw above every monthly probability the tests use: nothing happens."""
@@ -41,6 +41,7 @@ def firms(n: int = 3, **values: Any) -> FirmState:
         shadow_ai=full(False, bool), loose_view=full(False, bool),
         business_agentic=full(False, bool), regulation=full(0.5, np.float32),
         finance=full(0.5, np.float32), alignment=full(0.0, np.float32),
+        alignment_taste=full(0.0, np.float32),
         collaboration=full(Collaboration.UNSET, np.int8),
         difficulties=full(False, bool, (3,)), uc_stage=full(0, np.int8, (N_USE_CASES,)),
         uc_months=full(0, np.int16, (N_USE_CASES,)), uc_stall=full(0, np.int8, (N_USE_CASES,)),
@@ -51,7 +52,15 @@ def firms(n: int = 3, **values: Any) -> FirmState:
     for name, value in values.items():
         array = getattr(state, name)
         array[...] = value
+    if "alignment_taste" not in values:
+        refresh_taste(state)
     return state
+
+
+def refresh_taste(state: FirmState) -> None:
+    """Recompute each firm's alignment taste from its ALIGNMENT draw (after a test sets it),
+    as ``init_population`` does."""
+    state.alignment_taste[...] = alignment_taste_of(state.setup_draws)
 
 
 def month(
@@ -80,6 +89,7 @@ def month(
         step=step, agentic=agentic, u=u, u_cases=u_cases,
         peers_by_pool=np.broadcast_to(np.asarray(peers, dtype=np.float64), (N_POOLS,)).copy(),
         pool_prob=prob, log_stay=log_stay_of(prob),
+        engage_bound=engage_bounds(Params(), log_stay_of(prob)),
         peer_choice_shares=np.broadcast_to(
             np.asarray(choice_shares, dtype=np.float64), (N_POOLS, N_CHOICES)
         ).copy(),

@@ -19,7 +19,7 @@ from aiadopt.model.stages import (
 )
 from aiadopt.model.state import SetUpDraw
 
-from .firms import apply, firms, month
+from .firms import apply, firms, month, refresh_taste
 
 PARAMS = Params(
     alignment_intercept=-0.2, alignment_gap_effect=2.0, alignment_experience_effect=0.6,
@@ -35,6 +35,7 @@ TASTE = 0.7
 def _firm(n: int = 1, **values):
     state = firms(n, **{"stage": Stage.EXPERIMENTING, "skills": 0.6, "demand": 0.4, **values})
     state.setup_draws[:, SetUpDraw.ALIGNMENT] = TASTE
+    refresh_taste(state)
     return state
 
 
@@ -128,6 +129,7 @@ def test_no_mode_is_absorbing_a_non_collaborating_firm_becomes_balanced_with_exp
     state = _firm(alignment=0.05, collaboration=Collaboration.NONE)
     # affinity logit -0.28 * 1.5: target logit -0.2 - 0.4 - 0.42 = -1.02 (0.27: no collaboration)
     state.setup_draws[0, SetUpDraw.ALIGNMENT] = 0.43
+    refresh_taste(state)
     for _ in range(60):
         apply(collaboration.align, state, 0, params=PARAMS)
     assert state.collaboration[0] == Collaboration.NONE  # it stays apart while nothing works

@@ -214,13 +214,16 @@ def test_only_engaged_firms_revise_and_only_on_their_revision_draw() -> None:
     state = _state(4, stage=stages)
     for i in range(4):
         _choice_draws(state, i, {c: 0.0 for c in Choice})  # every choice, if it decides
-    for i in range(4):
-        apply(direction.revise, state, i, month(4, revise=p_revise * 1.01,
-                                                choice_shares=PEER_SHARES), params=p)  # fmt: skip
+    def month_of(draw: float) -> None:
+        """The pass: a firm that reviews its choices this month decides anew."""
+        inputs = month(4, revise=draw, choice_shares=PEER_SHARES)
+        for i in range(4):
+            if apply(direction.reviews, state, i, inputs, params=p):
+                apply(direction.revise, state, i, inputs, params=p)
+
+    month_of(p_revise * 1.01)
     assert not state.training.any() and not state.dedicated.any()  # nobody's turn
-    for i in range(4):
-        apply(direction.revise, state, i, month(4, revise=p_revise * 0.99,
-                                                choice_shares=PEER_SHARES), params=p)  # fmt: skip
+    month_of(p_revise * 0.99)
     assert list(state.training) == [False, True, True, True]
     assert list(state.strategy) == [Strategy.NONE] + [Strategy.TRIPARTITE] * 3
 

@@ -20,7 +20,7 @@ from aiadopt.model.stages import (
 )
 from aiadopt.model.state import SetUpDraw
 
-from .firms import apply, firms, month
+from .firms import apply, firms, month, refresh_taste
 
 PARAMS = Params(discovery=(0.1, 0.2, 0.3, 0.4, 0.5), engage_enthusiasm=0.85,
                 ad_hoc_shares=(0.2, 0.3, 0.5))  # fmt: skip
@@ -29,6 +29,7 @@ PARAMS = Params(discovery=(0.1, 0.2, 0.3, 0.4, 0.5), engage_enthusiasm=0.85,
 def _draws(state, **columns: float) -> None:
     for name, value in columns.items():
         state.setup_draws[0, SetUpDraw[name.upper()]] = value
+    refresh_taste(state)
 
 
 def _choice_draws(state, value: float) -> None:
@@ -58,6 +59,7 @@ def test_alignment_starts_at_its_target_and_gives_the_mode() -> None:
     after = firms(1, skills=0.3, demand=0.4, stage=state.stage[0], uc_stage=state.uc_stage[0],
                   enthusiasm=state.enthusiasm[0])  # fmt: skip
     after.setup_draws[0] = state.setup_draws[0]
+    refresh_taste(after)
     target = apply(collaboration.alignment_target, after, 0, params=PARAMS)
     assert state.alignment[0] == pytest.approx(target, rel=1e-6)
     mode = apply(collaboration.collaboration_mode, state, 0, params=PARAMS)
