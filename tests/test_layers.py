@@ -2,7 +2,8 @@
 
 Layers, lowest first; a module may import from its own layer or any layer below, never above:
 
-- base: ``aiadopt/files.py`` (the one atomic writer, provenance, the package version);
+- base: ``aiadopt/files.py`` (the one atomic writer, provenance, the package version) and
+  ``aiadopt/workers.py`` (the one process pool);
 - model: ``aiadopt/model/**``;
 - calibration: ``aiadopt/calibration/**``;
 - experiments: ``aiadopt/experiments/**`` (scenario runs, single runs, sensitivity);
@@ -53,6 +54,7 @@ LAYERS = ("base", "model", "calibration", "experiments", "views", "cli", "facade
 SINGLE_MODULES = {
     PACKAGE: "facade",
     f"{PACKAGE}.files": "base",
+    f"{PACKAGE}.workers": "base",
     f"{PACKAGE}.__main__": "cli",
 }
 """Modules outside the layer packages and the layer each belongs to."""

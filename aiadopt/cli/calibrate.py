@@ -108,13 +108,17 @@ def _report(args: argparse.Namespace, out: str) -> int:
 
 def _fit(args: argparse.Namespace, out: str) -> int:
     """A calibration into ``out`` (resumable)."""
-    from ..calibration.errors import CalibrationError, SpecError
+    from ..calibration.errors import CalibrationError, EvaluationFailed, SpecError
     from ..calibration.fit import calibrate
     from ..model import ParameterError
 
     with common.exit_codes((SpecError, CalibrationError, ParameterError)) as outcome:
-        result = calibrate(args.spec, out, progress=not args.quiet, resume=not args.no_resume,
-                           workers=args.workers, echo=print)  # fmt: skip
+        try:
+            result = calibrate(args.spec, out, progress=not args.quiet,
+                               resume=not args.no_resume, workers=args.workers,
+                               echo=print)  # fmt: skip
+        except EvaluationFailed as exc:  # not bad input: the work failed
+            raise common.CommandError(str(exc), 1) from None
     if outcome.code:
         return outcome.code
     print(result.summary())

@@ -198,9 +198,10 @@ def exit_codes(
     usage: tuple[type[Exception], ...] = (), *, writing: str | None = "the outputs"
 ) -> Iterator[Outcome]:
     """Run a command's work, mapping its errors to exit codes (the one place that does):
-    an error of ``usage`` (bad input, the message names it) -> 2; a :class:`CommandError` ->
-    its code; an OSError -> 1, reported as "could not write ``writing``" (or as is when
-    ``writing`` is None).  Each is printed by :func:`error`; the code is in the yielded
+    an error of ``usage`` (bad input, the message names it) or an output folder locked by
+    another command -> 2; a :class:`CommandError` -> its code; a MemoryError -> 1; an OSError
+    -> 1, reported as "could not write ``writing``" (or as is when ``writing`` is None).
+    Each is printed by :func:`error`; the code is in the yielded
     :class:`Outcome` once the block is left (0 when it succeeded)::
 
         with common.exit_codes((ParameterError,)) as outcome:
@@ -208,15 +209,21 @@ def exit_codes(
         if outcome.code:
             return outcome.code
     """
+    from ..files import FolderLocked  # the base layer: no heavy import
+
     outcome = Outcome()
     try:
         yield outcome
     except CommandError as exc:
         error(str(exc))
         outcome.code = exc.code
-    except usage as exc:
+    except (*usage, FolderLocked) as exc:
         error(str(exc))
         outcome.code = 2
+    except MemoryError:
+        error(f"out of memory while computing {writing or 'the outputs'}: ask for less "
+              "(e.g. fewer --firms or --workers)")  # fmt: skip
+        outcome.code = 1
     except OSError as exc:
         error(f"could not write {writing}: {exc}" if writing else str(exc))
         outcome.code = 1

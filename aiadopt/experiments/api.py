@@ -293,6 +293,9 @@ def execute_experiment(
             f"reference scenario {reference!r} is not among {', '.join(plan.names)}"
         )
     with contextlib.ExitStack() as stack:
+        # the executor first (a Dask scheduler is reached here): nothing is written before
+        # every input is known to be good; a local pool starts its workers only when used
+        executor = stack.enter_context(make_executor(workers, scheduler))
         if out is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aiadopt-exp-")))
         else:
@@ -319,8 +322,7 @@ def execute_experiment(
             say(
                 f"Resuming {folder}: {len(done)} of {n_runs} runs already there, {len(todo)} to run"
             )
-        executor = stack.enter_context(make_executor(workers, scheduler)) if todo else None
-        if executor is not None:
+        if todo:
             say(f"Running {len(todo)} runs on {executor.description}")
         ran, run_cpu = _run_all(store, plan, todo, executor, len(done), progress, say)
 
@@ -345,7 +347,7 @@ def execute_experiment(
             resumed=len(done),
             failures=failures,
             elapsed=time.perf_counter() - t0,
-            executor=executor.description if executor is not None else "none (all runs done)",
+            executor=executor.description if todo else "none (all runs done)",
             paths=paths,
             run_cpu=run_cpu,
         )

@@ -463,6 +463,9 @@ def run_sensitivity(
         for k, s in enumerate(seeds)
     ]
     with contextlib.ExitStack() as stack:
+        # the executor first (a Dask scheduler is reached here): nothing is written before
+        # every input is known to be good; a local pool starts its workers only when used
+        executor = stack.enter_context(make_executor(workers, scheduler))
         store = stack.enter_context(Store(out))
         try:
             resuming = store.open(manifest)
@@ -478,7 +481,6 @@ def run_sensitivity(
             + (f"; resuming, {len(done)} done" if resuming else "")
         )
         if todo:
-            executor = stack.enter_context(make_executor(workers, scheduler))
             say(f"Running {len(todo)} runs on {executor.description}")
             _execute(executor, todo, store, len(specs), len(done), progress)
         failures = store.failures()
