@@ -176,9 +176,9 @@ def staged(folder: str | os.PathLike[str]) -> Iterator[Staging]:
     data)``; they are renamed to their final names only if the block ends without error
     (then the files marked with ``staging.remove(name)`` are deleted).  On error every
     temporary file is removed and no final file is touched.  The folder is :func:`locked`
-    meanwhile."""
+    meanwhile (joining a lock this process holds on it)."""
     staging = Staging(Path(folder))
-    with locked(staging.folder):
+    with locked(staging.folder, join=True):
         try:
             yield staging
             for tmp, final in staging.pending:
@@ -232,10 +232,7 @@ def _acquire(folder: Path) -> int:
         if not _lock_fd(fd):
             holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
             os.close(fd)
-            raise FolderLocked(
-                f"{folder} is being written by another aiadopt process (PID {holder}); wait for "
-                "it to finish or choose another output folder"
-            )
+            raise FolderLocked(_busy(folder, holder))
         try:  # the holder we waited for may have removed the file: lock the one there now
             same = os.path.samestat(os.fstat(fd), os.stat(path))
         except FileNotFoundError:
@@ -245,6 +242,13 @@ def _acquire(folder: Path) -> int:
             os.write(fd, f"{os.getpid()}\n".encode("ascii"))
             return fd
         os.close(fd)
+
+
+def _busy(folder: Path, holder: object) -> str:
+    return (
+        f"{folder} is locked: another aiadopt command (PID {holder}) is writing to it; wait "
+        "for it to finish or choose another output folder"
+    )
 
 
 def _missing_parents(folder: Path) -> list[Path]:
@@ -258,14 +262,17 @@ def _missing_parents(folder: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def locked(folder: str | os.PathLike[str]) -> Iterator[Path]:
+def locked(folder: str | os.PathLike[str], *, join: bool = False) -> Iterator[Path]:
     """Hold an exclusive lock on ``folder`` (created if needed) while the block runs; see the
-    module docstring.  Raises :class:`FolderLocked` if another process holds it, and
-    ``OSError`` if the folder cannot be created (e.g. a file has its name).  Nested blocks of
-    one process on one folder share the lock."""
+    module docstring.  Raises :class:`FolderLocked` if another command holds it, and
+    ``OSError`` if the folder cannot be created (e.g. a file has its name).  With ``join``, a
+    block of the process that holds the lock already shares it (files staged into an
+    experiment's folder by the experiment itself); without, it is refused too."""
     path = Path(folder)
     key = os.path.realpath(path)
     with _held_guard:
+        if key in _held and not join:
+            raise FolderLocked(_busy(path, os.getpid()))
         if key in _held:
             fd, depth = _held[key]
             _held[key] = (fd, depth + 1)
