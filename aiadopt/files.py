@@ -55,9 +55,11 @@ __all__ = [
     "TEMP_GLOB",
     "Data",
     "FolderLocked",
+    "InputError",
     "Staging",
     "__version__",
     "append_synced",
+    "check_input_file",
     "drop_partial_line",
     "locked",
     "provenance",
@@ -189,6 +191,30 @@ def staged(folder: str | os.PathLike[str]) -> Iterator[Staging]:
             for tmp, _ in staging.pending:
                 tmp.unlink(missing_ok=True)
             raise
+
+
+class InputError(ValueError):
+    """An input file cannot be read as text (missing, a folder, unreadable, not UTF-8)."""
+
+
+def check_input_file(path: str | os.PathLike[str], what: str = "file") -> Path:
+    """``path`` as a Path if it is a readable UTF-8 text file; else an :class:`InputError`
+    naming it, ``what`` it should be and what is wrong (checked before the file is parsed, so
+    that every reader of a user's file says the same, on one line)."""
+    file = Path(path)
+    try:
+        file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such {what}") from None
+    except IsADirectoryError:
+        raise InputError(f"{file} is a folder, not a {what}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{file}: not UTF-8 text (byte {exc.start}); save the {what} as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read the {what} ({exc.strerror or exc})") from None
+    return file
 
 
 LOCK_NAME = ".aiadopt.lock"

@@ -83,7 +83,10 @@ def _write_spec(args: argparse.Namespace, extra: list[str]) -> int:
         common.error(f"--write-spec cannot be combined with {', '.join(extra) or '--report'}")
         return 2
     with common.exit_codes(writing=None) as outcome:
-        path = write_spec(args.write_spec, force=args.force)
+        try:
+            path = write_spec(args.write_spec, force=args.force)
+        except FileExistsError as exc:  # bad input: the file is there, --force says replace
+            raise common.CommandError(str(exc), 2) from None
     if outcome.code:
         return outcome.code
     print(f"Wrote {path}: the default calibration spec.")

@@ -32,7 +32,7 @@ import pandas as pd
 from ..calibration.report import save_fit_table
 from ..files import __version__, provenance
 from ..model import Params
-from ..model.clock import month_index, months_between
+from ..model.clock import LAST_MONTH, check_last_month, months_between
 from ..model.params import shipped_params
 from .executors import make_executor
 from .runner import RunSpec, resolve_metrics
@@ -134,9 +134,9 @@ def plan_experiment(
     firms = defaults.n_firms if firms is None else firms
     until = defaults.horizon if until is None else until
     try:
-        month_index(until)
-    except ValueError:
-        raise ExperimentError(f"until must be a month YYYY-MM, got {until!r}") from None
+        check_last_month(until)
+    except ValueError as exc:
+        raise ExperimentError(f"until must be a month YYYY-MM up to {LAST_MONTH}: {exc}") from None
     start = source.vectors[0].start
     if months_between(start, until) < 1:
         raise ExperimentError(f"until {until} is not after the start of the model ({start})")
@@ -144,6 +144,12 @@ def plan_experiment(
     notes = []
     for point in points:
         for iv in point.interventions:
+            if iv.start < start:
+                where = point.origin or f"scenario {point.name}"
+                raise ScenarioError(
+                    f"{where}: {iv.label} starts {iv.start}, before the model starts ({start}); "
+                    f"an intervention must start within the run, {start} to {until}"
+                )
             if iv.start > until:
                 notes.append(
                     f"scenario {point.name}: {iv.label} starts {iv.start}, after the last "

@@ -71,7 +71,7 @@ from ..calibration.free import FreeParameter, to_params
 from ..calibration.spec import CalibrationSpec, resolve_spec
 from ..files import provenance, staged
 from ..model import Params
-from ..model.clock import SURVEY_MONTH, month_index
+from ..model.clock import SURVEY_MONTH, check_last_month, month_index
 from ..model.params import shipped_params
 from .executors import make_executor
 from .runner import RunSpec, decode_parquet
@@ -405,7 +405,7 @@ def run_sensitivity(
     firms = base.n_firms if firms is None else int(firms)
     until = base.horizon if until is None else until
     try:
-        month_index(until)
+        check_last_month(until)
         base = base.replace(n_firms=firms, horizon=until)
     except (ValueError, TypeError) as exc:
         raise SensitivityError(f"until: {exc}") from None
