@@ -78,3 +78,17 @@ def test_workers_end_with_their_parent() -> None:
     while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in family):
         assert time.monotonic() < deadline, "a worker outlived its parent"
         time.sleep(0.2)
+
+
+def test_progress_lines_when_not_on_a_terminal(capsys) -> None:
+    """Off a terminal, progress is a line now and then: count, share, rate and time left."""
+    from aiadopt.progress import LineProgress, progress
+
+    bar = progress(10, unit="run", desc="Experiment")  # stderr is captured: not a terminal
+    assert isinstance(bar, LineProgress)
+    bar.every = 0.0
+    with bar:
+        bar.update(4)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("Experiment: 4/10 runs (40%), ") and "run/s" in lines[0]
+    assert "left ~" in lines[0] and len(lines) == 2  # and once more at the end

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -42,6 +41,7 @@ import numpy as np
 
 from ..files import FolderLocked, locked, provenance, write_atomic
 from ..model import Params
+from ..progress import progress as progress_bar
 from . import targets as tg
 from .errors import CalibrationError, SpecError
 from .evaluations import CachedPoolMap, EvaluationLog
@@ -205,16 +205,13 @@ def _calibrate(
     if echo is not None and reloaded:
         echo(f"Resuming: {reloaded} evaluations reloaded from {log.path}.")
 
-    show = progress and sys.stderr.isatty()
     t0 = time.perf_counter()
     pool_cm: Any = (
         worker_pool(n_workers, objective) if n_workers > 1 else contextlib.nullcontext(None)
     )
-    from tqdm.auto import tqdm
-
     bar_cm: Any = (
-        tqdm(total=spec.maxiter + 1, unit="gen", desc="calibrate", disable=not show)
-        if show
+        progress_bar(spec.maxiter + 1, unit="gen", desc="calibrate")
+        if progress
         else contextlib.nullcontext(None)
     )
     with terminate_on_sigterm(), pool_cm as pool, bar_cm as bar:

@@ -34,6 +34,7 @@ from ..files import __version__, provenance
 from ..model import Params
 from ..model.clock import LAST_MONTH, check_last_month, months_between
 from ..model.params import shipped_params
+from ..progress import progress as progress_bar
 from .executors import make_executor
 from .runner import RunSpec, resolve_metrics
 from .scenarios import BUILTIN_SCENARIOS, Scenario, ScenarioError, load_scenarios
@@ -439,18 +440,10 @@ def _run_all(
     CPU seconds they used."""
     if not todo:
         return 0, 0.0
-    from tqdm.auto import tqdm
-
     filed = failed = 0
     cpu = 0.0
-    bar = tqdm(
-        total=len(plan.specs),
-        initial=n_done,
-        unit="run",
-        desc="Experiment",
-        disable=None if progress else True,
-        smoothing=0.05,
-    )
+    bar = progress_bar(len(plan.specs), initial=n_done, unit="run", desc="Experiment",
+                       enabled=progress, smoothing=0.05)  # fmt: skip
     try:
         with bar, contextlib.closing(executor.run(todo)) as outcomes:
             for outcome in store.file_outcomes(outcomes, todo):

@@ -73,6 +73,7 @@ from ..files import provenance, staged
 from ..model import Params
 from ..model.clock import SURVEY_MONTH, check_last_month, month_index
 from ..model.params import shipped_params
+from ..progress import progress as progress_bar
 from .executors import make_executor
 from .runner import RunSpec, decode_parquet
 from .seeds import replicate_seed
@@ -549,15 +550,7 @@ def _write_figures(result: SensitivityResult, figures: Figures) -> dict[str, Pat
 
 
 def _execute(executor, todo, store: Store, total: int, n_done: int, progress: bool) -> None:
-    from tqdm.auto import tqdm
-
-    bar = tqdm(
-        total=total,
-        initial=n_done,
-        unit="run",
-        desc="Sensitivity",
-        disable=None if progress else True,
-    )
+    bar = progress_bar(total, initial=n_done, unit="run", desc="Sensitivity", enabled=progress)
     with bar, contextlib.closing(executor.run(todo)) as outcomes:
         for _ in store.file_outcomes(outcomes, todo):
             bar.update()

@@ -265,7 +265,7 @@ class Params:
                 f"unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
             )
         values.update(overrides)
-        return Params.from_dict(values)
+        return Params.from_dict(values, source="Params.replace")
 
 
 SHIPPED_FIT = "fitted.toml"
