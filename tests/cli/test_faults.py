@@ -477,3 +477,12 @@ def test_two_fits_into_one_folder_one_is_refused(tmp_path: Path) -> None:
                              str(out), "--quiet"])  # fmt: skip
     assert code == 2 and "locked" in err, err
     assert not out.exists()
+
+
+def test_the_until_bound_is_the_models_and_is_in_the_help() -> None:
+    from aiadopt.cli import common
+    from aiadopt.model.clock import LAST_MONTH
+
+    assert common.LAST_MONTH == LAST_MONTH
+    code, out, _ = _cli(["run", "--help"])
+    assert code == 0 and f"at most {LAST_MONTH}" in " ".join(out.split())
