@@ -203,10 +203,10 @@ def exit_codes(
 ) -> Iterator[Outcome]:
     """Run a command's work, mapping its errors to exit codes (the one place that does):
     an error of ``usage`` (bad input, the message names it), an unreadable input file or an
-    output folder locked by another command -> 2; a :class:`CommandError` -> its code; a
-    MemoryError -> 1; an OSError -> 1, reported as "could not write ``writing``" (or as is
-    when ``writing`` is None).  Each is printed by :func:`error`; the code is in the yielded
-    :class:`Outcome` once the block is left (0 when it succeeded)::
+    output folder locked by another command -> 2; a :class:`CommandError` -> its code; workers
+    that keep dying or a MemoryError -> 1; an OSError -> 1, reported as "could not write
+    ``writing``" (or as is when ``writing`` is None).  Each is printed by :func:`error`; the
+    code is in the yielded :class:`Outcome` once the block is left (0 when it succeeded)::
 
         with common.exit_codes((ParameterError,)) as outcome:
             result = run_and_save(...)
@@ -214,6 +214,7 @@ def exit_codes(
             return outcome.code
     """
     from ..files import FolderLocked, InputError  # the base layer: no heavy import
+    from ..workers import PoolError
 
     outcome = Outcome()
     try:
@@ -221,6 +222,9 @@ def exit_codes(
     except CommandError as exc:
         error(str(exc))
         outcome.code = exc.code
+    except PoolError as exc:  # the worker processes keep dying: a failure, not bad input
+        error(str(exc))
+        outcome.code = 1
     except (*usage, FolderLocked, InputError) as exc:
         error(str(exc))
         outcome.code = 2

@@ -42,12 +42,17 @@ __all__ = [
     "ExecutorError",
     "PoolExecutor",
     "SerialExecutor",
+    "WorkersDied",
     "default_workers",
     "make_executor",
 ]
 
 class ExecutorError(RuntimeError):
     """The executor cannot run the experiment (no Dask, scheduler unreachable, version skew)."""
+
+
+class WorkersDied(ExecutorError, PoolError):
+    """The local workers keep dying: not bad input, a failure (exit code 1)."""
 
 
 def default_workers() -> int:
@@ -129,7 +134,7 @@ class PoolExecutor(Executor):
                 else:
                     yield result
         except PoolError as exc:
-            raise ExecutorError(f"{exc}; the runs done so far are kept") from None
+            raise WorkersDied(f"{exc}; the runs done so far are kept") from None
 
     def close(self) -> None:
         # every result has arrived (or was given up): stop the idle workers at once rather

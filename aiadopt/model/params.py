@@ -265,7 +265,7 @@ class Params:
                 f"unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
             )
         values.update(overrides)
-        return Params.from_dict(values, source="Params.replace")
+        return Params.from_dict(values)
 
 
 SHIPPED_FIT = "fitted.toml"
@@ -316,8 +316,9 @@ def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:
             return value
     except (TypeError, ValueError):
         kind = type(default).__name__
+        where = "" if source == "<dict>" else f"{source}: "  # a file names itself
         raise ParameterError(
-            f"{source}: parameter {f.name!r} must be a {kind} "
+            f"{where}parameter {f.name!r} must be a {kind} "
             f"(like {default!r}), got {value!r}"
         ) from None
     return value
