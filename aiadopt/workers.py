@@ -16,9 +16,9 @@ PID 1 and kept running.
   its arguments (its seed included).
 - :func:`exit_with_parent` makes a process end when its parent dies: on Linux the kernel sends
   it SIGKILL (``prctl(PR_SET_PDEATHSIG)``), elsewhere a daemon thread watches the parent's
-  PID.  Every worker calls it when it starts, and so does the fork server (imported through
-  its preload module), so a SIGKILL of the command ends the whole tree; the resource tracker
-  then sees its last pipe close and ends too.
+  PID.  Every worker calls it when it starts, and so does the fork server (its preload
+  module :mod:`aiadopt._forkserver`), so a SIGKILL of the command ends the whole tree; the
+  resource tracker then sees its last pipe close and ends too.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class WorkerPool(Generic[T]):
             os.environ.update(self.env)
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
-            context.set_forkserver_preload([__name__, *self.preload])
+            context.set_forkserver_preload([f"{__package__}._forkserver", *self.preload])
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,

@@ -3,7 +3,8 @@
 Layers, lowest first; a module may import from its own layer or any layer below, never above:
 
 - base: ``aiadopt/files.py`` (the one atomic writer, provenance, the package version),
-  ``aiadopt/workers.py`` (the one process pool) and ``aiadopt/progress.py`` (progress lines);
+  ``aiadopt/workers.py`` (the one process pool, with its fork server's preload
+  ``aiadopt/_forkserver.py``) and ``aiadopt/progress.py`` (progress lines);
 - model: ``aiadopt/model/**``;
 - calibration: ``aiadopt/calibration/**``;
 - experiments: ``aiadopt/experiments/**`` (scenario runs, single runs, sensitivity);
@@ -55,6 +56,7 @@ SINGLE_MODULES = {
     PACKAGE: "facade",
     f"{PACKAGE}.files": "base",
     f"{PACKAGE}.workers": "base",
+    f"{PACKAGE}._forkserver": "base",
     f"{PACKAGE}.progress": "base",
     f"{PACKAGE}.__main__": "cli",
 }

@@ -54,14 +54,20 @@ def test_a_worker_that_dies_once_loses_no_task(tmp_path) -> None:
     assert {t[0]: v for t, v in got.items()} == {n: n * n for n in range(12)}
 
 
-def test_workers_end_with_their_parent() -> None:
-    """A parent holding a pool is SIGKILLed: its worker ends within seconds."""
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_end_with_their_parent(method: str) -> None:
+    """A parent holding a pool is SIGKILLed: its worker (and fork server, and resource
+    tracker) end within seconds."""
     psutil = pytest.importorskip("psutil")
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
     code = (
         "import time\n"
         "from aiadopt.workers import WorkerPool\n"
         "from tests.test_workers import square_or_die\n"
-        "pool = WorkerPool(1, start_method='spawn')\n"
+        f"pool = WorkerPool(1, start_method={method!r})\n"
         "print(list(pool.run(square_or_die, [2]))[0][1], flush=True)\n"
         "time.sleep(600)\n"
     )
