@@ -90,3 +90,11 @@ def main(argv: list[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
         return 141
+    except Exception as exc:  # a bug: one line, not a traceback (AIADOPT_DEBUG=1 shows it)
+        if os.environ.get("AIADOPT_DEBUG"):
+            raise
+        common.error(
+            f"unexpected {type(exc).__name__}: {exc} (a bug in aiadopt {__version__}: please "
+            "report it with the command; AIADOPT_DEBUG=1 shows the traceback)"
+        )
+        return 1

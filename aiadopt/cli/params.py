@@ -47,7 +47,10 @@ def handle(args: argparse.Namespace) -> int:
         print(format_parameters())
         return 0
     with common.exit_codes((ParameterError,), writing=None) as outcome:
-        path, source = write_params_file(args.write, force=args.force)
+        try:
+            path, source = write_params_file(args.write, force=args.force)
+        except FileExistsError as exc:  # bad input: the file is there, --force says replace
+            raise common.CommandError(str(exc), 2) from None
     if outcome.code:
         return outcome.code
     print(f"Wrote {path}: {source}.")

@@ -109,6 +109,7 @@ def load_results_folder(folder: str | os.PathLike[str]) -> Results:
     if not path.is_dir():
         raise ResultsError(f"{path} is a file, not a results folder")
     if (path / "manifest.json").is_file():
+        _refuse_sensitivity(path)
         data = _load_experiment(path)
     elif (path / "trajectories.parquet").is_file():
         data = _load_run(path)
@@ -120,6 +121,19 @@ def load_results_folder(folder: str | os.PathLike[str]) -> Results:
         )
     read_fit(data)
     return data
+
+
+def _refuse_sensitivity(path: Path) -> None:
+    """A sensitivity analysis's folder (its manifest says so) is no results folder: say so."""
+    kind = None
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # else: read as experiment
+        kind = json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("kind")
+    if kind == "sensitivity":
+        raise ResultsError(
+                f"{path} is a sensitivity analysis's folder, whose tables and figures "
+            "'aiadopt sensitivity' writes itself (indices.csv, <output>.png); plot and "
+            "report read a run's or an experiment's folder"
+        )
 
 
 def read_fit(data: Results) -> None:
@@ -208,4 +222,7 @@ def _load_run(path: Path) -> Results:
     if toml.is_file():
         with contextlib.suppress(ParameterError, OSError, ValueError):
             params = Params.from_toml(toml)
-    return run_results(tidy, raw, params, path)
+    try:
+        return run_results(tidy, raw, params, path)
+    except ValueError as exc:  # not the table 'aiadopt run' writes
+        raise ResultsError(f"{file}: {exc}") from None

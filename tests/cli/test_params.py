@@ -28,7 +28,7 @@ def test_params_write_refuses_to_overwrite_without_force(tmp_path: Path) -> None
     path = tmp_path / "my.toml"
     path.write_text("keep me", encoding="utf-8")
     code, _, stderr = run_cli(["params", "--write", str(path)])
-    assert code == 1
+    assert code == 2  # bad input: the file is there
     assert "--force" in stderr
     assert path.read_text(encoding="utf-8") == "keep me"
     code, _, _ = run_cli(["params", "--write", str(path), "--force"])
