@@ -37,6 +37,7 @@ from .series import (
     select_rows,
 )
 from .study import (
+    ROLE_WEIGHTS,
     STATE_LABEL,
     STUDY_STAGE_MARKS,
     STUDY_TARGETS,
@@ -512,6 +513,18 @@ def _turning_points(series: pd.Series) -> tuple[Any, Any] | None:
     return peak, trough
 
 
+def study_interest(case: str) -> tuple[float, float, float] | None:
+    """The study's interest in use case ``case`` among all respondents (percent): its
+    Technique and Business values (Figure 5) and their 95% intervals mixed as the respondents
+    were (:data:`~aiadopt.views.study.ROLE_WEIGHTS`); None when the study gives one role only
+    or none."""
+    parts = [study_value(f"usecase_interest_{case}_{role}") for role in ROLE_WEIGHTS]
+    if any(p is None for p in parts):
+        return None
+    w = list(ROLE_WEIGHTS.values())
+    return tuple(sum(wk * p[i] for wk, p in zip(w, parts, strict=True)) for i in range(3))  # type: ignore
+
+
 def plot_hype_cycle(
     tidy: pd.DataFrame,
     *,
@@ -533,30 +546,36 @@ def plot_hype_cycle(
     have = metrics_of(results)
     cases = [u for u in USECASES if f"usecase_interest.{u}" in have]
     which = "" if name == RUN_SCENARIO else f" ({scenario_label(name)} scenario)"
+    rows = select_rows(results, "enthusiasm", None, name)
+    whole = rows[rows["group"] == "all"]
+    points = _turning_points(replicate_band(whole, 100.0)["mean"]) if len(whole) else None
+    surveyed = start <= SURVEY_DATE <= end
+    marks = {u: study_interest(u) for u in cases} if surveyed else {}
+    marks = {u: v for u, v in marks.items() if v is not None}
+    if points is not None:
+        title = f"The hype cycle: a peak of expectations and a valley{which}"
+    else:
+        title = f"Expectations and interest in use cases over time{which}"
     subtitle = (
         "Top: mean enthusiasm, the firms' expectation of generative AI, on a 0-100 index "
-        "(the study's Figure 7 adoption curve). Bottom: share of respondents finding each use "
-        "case interesting (mean of Technique and Business functions; the study's Figure 5). "
-        f"{band_text(reps).capitalize()}."
+        "(the study reads adoption as a hype cycle, its Figure 7)"
+        + ("" if points is not None else "; this run shows no clear peak and valley")
+        + ". Bottom: share of respondents finding each use case interesting (Technique and "
+        "Business views mixed 114:117 as the study's respondents; Figure 5)"
+        + ("; diamonds: the study, March 2025, 95% CI" if marks else "")
+        + f". {band_text(reps).capitalize()}."
     )
     with style():
-        fig, body = canvas(
-            11.5,
-            8.2,
-            f"The hype cycle: expectations and interest in use cases{which}",
-            subtitle,
-            meta,
-        )
+        fig, body = canvas(11.5, 8.2, title, subtitle, meta)
         ax1, ax2 = (
             body.subplots(2, 1, sharex=True, height_ratios=[1, 1.25])
             if cases
             else (body.subplots(), None)
         )
-        rows = select_rows(results, "enthusiasm", None, name)
         handles = []
         for group, colour, label in (
             ("all", "#54278f", "all firms"),
-            ("engaged", "#9e9ac8", "engaged firms (planned or beyond)"),
+            ("engaged", "#35978f", "engaged firms (planned or beyond)"),
         ):
             sel = rows[rows["group"] == group]
             if len(sel):
@@ -564,26 +583,24 @@ def plot_hype_cycle(
                 handles.append(
                     draw_band(ax1, band, colour, label, lw=2.4 if group == "all" else 1.8)
                 )
-                if group == "all":
-                    points = _turning_points(band["mean"])
-                    if points is not None:
-                        for when, text, dy in (
-                            (points[0], "peak of expectations", 10),
-                            (points[1], "valley of disappointment", -14),
-                        ):
-                            v = band["mean"][when]
-                            ax1.annotate(
-                                f"{text}\n{pd.Timestamp(when):%b %Y}",
-                                (when, v),
-                                xytext=(0, dy),
-                                textcoords="offset points",
-                                ha="center",
-                                va="bottom" if dy > 0 else "top",
-                                fontsize=9,
-                                color="#54278f",
-                                arrowprops=None,
-                            )
-                            ax1.plot([when], [v], "o", ms=5, color="#54278f", zorder=4)
+                if group == "all" and points is not None:
+                    for when, text, dy in (
+                        (points[0], "peak of expectations", 10),
+                        (points[1], "valley of disappointment", -14),
+                    ):
+                        v = band["mean"][when]
+                        ax1.annotate(
+                            f"{text}\n{pd.Timestamp(when):%b %Y}",
+                            (when, v),
+                            xytext=(0, dy),
+                            textcoords="offset points",
+                            ha="center",
+                            va="bottom" if dy > 0 else "top",
+                            fontsize=9,
+                            color="#54278f",
+                            arrowprops=None,
+                        )
+                        ax1.plot([when], [v], "o", ms=5, color="#54278f", zorder=4)
         ax1.set_ylabel("Enthusiasm index (0-100)")
         lo = min(float(np.nanmin(line.get_ydata())) for line in handles) if handles else 0.0
         hi = max(float(np.nanmax(line.get_ydata())) for line in handles) if handles else 100.0
@@ -602,22 +619,40 @@ def plot_hype_cycle(
         )
         if ax2 is not None:
             irows = select_rows(results, [f"usecase_interest.{u}" for u in cases], None, name)
-            irows = irows[irows["group"].isin(["technique", "business"])]
-            mean = irows.groupby(["metric", "replicate", "date"], as_index=False)["value"].mean()
+            irows = irows[irows["group"].isin(list(ROLE_WEIGHTS))]
+            weight = irows["group"].map(ROLE_WEIGHTS).astype(float)
+            mean = (
+                irows.assign(value=irows["value"] * weight)
+                .groupby(["metric", "replicate", "date"], as_index=False)["value"]
+                .sum()
+            )
             lines = []
-            for u in cases:
+            for k, u in enumerate(cases):
                 label, colour, ls = USECASES[u]
                 band = replicate_band(mean[mean["metric"] == f"usecase_interest.{u}"], 100.0)
                 lines.append(draw_band(ax2, band, colour, label, ls=ls, lw=2.2))
+                if u in marks:
+                    study_mark(ax2, marks[u], colour, edge="black", shift_days=(k - 1) * 35)
+            fam = [Line2D([], [], color="0.3", ls=ls, lw=2, label=t) for t, ls in USECASE_FAMILIES]
             percent_axis(ax2)
             ax2.set_ylim(0, 100)
             ax2.set_ylabel("Respondents finding it interesting (%)")
+            if marks:
+                fam.append(
+                    Line2D(
+                        [],
+                        [],
+                        ls="none",
+                        marker="D",
+                        ms=6.5,
+                        mfc="0.5",
+                        mec="black",
+                        label="study, Mar 2025 (95% CI)",
+                    )
+                )
             ax2.set_title("Interest in each use case", fontsize=11.5)
             time_axis(ax2, start, end, survey_label=False)
             ax2.set_xlabel("Month")
-            from matplotlib.lines import Line2D
-
-            fam = [Line2D([], [], color="0.3", ls=ls, lw=2, label=t) for t, ls in USECASE_FAMILIES]
             leg = ax2.legend(
                 handles=lines,
                 loc="upper left",
@@ -682,6 +717,7 @@ def plot_gains(
         axes = np.atleast_1d(body.subplots(1, len(kinds), sharey=True))
         top = 1.0
         for ax, kind in zip(axes, kinds, strict=True):
+            said: dict[str, str] = {}
             for key, prefix, group, _label in series:
                 sel = rows[(rows["metric"] == f"{prefix}.{kind}") & (rows["group"] == group)]
                 if len(sel):
@@ -696,18 +732,24 @@ def plot_gains(
                     side = -1 if key == "expected" else 1
                     study_mark(ax, value, GAIN_STYLES[key]["color"], shift_days=40 * side)
                     top = max(top, value[2])
-                    ax.annotate(
-                        f"{value[0]:.1f}%",
-                        (SURVEY_DATE + pd.Timedelta(days=40 * side), value[0]),
-                        xytext=(8 * side, 0),
-                        textcoords="offset points",
-                        ha="right" if side < 0 else "left",
-                        va="center",
-                        fontsize=9,
-                        color=GAIN_STYLES[key]["color"],
-                        fontweight="bold",
-                    )
+                    said[key] = f"{value[0]:.1f}%"
+            study_text = ", ".join(
+                f"{v} {k.split('_')[0]}" for k, v in said.items() if k != "realised_all"
+            )
             ax.set_title(GAIN_NAMES[kind], fontsize=11.5)
+            if study_text:
+                ax.text(
+                    0.0,
+                    1.0,
+                    f"study: {study_text}",
+                    transform=ax.transAxes,
+                    ha="left",
+                    va="bottom",
+                    fontsize=9.5,
+                    color="0.3",
+                    bbox={"boxstyle": "square,pad=0", "fc": "none", "ec": "none"},
+                )
+                ax.set_title(GAIN_NAMES[kind] + "\n", fontsize=11.5)
             time_axis(ax, start, end, survey_label=ax is axes[0])
             ax.set_xlabel("Month")
             ax.grid(axis="y", color=PALETTE["grid"], lw=0.6)
