@@ -648,12 +648,16 @@ def _prior_caveat() -> str:
     )
 
 
+def _baseline_name(ref: str) -> str:
+    return "the run" if ref == RUN_SCENARIO else f"{_e(scenario_label(ref))}, no intervention"
+
+
 def _summary_section(data: Results, several: bool) -> str:
     ref = data.reference
     parts = [
         '<section id="summary" class="summary"><h2>1. The answer in one page</h2>',
         f"<p><b>The question.</b> {_e(QUESTION)}</p>",
-        f"<h3>Baseline: {_e(scenario_label(ref)) + ', no intervention' if ref != RUN_SCENARIO else 'the run'}</h3>",
+        f"<h3>Baseline: {_baseline_name(ref)}</h3>",
         f'<ul class="keypoints">{"".join(f"<li>{i}</li>" for i in _headline(data, ref))}</ul>',
     ]
     if several and data.summary is not None:

@@ -736,20 +736,12 @@ def plot_gains(
             study_text = ", ".join(
                 f"{v} {k.split('_')[0]}" for k, v in said.items() if k != "realised_all"
             )
-            ax.set_title(GAIN_NAMES[kind], fontsize=11.5)
+            # the study's values above the axes, never over the lines
+            ax.set_title(GAIN_NAMES[kind], fontsize=11.5, pad=20 if study_text else 6)
             if study_text:
-                ax.text(
-                    0.0,
-                    1.0,
-                    f"study: {study_text}",
-                    transform=ax.transAxes,
-                    ha="left",
-                    va="bottom",
-                    fontsize=9.5,
-                    color="0.3",
-                    bbox={"boxstyle": "square,pad=0", "fc": "none", "ec": "none"},
-                )
-                ax.set_title(GAIN_NAMES[kind] + "\n", fontsize=11.5)
+                ax.annotate(f"study: {study_text}", (0.0, 1.0), xycoords="axes fraction",
+                            xytext=(0, 4), textcoords="offset points", ha="left", va="bottom",
+                            fontsize=9.5, color="0.3")  # fmt: skip
             time_axis(ax, start, end, survey_label=ax is axes[0])
             ax.set_xlabel("Month")
             ax.grid(axis="y", color=PALETTE["grid"], lw=0.6)
