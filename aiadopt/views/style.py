@@ -138,7 +138,8 @@ BAND_ALPHA = 0.18
 
 def footer_text(meta: Mapping[str, Any] | None) -> str:
     """One line saying where a figure's numbers come from: version, seed(s), parameter hash,
-    firms, replicates (whatever ``meta`` has; keys of :func:`aiadopt.files.provenance`)."""
+    firms, replicates (whatever ``meta`` has; keys of :func:`aiadopt.files.provenance`), and a
+    ``note`` (e.g. how many runs) if given."""
     meta = dict(meta or {})
     parts = []
     if meta.get("version"):
@@ -153,6 +154,8 @@ def footer_text(meta: Mapping[str, Any] | None) -> str:
         parts.append(f"{int(meta['firms']):,} firms")
     if meta.get("param_hash"):
         parts.append(f"parameters {meta['param_hash']}")
+    if meta.get("note"):
+        parts.append(str(meta["note"]))
     parts.append("study: Publicis Sapient France 2025, 231 decision-makers, March 2025")
     return "  ·  ".join(parts)
 
