@@ -325,7 +325,8 @@ def plot_share_at_scale(
     begin = _intervention_starts(starts, names, start, end)
     subtitle = (
         "Share of all firms that have scaled their deployment (the study's \"passage à "
-        f"l'échelle\"). Top: mean of {reps} replicates per scenario"
+        "l'échelle\"). Top: "
+        + (f"mean of {reps} replicates per scenario" if reps > 1 else "each scenario")
         + (
             f", band: 5th-95th percentile of the {scenario_label(ref)} replicates"
             if reps > 1
