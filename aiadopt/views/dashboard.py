@@ -1,4 +1,4 @@
-"""Interactive dashboard: the adoption model on Mesa's SolaraViz, in a web browser.
+"""Interactive dashboard: the adoption model on Mesa and Solara, in a web browser.
 
 Start it with ``aiadopt dashboard`` (or :func:`serve`): a Solara server on 127.0.0.1 (port 8765
 by default) shows one page with
