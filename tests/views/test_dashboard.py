@@ -3,10 +3,12 @@ run's snapshot (aiadopt.experiments.live, tested in tests/experiments/test_live.
 page itself in a real headless Chromium (the command: tests/cli/test_dashboard.py).
 
 The browser test starts ``python -m aiadopt dashboard`` on a free localhost port, opens the page
-in Debian's Chromium driven by Playwright, runs the calibrated model, moves the tripartite
-strategy lever to its maximum, resets and runs again, and checks that the chart and the values
-changed.  It saves screenshots in its tmp_path.  Without Chromium or Playwright it is skipped,
-except under CI (``CI=true``), where it fails.
+in Debian's Chromium driven by Playwright, plays the calibrated model to the horizon (timed),
+moves the tripartite strategy lever to its maximum, resets and plays again, checks that the
+chart and the values changed, exports the levers and runs the file with ``aiadopt experiment``.
+It waits on the page's state (generous limits, no fixed delays to settle), so that a busy
+machine slows it down without failing it.  It saves screenshots in its tmp_path.  Without
+Chromium or Playwright it is skipped, except under CI (``CI=true``), where it fails.
 """
 
 from __future__ import annotations
@@ -217,9 +219,26 @@ WAIT_MS = 180_000
 """How long the browser test waits for a state of the page: generous, as the page is waited on,
 never slept on (a busy 2-core machine draws a chart several times slower than an idle one)."""
 
-PLAY_LIMIT = 40.0
-"""Seconds Play may take from November 2022 to the horizon at 5,000 firms in this test (it takes
-5-10 s on an idle 2-core machine; the limit guards against drawing every month again, 150 s)."""
+PLAY_LIMIT = 20.0
+"""Seconds Play may take from November 2022 to the horizon at 5,000 firms on an idle machine (it
+takes 5-10 s on 2 idle cores; drawing the charts every month took 150 s)."""
+
+PLAY_DRAWS = 8
+"""On a busy machine, Play may take as long as drawing the page's charts this many times (it
+draws them every few seconds, 3-4 times to the horizon; every month would be 97 times)."""
+
+
+def _draw_seconds() -> float:
+    """Seconds to draw the page's three charts of a 5,000-firm run with a lever at the horizon,
+    in this process, now: the machine's speed under its current load."""
+    model = LiveModel(n_firms=5_000, seed=42, tripartite_share=1.0)
+    model.run()
+    snap = model.snapshot()
+    dashboard.figure_png(dashboard.chart(snap, "scale"), dpi=100)  # warm: fonts, imports
+    started = time.monotonic()
+    for kind in ("stages", "scale", "views"):
+        dashboard.figure_png(dashboard.chart(snap, kind), dpi=100)
+    return time.monotonic() - started
 
 
 def _wait_month(page, month: str) -> None:
@@ -343,7 +362,12 @@ def test_dashboard_in_headless_chromium(server, tmp_path: Path):
             download.value.save_as(exported)
         finally:
             browser.close()
-    print(f"Play to {horizon}: {play_plain:.1f} s without levers, {play_lever:.1f} s with one")
+    draw = _draw_seconds()
+    limit = max(PLAY_LIMIT, PLAY_DRAWS * draw)
+    print(
+        f"Play to {horizon}: {play_plain:.1f} s without levers, {play_lever:.1f} s with one; "
+        f"drawing the charts once: {draw:.1f} s; limit {limit:.0f} s"
+    )
 
     assert shot.stat().st_size > 50_000
     assert chart_with_lever != chart_calibrated, "the chart did not change"
@@ -361,7 +385,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path: Path):
     assert study["in_place"] == "" and study["scaled"] == ""
     months = month_index(horizon) - month_index("2022-11")
     assert f"step {months} of {months}" in text
-    assert max(play_plain, play_lever) < PLAY_LIMIT, (play_plain, play_lever, log.read_text())
+    assert max(play_plain, play_lever) < limit, (play_plain, play_lever, draw, log.read_text())
 
     # the exported file is a scenario aiadopt experiment runs: the levers' interventions
     from aiadopt.cli import main
