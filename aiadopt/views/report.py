@@ -970,9 +970,12 @@ def _scenario_section(data: Results, images: Mapping[str, Mapping[str, str]], se
     parts += [
         _figure(
             images.get("share_at_scale"),
-            "Share of firms at scale over time in each scenario: the line is the mean over "
-            "replicates and the band the spread of the replicates; the labels at the right give "
-            "the last month's value.",
+            "Share of firms at scale over time. Top: the level of each scenario (mean over "
+            "replicates; the band is the spread of the reference's replicates, which includes "
+            "the uncertainty of the parameters). Bottom: the effect, each scenario minus the "
+            "reference replicate by replicate, with its 95% interval: the parameters' "
+            "uncertainty is shared by both and cancels, so an effect can be clear although the "
+            "levels' bands overlap. The dashed line marks the interventions' start.",
             "share-at-scale",
         ),
         _figure(
