@@ -582,9 +582,14 @@ def _headline(data: Results, ref: str) -> list[str]:
     for month in dict.fromkeys([m for m in (pd.Timestamp("2027-12-01"), last) if m <= last]):
         scaled = _values_at(res, ref, "stage_share.scaled", month)
         if len(scaled):
+            note = (
+                " (mean over replicates; the interval is the uncertainty of that mean)"
+                if len(scaled) > 1
+                else ""
+            )
             items.append(
                 f"<b>At scale by {month:%B %Y}:</b> {_with_interval(scaled, _share_text)} of "
-                "firms (mean over replicates; the interval is the uncertainty of that mean)."
+                f"firms{note}."
             )
     gain = _values_at(res, ref, "gain_realised.productivity", last)
     if len(gain):
@@ -672,6 +677,12 @@ def _summary_section(data: Results, several: bool) -> str:
                 "brackets its 95% interval; <b>~0</b>: the interval includes 0.</p>"
             )
             parts.append(_table(table, numeric=[c for c in table.columns if c != "Scenario"]))
+    else:
+        parts.append(
+            "<p><b>No lever is compared here:</b> these results hold one scenario. The "
+            "levers' effects come from an experiment (<code>aiadopt experiment --out DIR</code>, "
+            "then <code>aiadopt report DIR</code>).</p>"
+        )
     caveats = [_prior_caveat()]
     if "no_success_factors" in data.scenarios:
         caveats.append(
