@@ -326,9 +326,10 @@ TABLE_EVERY = 0.25
 tree: tens of milliseconds)."""
 
 REDRAW_EVERY = 2.5
-"""Seconds between two drawings of the charts while playing: drawing the three charts takes
-one to two seconds, stepping a month of 5,000 firms milliseconds, so the charts are drawn
-less often than the model steps (and always at the last month)."""
+"""Least seconds between two drawings of the charts while playing (twice the time the last
+drawing took, if longer): drawing the three charts takes one to two seconds on an idle
+machine, stepping a month of 5,000 firms milliseconds, so the charts are drawn less often
+than the model steps (and always at the last month)."""
 
 EXPORT_FILE = f"{EXPORT_NAME}.toml"
 """The file name the page's Export scenario button offers."""
@@ -350,13 +351,16 @@ def Controls(model, params, drawn, tick):
             return
         m = model.value
         drew = shown = time.monotonic()
+        pause = REDRAW_EVERY
         while playing.value and m.running and model.value is m:
             time.sleep(PLAY_TICK)
             m.step()
             now = time.monotonic()
-            if not m.running or now - drew >= REDRAW_EVERY:
+            if not m.running or now - drew >= pause:
                 show(m, True)
                 drew = shown = time.monotonic()
+                # a slow machine draws less often: drawing takes at most a third of the time
+                pause = max(REDRAW_EVERY, 2.0 * (drew - now))
             elif now - shown >= TABLE_EVERY:
                 show(m, False)
                 shown = time.monotonic()
