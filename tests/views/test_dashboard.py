@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
@@ -109,6 +110,18 @@ def test_readout_lists_the_values_and_the_settings():
     assert 'data-metric="in_place"' in text
     assert "financial constraint: cut by 50%" in text
     assert "15.0%" in text  # the study's value
+    # like with like: the study's "in place" beside the respondents' answer, not the state;
+    # the Technique row is Technique's view
+    import re
+
+    rows = dict(re.findall(r'data-metric="(\w+)".*?<td class="study">([^<]*)</td>', text))
+    assert rows["said_in_place"] == "15.0%" and rows["in_place"] == ""
+    assert (rows["technique"], rows["business"]) == ("10.0%", "21.0%")
+    frame = model.snapshot().frame
+    survey = frame.loc[pd.Timestamp(f"{SURVEY_MONTH}-01")]
+    said = 114 / 231 * survey["technique"] + 117 / 231 * survey["business"]
+    assert f"{100 * said:.1f}%" in text
+    assert "model state" in text and "not what respondents say" in text
     bad = LiveModel(n_firms=100, seed="seven")
     (warning,) = bad.warnings
     assert html.escape(warning) in dashboard.readout_html(bad.snapshot())
