@@ -872,11 +872,14 @@ def _baseline_section(
 def _stages_caption(data: Results, ref: str) -> str:
     """The caption of the baseline's stage figure, its comparison computed from the data (the
     model's answer against the study), never asserted."""
+    said = {k: study_value(STUDY_TARGETS[k]) for k in ("engaged", "active", "in_place")}
+    shown = {k: f", {v[0]:.0f}%" if v is not None else "" for k, v in said.items()}
     text = (
         "The areas are the model's state: the share of all firms in each stage, month by month "
         "(scaled at the bottom); they are not what respondents say. The diamonds are the "
-        "study's March 2025 shares of respondents saying engaged (48%), active (experimenting "
-        "or beyond, 29%) and in place (15%), with 95% intervals."
+        f"study's March 2025 shares of respondents saying engaged (planned or beyond"
+        f"{shown['engaged']}), active (experimenting or beyond{shown['active']}) and in place "
+        f"(deployed or scaled{shown['in_place']}), with 95% intervals."
     )
     survey = pd.Timestamp("2025-03-01")
     answer = in_place_answers(data.results, ref, survey)
