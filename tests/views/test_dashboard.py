@@ -236,9 +236,10 @@ PLAY_LIMIT = 20.0
 """Seconds Play may take from November 2022 to the horizon at 5,000 firms on an idle machine (it
 takes 5-10 s on 2 idle cores; drawing the charts every month took 150 s)."""
 
-PLAY_DRAWS = 8
+PLAY_DRAWS = 15
 """On a busy machine, Play may take as long as drawing the page's charts this many times (it
-draws them every few seconds, 3-4 times to the horizon; every month would be 97 times)."""
+draws them 2-4 times to the horizon, and steps and updates the table in between; drawing every
+month would be 97 times)."""
 
 
 def _draw_seconds() -> float:
@@ -300,6 +301,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path: Path):
     executable = _chromium()
     url, log = server
     horizon = default_params().horizon
+    draw_before = _draw_seconds()
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),
@@ -375,7 +377,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path: Path):
             download.value.save_as(exported)
         finally:
             browser.close()
-    draw = _draw_seconds()
+    draw = max(draw_before, _draw_seconds())  # the slower: the load changes meanwhile
     limit = max(PLAY_LIMIT, PLAY_DRAWS * draw)
     print(
         f"Play to {horizon}: {play_plain:.1f} s without levers, {play_lever:.1f} s with one; "
