@@ -24,6 +24,7 @@ UNTIL = "2025-06"
 OUTPUTS = ("trajectories.parquet", "trajectories.csv", "run.toml", "stage_shares.png")
 
 
+
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, str]:
     """One small run shared by the tests that only read its outputs."""

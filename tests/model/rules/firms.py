@@ -23,7 +23,6 @@ NO_EVENT = 0.999_999
 def firms(n: int = 3, **values: Any) -> FirmState:
     """``n`` firms, not engaged, every attribute at a plain value; ``values`` sets any array
     (a scalar for all firms, or the whole array)."""
-
     def full(value: Any, dtype: Any, shape: tuple[int, ...] = ()) -> np.ndarray:
         return np.full((n, *shape), value, dtype=dtype)
 
