@@ -339,7 +339,8 @@ EXPORT_FILE = f"{EXPORT_NAME}.toml"
 def Controls(model, params, drawn, tick):
     """Reset, Play/Pause and Step: the model's controls (Mesa's render interval, threads and
     page tabs are not shown: the page chooses when to draw)."""
-    playing = solara.use_reactive(False)
+    playing = solara.use_reactive(False)  # asked to play
+    busy = solara.use_reactive(False)  # the play task is running (until its last drawing)
 
     def show(m: LiveModel, charts: bool) -> None:
         tick.set(m.steps)
@@ -349,6 +350,7 @@ def Controls(model, params, drawn, tick):
     def play() -> None:
         if not playing.value:
             return
+        busy.set(True)
         m = model.value
         drew = shown = time.monotonic()
         pause = REDRAW_EVERY
@@ -365,6 +367,9 @@ def Controls(model, params, drawn, tick):
                 show(m, False)
                 shown = time.monotonic()
         show(m, True)
+        # Play is offered again once the last month is drawn; playing last: setting it
+        # re-runs this task's hook, which cancels this very task (raises here)
+        busy.set(False)
         playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
@@ -381,14 +386,15 @@ def Controls(model, params, drawn, tick):
     running = model.value.running
     with solara.Row(justify="space-between"):
         solara.Button(label="Reset", color="primary", on_click=reset)
+        active = playing.value or busy.value
         solara.Button(
-            label="❚❚" if playing.value else "▶",
+            label="❚❚" if active else "▶",
             color="primary",
-            on_click=lambda: playing.set(not playing.value),
-            disabled=not running and not playing.value,
+            on_click=lambda: playing.set(not active),
+            disabled=not running and not active,
         )
         solara.Button(label="Step", color="primary", on_click=step,
-                      disabled=playing.value or not running)  # fmt: skip
+                      disabled=active or not running)  # fmt: skip
 
 
 @solara.component
