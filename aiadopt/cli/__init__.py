@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  aiadopt experiment --replicates 20 --out exp/   the built-in scenarios, compared\n"
             "  aiadopt plot exp/ --fit          figures of the experiment into exp/plot/\n"
             "  aiadopt report exp/              one HTML file into exp/report/\n"
-            "  aiadopt sensitivity --method morris --samples 10 --out sens/\n"
+            "  aiadopt sensitivity --samples 4 --replicates 1 --firms 2000 --out sens/\n"
             "  aiadopt calibrate --out fit/     fit the model to the study (resumable)\n"
             "\n"
             f"{common.OUT_RULE}\n"

@@ -168,6 +168,8 @@ class SensitivityResult:
     n_runs: int = 0
     n_ran: int = 0
     notes: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """Version, parameter hash (of the base), root seed, replicates and firms (figure footers)."""
 
     def top(self, output: str, k: int = 5) -> pd.DataFrame:
         """The ``k`` most influential parameters on ``output`` (by mu_star or ST)."""
@@ -186,7 +188,7 @@ class SensitivityResult:
         for o in self.outputs:
             lines.append(f"  {o.label} [{o.unit}]:")
             for i, row in enumerate(self.top(o.name, k).itertuples(), start=1):
-                lines.append(f"    {i}. {row.parameter:<32} {row.value:10.4g}  ± {row.conf:.3g}")
+                lines.append(f"    {i}. {row.parameter:<32} {row.value:9.2f} ± {row.conf:.2f}")
         lines.extend(f"Note: {n}" for n in self.notes)
         lines.append(f"Indices: {self.paths.get('indices', self.out / 'indices.csv')}")
         return "\n".join(lines)
@@ -517,6 +519,10 @@ def run_sensitivity(
         n_runs=len(specs),
         n_ran=len(todo),
         notes=notes,
+        provenance={
+            k: manifest.get(k)
+            for k in ("version", "param_hash", "root_seed", "replicates", "firms")
+        },
     )
     if figures is not None:
         paths.update(_write_figures(result, figures))
@@ -537,6 +543,7 @@ def _write_figures(result: SensitivityResult, figures: Figures) -> dict[str, Pat
             "output": o.name,
             "label": o.label,
             "unit": o.unit,
+            **{k: str(v) for k, v in result.provenance.items() if v is not None},
         }
         drawn[o.name] = dict(figures(result.indices[result.indices["output"] == o.name], meta))
     paths = {}

@@ -30,6 +30,7 @@ from .series import as_results, reference_of, scenarios_of
 __all__ = [
     "Results",
     "ResultsError",
+    "intervention_starts",
     "load_results_folder",
     "read_fit",
     "run_results",
@@ -186,8 +187,22 @@ def _load_experiment(path: Path) -> Results:
             s.get("name"): s.get("description", "") for s in manifest.get("scenarios", [])
         },
         "metrics": manifest.get("metrics"),
+        "intervention_starts": intervention_starts(manifest.get("scenarios", [])),
     }
     return Results(path, "experiment", results, summary, meta, params)
+
+
+def intervention_starts(scenarios: list[Mapping[str, Any]]) -> dict[str, str]:
+    """The first month (``YYYY-MM``) of each scenario's interventions, from the scenario
+    definitions of a manifest (scenarios without an intervention are left out)."""
+    out = {}
+    for s in scenarios:
+        months = sorted(
+            str(iv.get("start"))[:7] for iv in s.get("interventions") or () if iv.get("start")
+        )
+        if months and s.get("name"):
+            out[str(s["name"])] = months[0]
+    return out
 
 
 def run_results(
