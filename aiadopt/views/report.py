@@ -511,6 +511,7 @@ SUCCESS_FACTORS = (
     "dedicated_effect",
     "roles_effect",
     "collaboration_effect",
+    "complementarity",
 )
 """The coefficients through which the success factors, and so the interventions, act."""
 
@@ -635,8 +636,18 @@ def _effects_table(summary: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _prior_caveat() -> str:
-    """Which success-factor coefficients the calibration fitted, and which are assumptions."""
+def _prior_caveat(params_source: str | None) -> str:
+    """Which success-factor coefficients the calibration fitted, and which are assumptions
+    (all of them when the parameters are hand-set: model v2 before its refit)."""
+    factors = ", ".join(f"<code>{n}</code>" for n in SUCCESS_FACTORS)
+    if params_source and "hand-set" in params_source:
+        return (
+            "<b>Every lever effect is a prior, not a finding.</b> These runs use hand-set "
+            f"parameters ({_e(params_source)}): nothing was fitted, so the success-factor "
+            f"coefficients ({factors}) and their complementarity are assumptions read from "
+            "the study's text. The sign of an effect is a reading of the study; its size is "
+            "the assumption's."
+        )
     try:
         fitted = [n for n in load_spec().names if n.split("[")[0] in SUCCESS_FACTORS]
     except (ValueError, OSError):  # a caveat must not stop the report
@@ -644,12 +655,10 @@ def _prior_caveat() -> str:
     fitted_text = ", ".join(f"<code>{_e(n)}</code>" for n in fitted) or "none of them"
     return (
         "<b>Most lever effects are priors, not findings.</b> The interventions act through the "
-        "success-factor coefficients ("
-        + ", ".join(f"<code>{n}</code>" for n in SUCCESS_FACTORS)
-        + f"). The calibration fitted only {fitted_text}; the others keep values set by "
-        "assumption from the study's text (its cross-section says which firms scale, not what "
-        "a policy would change). The sign of an effect is a reading of the study; its size "
-        "is largely the prior's."
+        f"success-factor coefficients ({factors}). The calibration fitted only {fitted_text}; "
+        "the others keep values set by assumption from the study's text (its cross-section "
+        "says which firms scale, not what a policy would change). The sign of an effect is a "
+        "reading of the study; its size is largely the prior's."
     )
 
 
@@ -683,12 +692,13 @@ def _summary_section(data: Results, several: bool) -> str:
             "levers' effects come from an experiment (<code>aiadopt experiment --out DIR</code>, "
             "then <code>aiadopt report DIR</code>).</p>"
         )
-    caveats = [_prior_caveat()]
+    caveats = [_prior_caveat(data.meta.get("params_source"))]
     if "no_success_factors" in data.scenarios:
         caveats.append(
             "<b>no success factors is a counterfactual, not a policy:</b> every success-factor "
             "coefficient is set to 0, the handicaps with the advantages (firms without "
-            "Technique-Business collaboration lose their penalty). Read it as &ldquo;no factor "
+            "Technique-Business collaboration, or without a strategy, lose their "
+            "penalty). Read it as &ldquo;no factor "
             "distinguishes the firms&rdquo;; an outcome such as realised productivity can rise "
             "in it while the share at scale falls."
         )
