@@ -548,8 +548,15 @@ def plot_hype_cycle(
     cases = [u for u in USECASES if f"usecase_interest.{u}" in have]
     which = "" if name == RUN_SCENARIO else f" ({scenario_label(name)} scenario)"
     rows = select_rows(results, "enthusiasm", None, name)
-    whole = rows[rows["group"] == "all"]
-    points = _turning_points(replicate_band(whole, 100.0)["mean"]) if len(whole) else None
+    # the hype cycle is the engaged firms' (issue 12: their mean expectation peaks, falls
+    # and recovers); the whole population's mean also counts firms not yet engaged
+    points, hype_group = None, "engaged"
+    for group in ("engaged", "all"):
+        curve = rows[rows["group"] == group]
+        points = _turning_points(replicate_band(curve, 100.0)["mean"]) if len(curve) else None
+        if points is not None:
+            hype_group = group
+            break
     surveyed = start <= SURVEY_DATE <= end
     marks = {u: study_interest(u) for u in cases} if surveyed else {}
     marks = {u: v for u, v in marks.items() if v is not None}
@@ -584,24 +591,25 @@ def plot_hype_cycle(
                 handles.append(
                     draw_band(ax1, band, colour, label, lw=2.4 if group == "all" else 1.8)
                 )
-                if group == "all" and points is not None:
+                if group == hype_group and points is not None:
+                    # labels to the right of their point, clear of the axis and of the title
                     for when, text, dy in (
-                        (points[0], "peak of expectations", 10),
-                        (points[1], "valley of disappointment", -14),
+                        (points[0], "peak of expectations", 0),
+                        (points[1], "valley of disappointment", -10),
                     ):
                         v = band["mean"][when]
                         ax1.annotate(
-                            f"{text}\n{pd.Timestamp(when):%b %Y}",
+                            f"{text}, {pd.Timestamp(when):%b %Y}",
                             (when, v),
-                            xytext=(0, dy),
+                            xytext=(8, dy),
                             textcoords="offset points",
-                            ha="center",
-                            va="bottom" if dy > 0 else "top",
+                            ha="left",
+                            va="center" if dy == 0 else "top",
                             fontsize=9,
-                            color="#54278f",
+                            color=colour,
                             arrowprops=None,
                         )
-                        ax1.plot([when], [v], "o", ms=5, color="#54278f", zorder=4)
+                        ax1.plot([when], [v], "o", ms=5, color=colour, zorder=4)
         ax1.set_ylabel("Enthusiasm index (0-100)")
         lo = min(float(np.nanmin(line.get_ydata())) for line in handles) if handles else 0.0
         hi = max(float(np.nanmax(line.get_ydata())) for line in handles) if handles else 100.0
