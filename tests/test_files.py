@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,45 @@ def test_a_log_is_appended_whole_lines_and_a_cut_line_dropped(tmp_path: Path) ->
         fh.write("5,")
     assert drop_partial_line(log) == b"a,b\n1,2\n3,4\n"
     assert log.read_bytes() == b"a,b\n1,2\n3,4\n"  # cut on disk too
+
+
+# --- locks and input files (issue 15) --------------------------------------------------------
+def test_a_lock_made_folder_is_removed_if_left_empty(tmp_path) -> None:
+    from aiadopt.files import LOCK_NAME, locked
+
+    folder = tmp_path / "a" / "b"
+    with locked(folder):
+        assert (folder / LOCK_NAME).read_text().strip() == str(os.getpid())
+    assert not (tmp_path / "a").exists()  # a command refused after the lock leaves nothing
+    with locked(folder):
+        (folder / "result.txt").write_text("x")
+    assert sorted(p.name for p in folder.iterdir()) == ["result.txt"]
+
+
+def test_a_second_lock_is_refused_unless_it_joins(tmp_path) -> None:
+    from aiadopt.files import FolderLocked, locked, staged
+
+    with locked(tmp_path):
+        with pytest.raises(FolderLocked, match=rf"locked.*PID {os.getpid()}"), locked(tmp_path):
+            pass
+        with staged(tmp_path) as stage:  # joins: files written by the lock's holder
+            stage.write("x.txt", "x")
+    assert (tmp_path / "x.txt").read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: None, "no such parameter file"),
+        (lambda p: p.mkdir(), "is a folder, not a parameter file"),
+        (lambda p: p.write_bytes(b"a = 1 # \xe9\n"), "not UTF-8 text"),
+    ],
+)
+def test_an_unreadable_input_file_is_named(tmp_path, make, message) -> None:
+    from aiadopt.files import InputError, check_input_file
+
+    path = tmp_path / "p.toml"
+    make(path)
+    with pytest.raises(InputError, match=message) as info:
+        check_input_file(path, "parameter file")
+    assert str(path) in str(info.value)

@@ -2,7 +2,9 @@
 
 Layers, lowest first; a module may import from its own layer or any layer below, never above:
 
-- base: ``aiadopt/files.py`` (the one atomic writer, provenance, the package version);
+- base: ``aiadopt/files.py`` (the one atomic writer, provenance, the package version),
+  ``aiadopt/workers.py`` (the one process pool, with its fork server's preload
+  ``aiadopt/_forkserver.py``) and ``aiadopt/progress.py`` (progress lines);
 - model: ``aiadopt/model/**``;
 - calibration: ``aiadopt/calibration/**``;
 - experiments: ``aiadopt/experiments/**`` (scenario runs, single runs, sensitivity);
@@ -53,6 +55,9 @@ LAYERS = ("base", "model", "calibration", "experiments", "views", "cli", "facade
 SINGLE_MODULES = {
     PACKAGE: "facade",
     f"{PACKAGE}.files": "base",
+    f"{PACKAGE}.workers": "base",
+    f"{PACKAGE}._forkserver": "base",
+    f"{PACKAGE}.progress": "base",
     f"{PACKAGE}.__main__": "cli",
 }
 """Modules outside the layer packages and the layer each belongs to."""

@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 
 from ..files import append_synced, drop_partial_line, write_atomic
-from .errors import CalibrationError
+from ..workers import PoolError, TaskFailed
+from .errors import CalibrationError, EvaluationFailed
 from .free import free_values
-from .objective import Objective, evaluate_task
+from .objective import Objective, Task, evaluate_task
 
 __all__ = ["KEY_DECIMALS", "LOG_FILE", "LOG_KEY_FILE", "CachedPoolMap", "EvaluationLog"]
 
@@ -180,8 +181,7 @@ class CachedPoolMap:
         elif self.pool is None:
             results = [self.objective.one(x, s) for x, s in tasks]
         else:
-            chunk = max(1, len(tasks) // (4 * self.workers))
-            results = self.pool.map(evaluate_task, tasks, chunksize=chunk)
+            results = self._on_pool(tasks)
         n_seeds = len(seeds)
         batch = []
         for i, x in enumerate(todo):
@@ -199,3 +199,25 @@ class CachedPoolMap:
         if self.on_batch is not None:
             self.on_batch(self.n_evaluations)
         return losses
+
+    def _on_pool(self, tasks: list[Task]) -> list[float]:
+        """The losses of ``tasks`` computed on the worker pool, in order; a worker that dies
+        has its tasks run again, and an evaluation that kills its worker again and again is
+        an :class:`EvaluationFailed` (the generations logged so far are kept)."""
+        done: dict[Task, float] = {}
+        try:
+            for task, result in self.pool.run(evaluate_task, tasks, key=lambda t: t):
+                if isinstance(result, TaskFailed):
+                    x, seed = task
+                    raise EvaluationFailed(
+                        f"the evaluation of {list(x)} with seed {seed} failed: {result.reason}; "
+                        f"the {len(self.log.rows)} evaluations logged in {self.log.path} are kept "
+                        "and the same command resumes from them"
+                    )
+                done[task] = float(result)
+        except PoolError as exc:
+            raise EvaluationFailed(
+                f"{exc}; the {len(self.log.rows)} evaluations logged in {self.log.path} are kept "
+                "and the same command resumes from them"
+            ) from None
+        return [done[t] for t in tasks]

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -40,8 +39,9 @@ from typing import Any
 
 import numpy as np
 
-from ..files import provenance, write_atomic
+from ..files import FolderLocked, locked, provenance, write_atomic
 from ..model import Params
+from ..progress import progress as progress_bar
 from . import targets as tg
 from .errors import CalibrationError, SpecError
 from .evaluations import CachedPoolMap, EvaluationLog
@@ -171,8 +171,6 @@ def calibrate(
     generations on a terminal; ``on_batch(n_evaluations)`` is called after each logged
     generation (a hook: raising from it interrupts the calibration, as a kill would).
     """
-    import scipy.optimize  # heavy: imported when a calibration starts
-
     spec = resolve_spec(spec)
     n_workers = spec.workers if workers is None else int(workers)
     if n_workers < 1:
@@ -180,24 +178,40 @@ def calibrate(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise CalibrationError(f"{out} is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
     objective = spec.objective()
+    try:
+        with locked(out):
+            return _calibrate(spec, objective, out, n_workers, progress, resume, echo, on_batch)
+    except FolderLocked as exc:
+        raise CalibrationError(str(exc)) from None
+
+
+def _calibrate(
+    spec: CalibrationSpec,
+    objective: Objective,
+    out: Path,
+    n_workers: int,
+    progress: bool,
+    resume: bool,
+    echo: Callable[[str], None] | None,
+    on_batch: Callable[[int], None] | None,
+) -> CalibrationResult:
+    """:func:`calibrate` once its arguments are checked and its folder locked."""
+    import scipy.optimize  # heavy: imported when a calibration starts
+
     code_at_start = code_hash()
     log = EvaluationLog(out, objective)
     reloaded = log.open(resume)
     if echo is not None and reloaded:
         echo(f"Resuming: {reloaded} evaluations reloaded from {log.path}.")
 
-    show = progress and sys.stderr.isatty()
     t0 = time.perf_counter()
     pool_cm: Any = (
         worker_pool(n_workers, objective) if n_workers > 1 else contextlib.nullcontext(None)
     )
-    from tqdm.auto import tqdm
-
     bar_cm: Any = (
-        tqdm(total=spec.maxiter + 1, unit="gen", desc="calibrate", disable=not show)
-        if show
+        progress_bar(spec.maxiter + 1, unit="gen", desc="calibrate")
+        if progress
         else contextlib.nullcontext(None)
     )
     with terminate_on_sigterm(), pool_cm as pool, bar_cm as bar:
@@ -217,9 +231,6 @@ def calibrate(
             workers=mapper,
             x0=guess_vector(spec.free),
         )
-        if pool is not None:
-            pool.close()
-            pool.join()
     elapsed = time.perf_counter() - t0
     if code_hash() != code_at_start:
         warnings.warn(

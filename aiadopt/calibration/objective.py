@@ -3,7 +3,7 @@
 :class:`Objective`: the loss of one search vector, the mean over the spec's seeds (common
 random numbers: every vector is run with the SAME seeds) of the deviance
 (:func:`aiadopt.calibration.likelihood.deviance`) of the expected-mode simulated survey of a
-model run to March 2025.  It is picklable and sent once to each worker of a 'spawn' pool
+model run to March 2025.  It is picklable and sent once to each worker of a pool
 (:func:`worker_pool`), which evaluates (vector, seed) tasks (:func:`evaluate_task`).
 """
 
@@ -14,8 +14,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import multiprocessing
-import os
 import signal
 import threading
 from collections.abc import Iterator, Sequence
@@ -26,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..model import Params
+from ..workers import WorkerPool
 from . import likelihood as lk
 from . import targets as tg
 from .free import FreeParameter, to_params
@@ -118,6 +117,8 @@ def code_hash() -> str:
 
 
 # Worker-process side: the objective is sent once per worker (pool initializer).
+Task = tuple[tuple[float, ...], int]
+"""One evaluation: a search vector and a seed."""
 _WORKER_OBJECTIVE: Objective | None = None
 
 
@@ -129,22 +130,20 @@ def _init_worker(objective: Objective) -> None:
 _THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def worker_pool(n_workers: int, objective: Objective) -> Any:
-    """A 'spawn' pool of worker processes, each holding the objective, with one BLAS thread
-    each: the survey's dot products on 20,000 respondents otherwise wake OpenBLAS's threads
-    at every call, which costs more than the product (measured: 0.25 s per evaluation at
-    10,000 firms instead of 0.09 s) and oversubscribes the cores between workers."""
-    ctx = multiprocessing.get_context("spawn")
-    saved = {k: os.environ.get(k) for k in _THREAD_VARIABLES}
-    os.environ.update(dict.fromkeys(_THREAD_VARIABLES, "1"))
-    try:  # spawned children copy the environment when they start, here
-        return ctx.Pool(n_workers, initializer=_init_worker, initargs=(objective,))
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def worker_pool(n_workers: int, objective: Objective) -> WorkerPool[Task]:
+    """A 'spawn' pool of worker processes (:class:`aiadopt.workers.WorkerPool`: a dead worker
+    is noticed and its task retried, and the workers end with this process), each holding the
+    objective, with one BLAS thread each: the survey's dot products on 20,000 respondents
+    otherwise wake OpenBLAS's threads at every call, which costs more than the product
+    (measured: 0.25 s per evaluation at 10,000 firms instead of 0.09 s) and oversubscribes the
+    cores between workers."""
+    return WorkerPool(
+        n_workers,
+        start_method="spawn",
+        initializer=_init_worker,
+        initargs=(objective,),
+        env=dict.fromkeys(_THREAD_VARIABLES, "1"),
+    )
 
 
 @contextlib.contextmanager
@@ -165,7 +164,7 @@ def terminate_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def evaluate_task(task: tuple[tuple[float, ...], int]) -> float:
+def evaluate_task(task: Task) -> float:
     """The loss of one (vector, seed) task, in a worker of :func:`worker_pool`."""
     x, seed = task
     assert _WORKER_OBJECTIVE is not None, "worker not initialised"

@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..files import provenance, staged
+from ..files import check_input_file, provenance, staged
 from ..model import Params
 from ..model.params import shipped_params
 from . import survey as sv
@@ -803,7 +803,7 @@ def report_fit(
     set, a parameter file (e.g. a calibration's ``fitted.toml``) or ``None`` for the shipped
     parameters; written into ``out_dir`` if given (``aiadopt calibrate --report``)."""
     if params is not None and not isinstance(params, Params):
-        params = Params.from_toml(params)
+        params = Params.from_toml(check_input_file(params, "parameter file"))
     return fit_report(
         params,
         replicates=DEFAULT_REPLICATES if replicates is None else int(replicates),

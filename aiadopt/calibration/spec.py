@@ -204,7 +204,9 @@ def load_spec(path: str | os.PathLike[str] | None = None) -> CalibrationSpec:
         raise SpecError(f"{src}: is a folder, not a spec file") from None
     try:
         data = tomllib.loads(raw_bytes.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{src}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{src}: not valid TOML ({exc})") from None
 
     def fail(where: str, key: str | None, message: str) -> SpecError:

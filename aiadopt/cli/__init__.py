@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  aiadopt experiment --replicates 20 --out exp/   the built-in scenarios, compared\n"
             "  aiadopt plot exp/ --fit          figures of the experiment into exp/plot/\n"
             "  aiadopt report exp/              one HTML file into exp/report/\n"
-            "  aiadopt sensitivity --method morris --samples 10 --out sens/\n"
+            "  aiadopt sensitivity --samples 4 --replicates 1 --firms 2000 --out sens/\n"
             "  aiadopt calibrate --out fit/     fit the model to the study (resumable)\n"
             "\n"
             f"{common.OUT_RULE}\n"
@@ -90,3 +90,11 @@ def main(argv: list[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
         return 141
+    except Exception as exc:  # a bug: one line, not a traceback (AIADOPT_DEBUG=1 shows it)
+        if os.environ.get("AIADOPT_DEBUG"):
+            raise
+        common.error(
+            f"unexpected {type(exc).__name__}: {exc} (a bug in aiadopt {__version__}: please "
+            "report it with the command; AIADOPT_DEBUG=1 shows the traceback)"
+        )
+        return 1

@@ -83,7 +83,10 @@ def _write_spec(args: argparse.Namespace, extra: list[str]) -> int:
         common.error(f"--write-spec cannot be combined with {', '.join(extra) or '--report'}")
         return 2
     with common.exit_codes(writing=None) as outcome:
-        path = write_spec(args.write_spec, force=args.force)
+        try:
+            path = write_spec(args.write_spec, force=args.force)
+        except FileExistsError as exc:  # bad input: the file is there, --force says replace
+            raise common.CommandError(str(exc), 2) from None
     if outcome.code:
         return outcome.code
     print(f"Wrote {path}: the default calibration spec.")
@@ -108,13 +111,17 @@ def _report(args: argparse.Namespace, out: str) -> int:
 
 def _fit(args: argparse.Namespace, out: str) -> int:
     """A calibration into ``out`` (resumable)."""
-    from ..calibration.errors import CalibrationError, SpecError
+    from ..calibration.errors import CalibrationError, EvaluationFailed, SpecError
     from ..calibration.fit import calibrate
     from ..model import ParameterError
 
     with common.exit_codes((SpecError, CalibrationError, ParameterError)) as outcome:
-        result = calibrate(args.spec, out, progress=not args.quiet, resume=not args.no_resume,
-                           workers=args.workers, echo=print)  # fmt: skip
+        try:
+            result = calibrate(args.spec, out, progress=not args.quiet,
+                               resume=not args.no_resume, workers=args.workers,
+                               echo=print)  # fmt: skip
+        except EvaluationFailed as exc:  # not bad input: the work failed
+            raise common.CommandError(str(exc), 1) from None
     if outcome.code:
         return outcome.code
     print(result.summary())

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 PROG = "aiadopt"
 
+LAST_MONTH = "2100-12"
+"""The last month ``--until`` accepts (as :data:`aiadopt.model.clock.LAST_MONTH`, not imported
+here to keep ``--help`` light; a test checks they agree)."""
+
 OUT_ROOT = Path("aiadopt-out")
 """Where a command that reads no results folder writes by default: ``./aiadopt-out/COMMAND/``."""
 
@@ -37,13 +41,13 @@ def default_out(command: str, results_dir: str | None = None) -> Path:
 
 
 def month(text: str) -> str:
-    """argparse type: a month ``YYYY-MM``, checked by the model's one month check
-    (:func:`aiadopt.model.clock.month_index`; imported when a month is given, not for
-    ``--help``)."""
-    from ..model.clock import month_index
+    """argparse type: a month ``YYYY-MM`` no later than :data:`LAST_MONTH`, checked by the
+    model's one month check (:func:`aiadopt.model.clock.check_last_month`; imported when a
+    month is given, not for ``--help``)."""
+    from ..model.clock import check_last_month
 
     try:
-        month_index(text)
+        check_last_month(text, "month")
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return text
@@ -121,7 +125,7 @@ def add_until(parser: argparse.ArgumentParser) -> None:
         "--until",
         type=month,
         metavar="YYYY-MM",
-        help="last month (default: horizon; a later one extends it)",
+        help=f"last month, at most {LAST_MONTH} (default: horizon; a later one extends it)",
     )
 
 
@@ -198,25 +202,36 @@ def exit_codes(
     usage: tuple[type[Exception], ...] = (), *, writing: str | None = "the outputs"
 ) -> Iterator[Outcome]:
     """Run a command's work, mapping its errors to exit codes (the one place that does):
-    an error of ``usage`` (bad input, the message names it) -> 2; a :class:`CommandError` ->
-    its code; an OSError -> 1, reported as "could not write ``writing``" (or as is when
-    ``writing`` is None).  Each is printed by :func:`error`; the code is in the yielded
-    :class:`Outcome` once the block is left (0 when it succeeded)::
+    an error of ``usage`` (bad input, the message names it), an unreadable input file or an
+    output folder locked by another command -> 2; a :class:`CommandError` -> its code; workers
+    that keep dying or a MemoryError -> 1; an OSError -> 1, reported as "could not write
+    ``writing``" (or as is when ``writing`` is None).  Each is printed by :func:`error`; the
+    code is in the yielded :class:`Outcome` once the block is left (0 when it succeeded)::
 
         with common.exit_codes((ParameterError,)) as outcome:
             result = run_and_save(...)
         if outcome.code:
             return outcome.code
     """
+    from ..files import FolderLocked, InputError  # the base layer: no heavy import
+    from ..workers import PoolError
+
     outcome = Outcome()
     try:
         yield outcome
     except CommandError as exc:
         error(str(exc))
         outcome.code = exc.code
-    except usage as exc:
+    except PoolError as exc:  # the worker processes keep dying: a failure, not bad input
+        error(str(exc))
+        outcome.code = 1
+    except (*usage, FolderLocked, InputError) as exc:
         error(str(exc))
         outcome.code = 2
+    except MemoryError:
+        error(f"out of memory while computing {writing or 'the outputs'}: ask for less "
+              "(e.g. fewer --firms or --workers)")  # fmt: skip
+        outcome.code = 1
     except OSError as exc:
         error(f"could not write {writing}: {exc}" if writing else str(exc))
         outcome.code = 1

@@ -17,10 +17,11 @@ def add_parser(sub) -> None:
         NAME,
         help="start the interactive dashboard in a web browser",
         description=(
-            "Start the interactive dashboard (Mesa's SolaraViz): a web page with the population,\n"
+            "Start the interactive dashboard (Mesa and Solara): a web page with the population,\n"
             "the seed and the levers (tripartite strategy, training, co-managed outsourcing, the\n"
-            "obstacles) as inputs, step/play/reset controls, and live charts of the stage shares,\n"
-            "the share at scale and the Technique and Business views of 'deployed' against the\n"
+            "obstacles) as inputs, step/play/reset controls, an export of the levers as a\n"
+            "scenario file for 'aiadopt experiment', and live charts of the stage shares, the\n"
+            "share at scale and the Technique and Business views of 'deployed' against the\n"
             "study's March 2025 values. It starts from the shipped fit. The server listens on\n"
             "127.0.0.1 (this machine only) unless --host names another interface; Ctrl+C stops\n"
             "it. Writes no folder. Needs the optional extra: pip install -e '.[dashboard]'."

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 
 from . import common
 
 NAME = "params"
+FORMATS = ("table", "csv", "json")
 
 
 def add_parser(sub) -> None:
@@ -22,9 +26,25 @@ def add_parser(sub) -> None:
             "'aiadopt run --params'. Writes no folder."
         ),
         examples=(
-            "example:\n"
+            "examples:\n"
+            "  aiadopt params --grep bass             the parameters named or sourced 'bass'\n"
+            "  aiadopt params --grep '^collab' --format csv > collab.csv\n"
+            "  aiadopt params --format json           every parameter, machine-readable\n"
             "  aiadopt params --write my.toml && $EDITOR my.toml && aiadopt run --params my.toml"
         ),
+    )
+    params.add_argument(
+        "--grep",
+        metavar="PATTERN",
+        help="list only the parameters whose name, unit or source matches PATTERN (a "
+        "case-insensitive regular expression, e.g. '^bass_' or 'Figure 12')",
+    )
+    params.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table: readable text (default); csv or json: one record per parameter (name, "
+        "default, value used, fitted, low, high, choices, unit, source)",
     )
     params.add_argument(
         "--write", metavar="FILE.toml", help="write the parameters to FILE.toml to edit"
@@ -44,12 +64,39 @@ def handle(args: argparse.Namespace) -> int:
         if args.force:
             common.error("--force only applies with --write FILE.toml")
             return 2
-        print(format_parameters())
+        try:
+            print(_listing(args.format, args.grep, format_parameters))
+        except ValueError as exc:
+            common.error(str(exc))
+            return 2
         return 0
+    if args.grep or args.format != "table":
+        common.error("--grep and --format apply to the listing, not to --write")
+        return 2
     with common.exit_codes((ParameterError,), writing=None) as outcome:
-        path, source = write_params_file(args.write, force=args.force)
+        try:
+            path, source = write_params_file(args.write, force=args.force)
+        except FileExistsError as exc:  # bad input: the file is there, --force says replace
+            raise common.CommandError(str(exc), 2) from None
     if outcome.code:
         return outcome.code
     print(f"Wrote {path}: {source}.")
     print(f"Edit it, then run: aiadopt run --params {path}")
     return 0
+
+
+def _listing(fmt: str, pattern: str | None, as_text) -> str:
+    """The parameter listing in ``fmt`` (see :data:`FORMATS`)."""
+    from ..experiments.params_file import parameter_records
+
+    if fmt == "table":
+        return as_text(pattern=pattern)
+    records = parameter_records(pattern)
+    if fmt == "json":
+        return json.dumps(records, indent=1, ensure_ascii=False)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["name"])
+    writer.writeheader()
+    for r in records:
+        writer.writerow({k: json.dumps(v) if isinstance(v, list) else v for k, v in r.items()})
+    return out.getvalue().rstrip("\n")

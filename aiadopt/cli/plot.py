@@ -57,13 +57,16 @@ def plot_folder(
 ) -> int:
     """Read ``results_dir``; with ``fit``, compute and save its fit table; then draw its figures
     into ``out`` (default RESULTS_DIR/plot/).  Returns the exit code."""
+    from ..files import locked
     from ..model import ParameterError
     from ..views.figures import plot_results
     from ..views.folder import ResultsError
 
     with common.exit_codes((ResultsError, ParameterError), writing="the figures") as outcome:
         data = common.read_results(results_dir, fit=fit, replicates=fit_replicates, quiet=quiet)
-        output = plot_results(data, out or common.default_out(NAME, results_dir), echo=print)
+        folder = out or common.default_out(NAME, results_dir)
+        with locked(folder):  # no other command writes there meanwhile
+            output = plot_results(data, folder, echo=print)
     if outcome.code:
         return outcome.code
     print(output.summary())

@@ -53,6 +53,7 @@ def add_parser(sub) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run ``aiadopt report`` with the parsed ``args``; returns the exit code."""
     from ..experiments.single import RunError, run_and_save
+    from ..files import locked
     from ..model import ParameterError
     from ..views.figures import run_figures
     from ..views.folder import ResultsError
@@ -71,7 +72,8 @@ def handle(args: argparse.Namespace) -> int:
             results_dir, fit=args.fit, replicates=args.fit_replicates, quiet=args.quiet
         )
         print(f"Reading the {data.kind} in {data.folder}")
-        output = write_report(data, out, echo=print)
+        with locked(out):  # no other command writes there meanwhile
+            output = write_report(data, out, echo=print)
     if outcome.code:
         return outcome.code
     print(output.summary())

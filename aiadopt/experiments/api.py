@@ -32,8 +32,9 @@ import pandas as pd
 from ..calibration.report import save_fit_table
 from ..files import __version__, provenance
 from ..model import Params
-from ..model.clock import month_index, months_between
+from ..model.clock import LAST_MONTH, check_last_month, months_between
 from ..model.params import shipped_params
+from ..progress import progress as progress_bar
 from .executors import make_executor
 from .runner import RunSpec, resolve_metrics
 from .scenarios import BUILTIN_SCENARIOS, Scenario, ScenarioError, load_scenarios
@@ -134,9 +135,9 @@ def plan_experiment(
     firms = defaults.n_firms if firms is None else firms
     until = defaults.horizon if until is None else until
     try:
-        month_index(until)
-    except ValueError:
-        raise ExperimentError(f"until must be a month YYYY-MM, got {until!r}") from None
+        check_last_month(until)
+    except ValueError as exc:
+        raise ExperimentError(f"until must be a month YYYY-MM up to {LAST_MONTH}: {exc}") from None
     start = source.vectors[0].start
     if months_between(start, until) < 1:
         raise ExperimentError(f"until {until} is not after the start of the model ({start})")
@@ -144,6 +145,12 @@ def plan_experiment(
     notes = []
     for point in points:
         for iv in point.interventions:
+            if iv.start < start:
+                where = point.origin or f"scenario {point.name}"
+                raise ScenarioError(
+                    f"{where}: {iv.label} starts {iv.start}, before the model starts ({start}); "
+                    f"an intervention must start within the run, {start} to {until}"
+                )
             if iv.start > until:
                 notes.append(
                     f"scenario {point.name}: {iv.label} starts {iv.start}, after the last "
@@ -293,6 +300,9 @@ def execute_experiment(
             f"reference scenario {reference!r} is not among {', '.join(plan.names)}"
         )
     with contextlib.ExitStack() as stack:
+        # the executor first (a Dask scheduler is reached here): nothing is written before
+        # every input is known to be good; a local pool starts its workers only when used
+        executor = stack.enter_context(make_executor(workers, scheduler))
         if out is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aiadopt-exp-")))
         else:
@@ -319,8 +329,7 @@ def execute_experiment(
             say(
                 f"Resuming {folder}: {len(done)} of {n_runs} runs already there, {len(todo)} to run"
             )
-        executor = stack.enter_context(make_executor(workers, scheduler)) if todo else None
-        if executor is not None:
+        if todo:
             say(f"Running {len(todo)} runs on {executor.description}")
         ran, run_cpu = _run_all(store, plan, todo, executor, len(done), progress, say)
 
@@ -345,7 +354,7 @@ def execute_experiment(
             resumed=len(done),
             failures=failures,
             elapsed=time.perf_counter() - t0,
-            executor=executor.description if executor is not None else "none (all runs done)",
+            executor=executor.description if todo else "none (all runs done)",
             paths=paths,
             run_cpu=run_cpu,
         )
@@ -431,18 +440,10 @@ def _run_all(
     CPU seconds they used."""
     if not todo:
         return 0, 0.0
-    from tqdm.auto import tqdm
-
     filed = failed = 0
     cpu = 0.0
-    bar = tqdm(
-        total=len(plan.specs),
-        initial=n_done,
-        unit="run",
-        desc="Experiment",
-        disable=None if progress else True,
-        smoothing=0.05,
-    )
+    bar = progress_bar(len(plan.specs), initial=n_done, unit="run", desc="Experiment",
+                       enabled=progress, smoothing=0.05)  # fmt: skip
     try:
         with bar, contextlib.closing(executor.run(todo)) as outcomes:
             for outcome in store.file_outcomes(outcomes, todo):

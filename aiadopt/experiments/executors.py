@@ -17,7 +17,8 @@ executor and the number of workers.
 
 A worker process that dies (killed, out of memory) breaks a process pool: the pool is rebuilt
 and the runs that were in flight are run again one at a time, so the run that kills its worker
-is found; it is recorded as failed after it has killed a worker twice on its own.  Dask
+is found; it is recorded as failed after it has killed a worker twice on its own (see
+:mod:`aiadopt.workers`, which also ends the workers when this process dies).  Dask
 retries tasks of dead workers itself and reports ``KilledWorker`` after its own limit; that
 run is recorded as failed.
 """
@@ -25,17 +26,14 @@ run is recorded as failed.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import signal
+import socket
 from abc import ABC, abstractmethod
-from collections import Counter, deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..files import __version__
+from ..workers import PoolError, TaskFailed, WorkerPool
 from .runner import RunOutcome, RunSpec, execute_run, warm_up
 
 __all__ = [
@@ -44,19 +42,17 @@ __all__ = [
     "ExecutorError",
     "PoolExecutor",
     "SerialExecutor",
+    "WorkersDied",
     "default_workers",
     "make_executor",
 ]
 
-ISOLATED_CRASHES = 2
-"""A run is recorded as failed once its worker has died this many times while it ran alone."""
-MAX_BARREN_RESTARTS = 5
-"""The pool is given up (ExecutorError) after breaking this many times in a row with no run
-finishing in between (workers that cannot start, say)."""
-
-
 class ExecutorError(RuntimeError):
     """The executor cannot run the experiment (no Dask, scheduler unreachable, version skew)."""
+
+
+class WorkersDied(ExecutorError, PoolError):
+    """The local workers keep dying: not bad input, a failure (exit code 1)."""
 
 
 def default_workers() -> int:
@@ -98,136 +94,91 @@ class SerialExecutor(Executor):
 
 
 def _init_worker() -> None:
-    """Process-pool worker start: ignore Ctrl-C (the driver stops us), load numba's cache."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Process-pool worker start (after :func:`aiadopt.workers.exit_with_parent` and ignoring
+    Ctrl-C): load numba's cache."""
     warm_up()
 
 
+def _key(spec: RunSpec) -> tuple[str, int]:
+    return spec.key
+
+
 class PoolExecutor(Executor):
-    """A pool of ``workers`` local processes (spawn start method)."""
+    """A pool of ``workers`` local processes (:class:`aiadopt.workers.WorkerPool`: the fork
+    server where there is one, else spawn)."""
 
     def __init__(self, workers: int, *, start_method: str | None = None) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         self.workers = workers
-        if start_method is None:
-            methods = multiprocessing.get_all_start_methods()
-            start_method = "forkserver" if "forkserver" in methods else "spawn"
-        self.start_method = start_method
-        self.description = f"a local process pool of {workers} workers"
-        self._pool: ProcessPoolExecutor | None = None
-        self.restarts = 0
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context(self.start_method)
-        if self.start_method == "forkserver":
-            # the fork server imports the model and loads its kernels once; workers fork from it
-            context.set_forkserver_preload([f"{__package__}._warm"])
-        return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=context, initializer=_init_worker
+        # the fork server imports the model and loads its kernels once; workers fork from it
+        self._pool: WorkerPool[RunSpec] = WorkerPool(
+            workers,
+            start_method=start_method,
+            preload=[f"{__package__}._warm"],
+            initializer=_init_worker,
         )
+        self.start_method = self._pool.start_method
+        self.description = f"a local process pool of {workers} workers"
+
+    @property
+    def restarts(self) -> int:
+        """How many times a worker died and the pool was rebuilt."""
+        return self._pool.restarts
 
     def run(self, specs: Sequence[RunSpec]) -> Iterator[RunOutcome]:
-        pending: deque[RunSpec] = deque(specs)
-        suspects: deque[RunSpec] = deque()  # in flight when a worker died: rerun one at a time
-        crashes: Counter[tuple[str, int]] = Counter()
-        inflight: dict[Future[RunOutcome], RunSpec] = {}
-        window = 2 * self.workers  # enough queued to keep every worker busy
-        barren = 0  # pool breaks since a run last finished
         try:
-            while pending or suspects or inflight:
-                if self._pool is None:
-                    self._pool = self._new_pool()
-                isolating = bool(suspects)
-                broken = False
-                while suspects and not inflight and not broken:
-                    broken = not self._submit(suspects, inflight)
-                while not isolating and pending and len(inflight) < window and not broken:
-                    broken = not self._submit(pending, inflight)
-                done, _ = (
-                    wait(inflight, return_when=FIRST_COMPLETED) if inflight else (set(), set())
-                )
-                for fut in done:
-                    spec = inflight.pop(fut)
-                    try:
-                        outcome = fut.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        if isolating:
-                            crashes[spec.key] += 1
-                            if crashes[spec.key] >= ISOLATED_CRASHES:
-                                yield RunOutcome.failure(
-                                    spec,
-                                    "WorkerDied: the worker process died while running this run "
-                                    f"alone, {crashes[spec.key]} times (killed, out of memory or "
-                                    "crashed)",
-                                )
-                                continue
-                        suspects.append(spec)
-                    else:
-                        barren = 0
-                        yield outcome
-                if broken:
-                    # every other run in flight is lost with the pool: rerun them one by one
-                    for fut, spec in list(inflight.items()):
-                        with contextlib.suppress(BrokenProcessPool):
-                            if fut.done() and fut.exception() is None:
-                                yield fut.result()
-                                continue
-                        suspects.append(spec)
-                    inflight.clear()
-                    self._discard_pool()
-                    self.restarts += 1
-                    barren += 1
-                    if barren > MAX_BARREN_RESTARTS:
-                        raise ExecutorError(
-                            f"the worker processes keep dying ({barren} times in a row with no "
-                            "run finished); the runs done so far are kept"
-                        )
-        finally:
-            if inflight:  # interrupted (Ctrl-C, or the consumer stopped): stop the workers now
-                for fut in inflight:
-                    fut.cancel()
-                self._discard_pool()
-
-    def _submit(self, queue: deque[RunSpec], inflight: dict[Future[RunOutcome], RunSpec]) -> bool:
-        """Submit the first run of ``queue``; False (the run stays queued) if the pool broke."""
-        assert self._pool is not None
-        try:
-            fut = self._pool.submit(execute_run, queue[0])
-        except BrokenProcessPool:
-            return False
-        inflight[fut] = queue.popleft()
-        return True
-
-    def _discard_pool(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        _terminate_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+            for spec, result in self._pool.run(execute_run, specs, key=_key):
+                if isinstance(result, TaskFailed):
+                    yield RunOutcome.failure(spec, result.reason.replace("task", "run"))
+                else:
+                    yield result
+        except PoolError as exc:
+            raise WorkersDied(f"{exc}; the runs done so far are kept") from None
 
     def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            # every result has arrived (or was given up): stop the idle workers at once rather
-            # than wait for each interpreter's slow exit
-            _terminate_workers(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
+        # every result has arrived (or was given up): stop the idle workers at once rather
+        # than wait for each interpreter's slow exit
+        self._pool.close()
 
 
-def _terminate_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's worker processes now (``terminate_workers`` on Python 3.14+)."""
-    terminate = getattr(pool, "terminate_workers", None)
-    if terminate is not None:
-        with contextlib.suppress(Exception):
-            terminate()
-        return
-    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        with contextlib.suppress(Exception):
-            if process.is_alive():
-                process.terminate()
+CONNECT_TIMEOUT = 10
+"""Seconds a Dask scheduler has to answer before the command gives up (nothing is written
+before)."""
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if it names a Dask scheduler that accepts connections, else an
+    :class:`ExecutorError` saying what is wrong, within :data:`CONNECT_TIMEOUT` seconds.
+
+    Checked before ``distributed.Client`` is made: a client that fails to start leaves a
+    half-made object whose clean-up waits 60 s, then prints a traceback."""
+    from urllib.parse import urlsplit
+
+    where = f"--scheduler {address!r}"
+    text = address if "://" in address else f"tcp://{address}"
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise ExecutorError(f"{where} is not an address like tcp://host:8786 ({exc})") from None
+    if parts.scheme not in SCHEMES or not host or port is None or parts.path not in ("", "/"):
+        raise ExecutorError(
+            f"{where} is not an address like tcp://host:8786 (scheme {', '.join(SCHEMES)}, "
+            "a host and a port)"
+        )
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        raise ExecutorError(
+            f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}"
+        ) from None
+    return text
+
+
+SCHEMES = ("tcp", "tls")
+"""Dask address schemes a scheduler can be given with."""
 
 
 class DaskExecutor(Executor):
@@ -247,8 +198,11 @@ class DaskExecutor(Executor):
             self.client = scheduler
             self._own_client = False
         else:
+            address = check_scheduler(str(scheduler))
             try:
-                self.client = distributed.Client(str(scheduler), set_as_default=False, timeout=30)
+                self.client = distributed.Client(
+                    address, set_as_default=False, timeout=CONNECT_TIMEOUT
+                )
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ExecutorError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
             self._own_client = True

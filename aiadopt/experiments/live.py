@@ -12,7 +12,8 @@ the provenance stamp), taken here.
 - :class:`LiveModel`: the adoption model built from the page's inputs (population, seed,
   levers), stepped month by month;
 - :func:`run_frame`, :func:`baseline_frame`, :func:`baseline_tidy`: the series shown;
-- :meth:`LiveModel.snapshot`: all of it at the current month, for drawing.
+- :meth:`LiveModel.snapshot`: all of it at the current month, for drawing;
+- :func:`scenario_toml`: the levers as a scenario file that ``aiadopt experiment`` runs.
 
 Usable without a browser::
 
@@ -30,14 +31,16 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+import tomli_w
 
-from ..files import provenance
+from ..files import __version__, provenance
 from ..model import AdoptionModel, Params
 from ..model.clock import step_to_timestamp
 from ..model.interventions import Intervention
 from ..model.params import shipped_params
 from ..model.reporters import MODEL_REPORTERS
 from ..model.stages import Stage, label
+from .scenarios import Scenario
 
 __all__ = [
     "COLUMNS",
@@ -52,6 +55,7 @@ __all__ = [
     "baseline_tidy",
     "parse_seed",
     "run_frame",
+    "scenario_toml",
 ]
 
 LEVER_START = "2025-04"
@@ -340,3 +344,32 @@ def _snapshot_of(model: LiveModel) -> Snapshot:
         params_source=model.params_source,
         warnings=tuple(model.warnings),
     )
+
+
+# --- export -------------------------------------------------------------------------------------
+EXPORT_NAME = "dashboard_levers"
+"""Name of the scenario the dashboard exports."""
+
+
+def scenario_toml(levers: Levers, *, n_firms: int, seed: int, name: str = EXPORT_NAME) -> str:
+    """The levers as a scenario file (the format of :mod:`aiadopt.experiments.scenarios`:
+    ``name``, ``description``, ``[[interventions]]``), which ``aiadopt experiment`` runs; the
+    population and seed of the page, which a scenario cannot set, are in its comments.
+    Without a lever the scenario is the baseline (no intervention)."""
+    described = "; ".join(levers.describe()) or "no lever (the baseline)"
+    scenario = Scenario(
+        name,
+        description=f"Dashboard levers from {levers.start}: {described}",
+        interventions=tuple(levers.interventions()),
+        source=f"aiadopt {__version__} dashboard",
+    )
+    data = scenario.to_dict()
+    if not data["overrides"]:
+        del data["overrides"]
+    head = (
+        f"# Scenario exported from the aiadopt dashboard ({n_firms:,} firms, seed {seed}).\n"
+        "# Compare it with the baseline on the dashboard's parameters (the shipped point) and\n"
+        "# population, or drop --param-set none to draw the parameters from the plausible set:\n"
+        f"#   aiadopt experiment baseline {name}.toml --firms {n_firms} --param-set none\n"
+    )
+    return head + tomli_w.dumps(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +24,7 @@ from ..files import __version__, write_atomic
 from ..model import Params
 from ..model.params import describe_parameters, shipped_params
 
-__all__ = ["format_parameters", "write_params_file"]
+__all__ = ["format_parameters", "match_parameters", "parameter_records", "write_params_file"]
 
 
 def _fmt_number(x: Any) -> str:
@@ -57,17 +58,67 @@ def _fmt_range(row: Mapping[str, Any], choices: tuple[str, ...] | None) -> str:
     return f"[{low_s}, {high_s}]"
 
 
-def format_parameters(width: int = 100) -> str:
-    """Every parameter with its default, allowed range, unit and source, as indented text.
+def match_parameters(pattern: str | None) -> list[dict[str, Any]]:
+    """The rows of :func:`describe_parameters` whose name, unit or source matches ``pattern``
+    (a case-insensitive regular expression; None: every row).
+
+    Raises:
+        ValueError: ``pattern`` is not a regular expression (the message says why).
+    """
+    rows = describe_parameters()
+    if not pattern:
+        return rows
+    try:
+        rx = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"--grep {pattern!r}: not a regular expression ({exc})") from None
+    return [r for r in rows if any(rx.search(str(r[k])) for k in ("name", "unit", "source"))]
+
+
+def parameter_records(pattern: str | None = None) -> list[dict[str, Any]]:
+    """One plain record per parameter (matching ``pattern``, see :func:`match_parameters`), for
+    CSV and JSON: name, default, value (what ``aiadopt run`` uses), fitted, low, high, choices,
+    unit, source.  Vectors are lists."""
+    used, _ = shipped_params()
+    choices = _choices()
+    out = []
+    for row in match_parameters(pattern):
+        value = getattr(used, row["name"])
+        plain = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
+        out.append(
+            {
+                "name": row["name"],
+                "default": plain(row["default"]),
+                "value": plain(value),
+                "fitted": value != row["default"],
+                "low": row["low"],
+                "high": row["high"],
+                "choices": list(choices.get(row["name"]) or []),
+                "unit": row["unit"],
+                "source": row["source"],
+            }
+        )
+    return out
+
+
+def format_parameters(width: int = 100, pattern: str | None = None) -> str:
+    """Every parameter (or those matching ``pattern``, see :func:`match_parameters`) with its
+    default, allowed range, unit and source, as indented text.
 
     Values that the parameters used by ``aiadopt run`` change (fitted values) are shown after
     an arrow.
     """
     used, source = shipped_params()
-    rows = describe_parameters()
+    rows = match_parameters(pattern)
     choices = _choices()
+    total = len(describe_parameters())
+    shown = (
+        f"{len(rows)} of {total} parameters (matching {pattern!r})"
+        if pattern
+        else (f"{total} parameters")
+    )
     lines = [
-        f"{len(rows)} parameters; aiadopt run uses: {source}.",
+        f"{shown}; aiadopt run uses: {source}.",
         "Rates are monthly hazards unless the unit says otherwise; a log-effect e multiplies a",
         "hazard by exp(e); vectors follow the order of the enumeration named in the unit.",
         "",

@@ -71,8 +71,9 @@ from ..calibration.free import FreeParameter, to_params
 from ..calibration.spec import CalibrationSpec, resolve_spec
 from ..files import provenance, staged
 from ..model import Params
-from ..model.clock import SURVEY_MONTH, month_index
+from ..model.clock import SURVEY_MONTH, check_last_month, month_index
 from ..model.params import shipped_params
+from ..progress import progress as progress_bar
 from .executors import make_executor
 from .runner import RunSpec, decode_parquet
 from .seeds import replicate_seed
@@ -167,6 +168,8 @@ class SensitivityResult:
     n_runs: int = 0
     n_ran: int = 0
     notes: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """Version, parameter hash (of the base), root seed, replicates and firms (figure footers)."""
 
     def top(self, output: str, k: int = 5) -> pd.DataFrame:
         """The ``k`` most influential parameters on ``output`` (by mu_star or ST)."""
@@ -185,7 +188,7 @@ class SensitivityResult:
         for o in self.outputs:
             lines.append(f"  {o.label} [{o.unit}]:")
             for i, row in enumerate(self.top(o.name, k).itertuples(), start=1):
-                lines.append(f"    {i}. {row.parameter:<32} {row.value:10.4g}  ± {row.conf:.3g}")
+                lines.append(f"    {i}. {row.parameter:<32} {row.value:9.2f} ± {row.conf:.2f}")
         lines.extend(f"Note: {n}" for n in self.notes)
         lines.append(f"Indices: {self.paths.get('indices', self.out / 'indices.csv')}")
         return "\n".join(lines)
@@ -405,7 +408,7 @@ def run_sensitivity(
     firms = base.n_firms if firms is None else int(firms)
     until = base.horizon if until is None else until
     try:
-        month_index(until)
+        check_last_month(until)
         base = base.replace(n_firms=firms, horizon=until)
     except (ValueError, TypeError) as exc:
         raise SensitivityError(f"until: {exc}") from None
@@ -463,6 +466,9 @@ def run_sensitivity(
         for k, s in enumerate(seeds)
     ]
     with contextlib.ExitStack() as stack:
+        # the executor first (a Dask scheduler is reached here): nothing is written before
+        # every input is known to be good; a local pool starts its workers only when used
+        executor = stack.enter_context(make_executor(workers, scheduler))
         store = stack.enter_context(Store(out))
         try:
             resuming = store.open(manifest)
@@ -478,7 +484,6 @@ def run_sensitivity(
             + (f"; resuming, {len(done)} done" if resuming else "")
         )
         if todo:
-            executor = stack.enter_context(make_executor(workers, scheduler))
             say(f"Running {len(todo)} runs on {executor.description}")
             _execute(executor, todo, store, len(specs), len(done), progress)
         failures = store.failures()
@@ -514,6 +519,10 @@ def run_sensitivity(
         n_runs=len(specs),
         n_ran=len(todo),
         notes=notes,
+        provenance={
+            k: manifest.get(k)
+            for k in ("version", "param_hash", "root_seed", "replicates", "firms")
+        },
     )
     if figures is not None:
         paths.update(_write_figures(result, figures))
@@ -534,6 +543,7 @@ def _write_figures(result: SensitivityResult, figures: Figures) -> dict[str, Pat
             "output": o.name,
             "label": o.label,
             "unit": o.unit,
+            **{k: str(v) for k, v in result.provenance.items() if v is not None},
         }
         drawn[o.name] = dict(figures(result.indices[result.indices["output"] == o.name], meta))
     paths = {}
@@ -547,15 +557,7 @@ def _write_figures(result: SensitivityResult, figures: Figures) -> dict[str, Pat
 
 
 def _execute(executor, todo, store: Store, total: int, n_done: int, progress: bool) -> None:
-    from tqdm.auto import tqdm
-
-    bar = tqdm(
-        total=total,
-        initial=n_done,
-        unit="run",
-        desc="Sensitivity",
-        disable=None if progress else True,
-    )
+    bar = progress_bar(total, initial=n_done, unit="run", desc="Sensitivity", enabled=progress)
     with bar, contextlib.closing(executor.run(todo)) as outcomes:
         for _ in store.file_outcomes(outcomes, todo):
             bar.update()

@@ -39,9 +39,15 @@ from typing import Any
 import pandas as pd
 
 from ..calibration.report import FIT_STAMP_FILE, FIT_TABLE_FILE, save_fit_table
-from ..files import provenance, staged
+from ..files import check_input_file, provenance, staged
 from ..model import AdoptionModel, Params
-from ..model.clock import SURVEY_MONTH, month_index, months_between, step_to_month
+from ..model.clock import (
+    LAST_MONTH,
+    SURVEY_MONTH,
+    check_last_month,
+    months_between,
+    step_to_month,
+)
 from ..model.params import shipped_params
 from ..model.stages import Stage, label
 from .runner import encode_parquet, meta_text
@@ -110,9 +116,9 @@ class RunResult:
 
 def _validate_month(until: str) -> None:
     try:
-        month_index(until)  # the one month check: raises ValueError on anything else
-    except ValueError:
-        raise RunError(f"until must be a month YYYY-MM, got {until!r}") from None
+        check_last_month(until)  # the one month check: raises ValueError on anything else
+    except ValueError as exc:
+        raise RunError(f"until must be a month YYYY-MM up to {LAST_MONTH}: {exc}") from None
 
 
 def _resolve_params(
@@ -123,7 +129,8 @@ def _resolve_params(
     elif isinstance(params, Params):
         resolved, source = params, "parameters given by the caller"
     else:
-        resolved, source = Params.from_toml(params), f"file {params}"
+        resolved = Params.from_toml(check_input_file(params, "parameter file"))
+        source = f"file {params}"
     if overrides:
         resolved = resolved.replace(**overrides)
         source += "; overridden: " + ", ".join(f"{k}={v!r}" for k, v in overrides.items())

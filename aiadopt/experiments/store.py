@@ -26,7 +26,8 @@ Resuming into a folder whose manifest differs is an :class:`ExperimentError` nam
 difference.  How the runs execute (workers, pool or Dask) is not part of it: results are the
 same either way, so an experiment started on a pool can be finished on a cluster.
 
-A lock file (``OUT/.lock``, POSIX ``flock``) stops two experiments writing the same folder.
+A lock (:func:`aiadopt.files.locked`) stops two experiments writing the same folder; a lock
+left by a killed experiment is taken over.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..files import TEMP_GLOB, write_atomic
+from ..files import LOCK_NAME, TEMP_GLOB, FolderLocked, locked, write_atomic
 from ..model import Params
 from .runner import RESULT_COLUMNS, RunOutcome, RunSpec, encode_parquet
 
@@ -53,7 +54,8 @@ FAILURES_DIR = "failures"
 RESULTS_FILE = "results.parquet"
 SUMMARY_FILE = "summary.csv"
 RUNS_INDEX = "runs.csv"
-LOCK_FILE = ".lock"
+LOCK_FILES = (LOCK_NAME, ".lock")
+"""The lock file, and the one of earlier versions (left in their folders)."""
 POINT_FILE = "parameters.toml"
 """The experiment's point estimate with its number of firms: the parameters its fit table
 (:func:`aiadopt.calibration.report.save_fit_table`) surveys."""
@@ -147,7 +149,7 @@ class Store:
         self.out = Path(out)
         self.runs_dir = self.out / RUNS_DIR
         self.failures_dir = self.out / FAILURES_DIR
-        self._lock_fh: Any = None
+        self._lock: contextlib.ExitStack | None = None
         self.manifest: dict[str, Any] = {}
 
     # --- opening ------------------------------------------------------------------------------
@@ -156,8 +158,12 @@ class Store:
         when resuming an existing experiment."""
         if self.out.exists() and not self.out.is_dir():
             raise ExperimentError(f"output folder {self.out} exists and is not a folder")
-        self.out.mkdir(parents=True, exist_ok=True)
-        self._lock()
+        self._lock = contextlib.ExitStack()
+        try:
+            self._lock.enter_context(locked(self.out))
+        except FolderLocked as exc:
+            self._lock = None
+            raise ExperimentError(str(exc)) from None
         try:
             path = self.out / MANIFEST
             resuming = path.exists()
@@ -170,7 +176,7 @@ class Store:
                         + "\n  ".join(diffs)
                         + "\nRun the same command to resume it, or choose another --out."
                     )
-            elif {p.name for p in self.out.iterdir()} - {LOCK_FILE}:
+            elif {p.name for p in self.out.iterdir()} - set(LOCK_FILES):
                 raise ExperimentError(
                     f"output folder {self.out} is not empty and holds no experiment "
                     f"({MANIFEST}); choose an empty or new folder"
@@ -187,26 +193,11 @@ class Store:
             raise
         return resuming
 
-    def _lock(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: no lock
-            return
-        fh = open(self.out / LOCK_FILE, "a+")  # noqa: SIM115 - held until close()
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.close()
-            raise ExperimentError(
-                f"another experiment is writing to {self.out} right now (locked)"
-            ) from None
-        self._lock_fh = fh
-
     def close(self) -> None:
         """Release the folder's lock."""
-        fh, self._lock_fh = self._lock_fh, None
-        if fh is not None:
-            fh.close()
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.close()
 
     def __enter__(self) -> Store:
         return self

@@ -17,6 +17,11 @@ SURVEY_MONTH = "2025-03"
 """Month of the study's fieldwork (CATI interviews, 3-24 March 2025)."""
 
 
+LAST_MONTH = "2100-12"
+"""The latest month a run may reach (``--until``, ``model.run(until=...)``): far beyond any
+use of the model, near enough that a typo (``9999-12``) is refused rather than run for hours."""
+
+
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -26,6 +31,15 @@ def month_index(month: str) -> int:
     if not isinstance(month, str) or not _MONTH.fullmatch(month):
         raise ValueError(f"not a month YYYY-MM: {month!r}")
     return int(month[:4]) * 12 + int(month[5:]) - 1
+
+
+def check_last_month(month: str, what: str = "until") -> int:
+    """:func:`month_index` of ``month``, a ``YYYY-MM`` month no later than :data:`LAST_MONTH`
+    (ValueError naming ``what`` and the value otherwise)."""
+    index = month_index(month)
+    if index > month_index(LAST_MONTH):
+        raise ValueError(f"{what} {month} is after {LAST_MONTH}, the last month a run may reach")
+    return index
 
 
 def months_between(start: str, end: str) -> int:

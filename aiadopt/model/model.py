@@ -35,7 +35,15 @@ import numpy as np
 import pandas as pd
 
 from .agents import Firm
-from .clock import SURVEY_MONTH, month_index, months_between, step_to_month, step_to_timestamp
+from .clock import (
+    LAST_MONTH,
+    SURVEY_MONTH,
+    check_last_month,
+    month_index,
+    months_between,
+    step_to_month,
+    step_to_timestamp,
+)
 from .interventions import Intervention, bind
 from .params import Params, shipped_params
 from .reporters import MODEL_REPORTERS, Tally, tally
@@ -71,6 +79,7 @@ class AdoptionModel(mesa.Model):
         interventions: Sequence[Intervention] = (),
         **overrides: Any,
     ) -> None:
+        _check_arguments(params, seed, interventions)
         if params is None:
             params, source = shipped_params()
         else:
@@ -78,6 +87,7 @@ class AdoptionModel(mesa.Model):
         if overrides:
             params = params.replace(**overrides)
             source += f" with {', '.join(sorted(overrides))} changed"
+        _check_interventions(interventions, params)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         super().__init__(seed=seed)
@@ -150,6 +160,8 @@ class AdoptionModel(mesa.Model):
 
     def run(self, until: str | None = None) -> AdoptionModel:
         """Run to ``until`` (``YYYY-MM``, default the horizon); returns the model."""
+        if until is not None:
+            _check_until(until)
         last = self.n_months if until is None else months_between(self.params.start, until)
         if not 0 <= last <= self.n_months:
             raise ValueError(
@@ -222,3 +234,46 @@ def run_model(
 def survey_step(params: Params) -> int:
     """Step of the study's fieldwork month (March 2025) for these parameters."""
     return month_index(SURVEY_MONTH) - month_index(params.start)
+
+
+# --- argument checks: as strict as the command line, with the same words ---------------------
+def _check_arguments(params: Any, seed: Any, interventions: Any) -> None:
+    """The types and ranges of :class:`AdoptionModel`'s arguments (TypeError / ValueError
+    naming the argument, its value and what is allowed): no silent conversion of a seed
+    ``1.5``, ``"1"`` or ``True`` into 1."""
+    if params is not None and not isinstance(params, Params):
+        raise TypeError(
+            f"params must be a Params (e.g. Params.from_dict({{...}}) or Params().replace(...)) "
+            f"or None, got {type(params).__name__}"
+        )
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+            raise TypeError(f"seed must be an integer >= 0 or None, got {seed!r}")
+        if seed < 0:
+            raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    if isinstance(interventions, str | bytes) or not isinstance(interventions, Sequence):
+        raise TypeError(f"interventions must be a sequence of Intervention, got {interventions!r}")
+    for iv in interventions:
+        if not isinstance(iv, Intervention):
+            raise TypeError(f"interventions must be Intervention objects, got {iv!r}")
+
+
+def _check_interventions(interventions: Sequence[Intervention], params: Params) -> None:
+    """Every intervention starts within the run (``params.start`` at the earliest)."""
+    for iv in interventions:
+        if month_index(iv.start) < month_index(params.start):
+            raise ValueError(
+                f"{iv.label} starts {iv.start}, before the model starts ({params.start}); an "
+                f"intervention must start within the run, {params.start} to {params.horizon}"
+            )
+
+
+def _check_until(until: Any) -> None:
+    """``until`` is a month ``YYYY-MM`` no later than :data:`LAST_MONTH` (TypeError for
+    another type, ValueError for a malformed or too late month)."""
+    if not isinstance(until, str):
+        raise TypeError(f"until must be a month YYYY-MM up to {LAST_MONTH}, got {until!r}")
+    try:
+        check_last_month(until)
+    except ValueError as exc:
+        raise ValueError(f"until must be a month YYYY-MM up to {LAST_MONTH}: {exc}") from None

@@ -330,21 +330,24 @@ def shipped_params() -> tuple[Params, str]:
 def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:
     """Convert a TOML/Python value to the field's type, or raise naming the key."""
     default = f.default
-    try:
+    try:  # a number is a number, never its text ("0.1") nor a bool: as TOML has it
         if isinstance(default, tuple):
             if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
                 raise TypeError
-            return tuple(float(x) for x in value)
+            items = list(value)
+            if any(isinstance(x, str | bytes | bool) for x in items):
+                raise TypeError
+            return tuple(float(x) for x in items)
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise TypeError
             return value
         if isinstance(default, int):
-            if isinstance(value, bool) or float(value) != int(value):
+            if isinstance(value, bool | str | bytes) or float(value) != int(value):
                 raise TypeError
             return int(value)
         if isinstance(default, float):
-            if isinstance(value, bool):
+            if isinstance(value, bool | str | bytes):
                 raise TypeError
             return float(value)
         if isinstance(default, str):
@@ -353,8 +356,9 @@ def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:
             return value
     except (TypeError, ValueError):
         kind = type(default).__name__
+        where = "" if source == "<dict>" else f"{source}: "  # a file names itself
         raise ParameterError(
-            f"{source}: parameter {f.name!r} must be a {kind} "
+            f"{where}parameter {f.name!r} must be a {kind} "
             f"(like {default!r}), got {value!r}"
         ) from None
     return value

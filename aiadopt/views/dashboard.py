@@ -1,4 +1,4 @@
-"""Interactive dashboard: the adoption model on Mesa's SolaraViz, in a web browser.
+"""Interactive dashboard: the adoption model on Mesa and Solara, in a web browser.
 
 Start it with ``aiadopt dashboard`` (or :func:`serve`): a Solara server on 127.0.0.1 (port 8765
 by default) shows one page with
@@ -8,14 +8,18 @@ by default) shows one page with
   regulatory, financial and security obstacles.  The levers are :mod:`interventions
   <aiadopt.model.interventions>` acting from April 2025 (the month after the survey) on top
   of the shipped fit; the runs are :class:`aiadopt.experiments.live.LiveModel`'s;
-- Mesa's Reset, Play and Step controls (a changed input takes effect on Reset, which restarts
-  the run in November 2022);
+- Reset, Play and Step (a changed input takes effect on Reset, which restarts the run in
+  November 2022; Play draws the charts every :data:`REDRAW_EVERY` seconds, not every month, so
+  that the run reaches December 2030 in seconds), and an Export scenario button that saves the
+  levers as a scenario file for ``aiadopt experiment`` (:func:`~aiadopt.experiments.live.
+  scenario_toml`);
 - live charts of the stage shares, the share of firms at scale and the Technique and Business
   views of "deployed", drawn by the same figure functions as ``aiadopt plot``
   (:mod:`aiadopt.views.trajectories`, the study's March 2025 values and their 95% intervals
   marked); once a lever is set, the run without levers (same population and seed) is drawn
   beside this run, the months the levers act are shaded, and a table gives the values now and
-  at the survey month.
+  at the survey month: the model's answers to the study's questions (set against the study's)
+  apart from its true state.
 
 The dashboard needs the optional extra ``dashboard`` (``pip install -e ".[dashboard]"``): Mesa's
 visualisation dependencies (Solara, Altair) and ``solara-assets``, the browser files Solara
@@ -38,16 +42,25 @@ import functools
 import html
 import socket
 import sys
+import time
 import warnings
 
 import pandas as pd
 
-from ..experiments.live import DEFAULT_FIRMS, DEFAULT_SEED, LEVER_START, LiveModel, Snapshot
+from ..experiments.live import (
+    DEFAULT_FIRMS,
+    DEFAULT_SEED,
+    EXPORT_NAME,
+    LEVER_START,
+    LiveModel,
+    Snapshot,
+    scenario_toml,
+)
 from ..experiments.single import percent
 from ..model.clock import SURVEY_MONTH
 from .save import figure_png
 from .series import RUN_SCENARIO
-from .study import STUDY_TARGETS, study_value
+from .study import STUDY_TARGETS, respondents_in_place, study_value
 from .style import axes_of
 from .trajectories import plot_deployed_views, plot_share_at_scale, plot_stage_shares
 
@@ -56,7 +69,8 @@ try:
 
     with warnings.catch_warnings():  # Mesa 3.3's ComponentsView trips Solara's hook check
         warnings.filterwarnings("ignore", message=".*ComponentsView.*", category=UserWarning)
-        from mesa.visualization import Slider, SolaraViz
+        from mesa.visualization import Slider
+        from mesa.visualization.solara_viz import ModelCreator
 except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
     raise ModuleNotFoundError(
         f"the dashboard needs the optional dependencies of aiadopt's 'dashboard' extra "
@@ -68,6 +82,9 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "MAX_FIRMS",
+    "PLAY_TICK",
+    "REDRAW_EVERY",
+    "TABLE_EVERY",
     "THIS_RUN",
     "WITHOUT_LEVERS",
     "DashboardError",
@@ -199,7 +216,8 @@ def model_params() -> dict:
 
 @solara.component
 def Chart(model: LiveModel, kind: str, step: int):
-    """One chart of the page, redrawn when the model steps (``step``) or is replaced."""
+    """One chart of the page, redrawn when ``step`` (the month the page asks to draw) changes
+    or the model is replaced."""
 
     def render() -> bytes:
         return figure_png(chart(model.snapshot(), kind), dpi=_DPI)
@@ -209,18 +227,34 @@ def Chart(model: LiveModel, kind: str, step: int):
 
 
 _READOUT_ROWS = [
-    ("in_place", "In place (deployed + scaled)"),
-    ("scaled", "Scaled"),
-    ("engaged", "Engaged (planned or beyond)"),
-    ("technique", "Technique says deployed"),
-    ("business", "Business says deployed"),
+    ("said_in_place", 'Respondents saying "in place" (114 Technique : 117 Business)'),
+    ("technique", "Technique respondents saying deployed"),
+    ("business", "Business respondents saying deployed"),
+    ("in_place", "Deployed or scaled: model state, not what respondents say"),
+    ("scaled", "Scaled: model state"),
+    ("engaged", "Engaged (planned or beyond): model state"),
 ]
+"""The rows of the page's table: the model's answers to the study's questions first (the
+study's values beside them), then the model's true state (no study value: the study measured
+answers, not the state)."""
+
+_STUDY_OF_ROW = {"said_in_place": "in_place", "technique": "technique", "business": "business"}
+"""The study value set against each row (like with like: answers against answers)."""
+
+
+def _with_answer(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``frame`` (:func:`~aiadopt.experiments.live.run_frame`) with ``said_in_place``: the share
+    of respondents who would say "in place", the two roles' views mixed as the study's
+    respondents (:func:`~aiadopt.views.study.respondents_in_place`)."""
+    if frame is None:
+        return None
+    return frame.assign(said_in_place=respondents_in_place(frame["technique"], frame["business"]))
 
 
 def readout_html(snap: Snapshot) -> str:
     """The current values (this run, the run without levers) and, at the survey month, this
     run's and the study's, with the settings, as an HTML table."""
-    run, baseline = snap.frame, snap.baseline_frame
+    run, baseline = _with_answer(snap.frame), _with_answer(snap.baseline_frame)
     now = run.index[-1]
     survey = _timestamp(SURVEY_MONTH)
     rows = []
@@ -229,7 +263,8 @@ def readout_html(snap: Snapshot) -> str:
         base = percent(float(baseline.loc[now, key])) if baseline is not None else ""
         at_survey = percent(float(run.loc[survey, key])) if survey in run.index else ""
         values = study()
-        at_study = percent(values[key][0]) if key in values else ""
+        who = _STUDY_OF_ROW.get(key)
+        at_study = percent(values[who][0]) if who in values else ""
         rows.append(
             f'<tr data-metric="{key}" style="border-top:1px solid #eee">'
             f"<td>{html.escape(text)}</td>"
@@ -266,8 +301,10 @@ def readout_html(snap: Snapshot) -> str:
         f'<p style="margin:2px 0;color:#555">A share (0-1) is the share of engaged firms the '
         f"policy reaches (firms that engage later are reached when they engage); a cut (0-1) "
         f"lowers an obstacle for every firm. Move a lever or the population, then press "
-        f"<b>Reset</b> to restart the run in November 2022; <b>Step</b> advances by the render "
-        f"interval, &#9654; plays.</p>"
+        f"<b>Reset</b> to restart the run in November 2022; <b>Step</b> advances one month, "
+        f"&#9654; plays to the end (the charts are redrawn every second or two while it "
+        f"plays); <b>Export scenario</b> saves the levers as a scenario file for "
+        f"<code>aiadopt experiment</code>.</p>"
         f'<p style="margin:2px 0;color:#555">Parameters: {html.escape(snap.params_source)}.</p>'
         f"</div>"
     )
@@ -280,53 +317,141 @@ def Readout(model: LiveModel, step: int):
     solara.HTML(tag="div", unsafe_innerHTML=text)
 
 
-# Mesa re-renders these on every step; the step is passed on so that the components, whose
-# arguments would otherwise be unchanged (the same model object), are re-rendered too.
-def _stages_chart(model):
-    return Chart(model, "stages", model.steps)
+PLAY_TICK = 0.02
+"""Seconds between two months while playing (the model takes milliseconds for a month: the
+pause lets the months be seen passing in the table)."""
+
+TABLE_EVERY = 0.25
+"""Seconds between two updates of the table while playing (an update redraws the page's
+tree: tens of milliseconds)."""
+
+REDRAW_EVERY = 2.5
+"""Least seconds between two drawings of the charts while playing (twice the time the last
+drawing took, if longer): drawing the three charts takes one to two seconds on an idle
+machine, stepping a month of 5,000 firms milliseconds, so the charts are drawn less often
+than the model steps (and always at the last month)."""
+
+EXPORT_FILE = f"{EXPORT_NAME}.toml"
+"""The file name the page's Export scenario button offers."""
 
 
-def _scale_chart(model):
-    return Chart(model, "scale", model.steps)
+@solara.component
+def Controls(model, params, drawn, tick):
+    """Reset, Play/Pause and Step: the model's controls (Mesa's render interval, threads and
+    page tabs are not shown: the page chooses when to draw)."""
+    playing = solara.use_reactive(False)  # asked to play
+    busy = solara.use_reactive(False)  # the play task is running (until its last drawing)
+
+    def show(m: LiveModel, charts: bool) -> None:
+        tick.set(m.steps)
+        if charts:
+            drawn.set(m.steps)
+
+    def play() -> None:
+        if not playing.value:
+            return
+        busy.set(True)
+        m = model.value
+        drew = shown = time.monotonic()
+        pause = REDRAW_EVERY
+        while playing.value and m.running and model.value is m:
+            time.sleep(PLAY_TICK)
+            m.step()
+            now = time.monotonic()
+            if not m.running or now - drew >= pause:
+                show(m, True)
+                drew = shown = time.monotonic()
+                # a slow machine draws less often: drawing takes at most a third of the time
+                pause = max(REDRAW_EVERY, 2.0 * (drew - now))
+            elif now - shown >= TABLE_EVERY:
+                show(m, False)
+                shown = time.monotonic()
+        show(m, True)
+        # Play is offered again once the last month is drawn; playing last: setting it
+        # re-runs this task's hook, which cancels this very task (raises here)
+        busy.set(False)
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def step() -> None:
+        model.value.step()
+        show(model.value, True)
+
+    def reset() -> None:
+        playing.set(False)
+        model.set(LiveModel(**params.value))
+        show(model.value, True)
+
+    running = model.value.running
+    with solara.Row(justify="space-between"):
+        solara.Button(label="Reset", color="primary", on_click=reset)
+        active = playing.value or busy.value
+        solara.Button(
+            label="❚❚" if active else "▶",
+            color="primary",
+            on_click=lambda: playing.set(not active),
+            disabled=not running and not active,
+        )
+        solara.Button(label="Step", color="primary", on_click=step,
+                      disabled=active or not running)  # fmt: skip
 
 
-def _views_chart(model):
-    return Chart(model, "views", model.steps)
-
-
-def _readout(model):
-    return Readout(model, model.steps)
-
-
-COMPONENTS = [_stages_chart, _scale_chart, _views_chart, _readout]
-"""The page's panels, in grid order (two per row)."""
+@solara.component
+def Export(model: LiveModel):
+    """The Export scenario button: this run's levers as a scenario TOML file."""
+    text = scenario_toml(model.levers, n_firms=model.params.n_firms, seed=model.seed)
+    solara.FileDownload(
+        text.encode("utf-8"),
+        filename=EXPORT_FILE,
+        label="Export scenario (TOML)",
+        mime_type="application/toml",
+    )
+    solara.Text(
+        "The levers of this run as a scenario file: aiadopt experiment baseline "
+        f"{EXPORT_FILE} compares it with the baseline.",
+        style={"font-size": "12px", "color": "#555"},
+    )
 
 
 _CSS = """
-/* aiadopt: show the value of the model's inputs (the card with the seed's text field) as a
-   small label above each slider's thumb: Mesa's inputs show no value */
-.v-card:has(.v-text-field) .v-slider__thumb-label-container { display: block !important; }
-.v-card:has(.v-text-field) .v-slider__thumb-label {
+/* aiadopt: show the value of the model's inputs as a small label above each slider's thumb:
+   Mesa's inputs show no value */
+.aiadopt-inputs .v-slider__thumb-label-container { display: block !important; }
+.aiadopt-inputs .v-slider__thumb-label {
     transform: translateY(-20px) translateX(-50%) !important;
     width: auto !important; height: 16px !important; min-width: 22px;
     padding: 0 4px; border-radius: 3px; font-size: 11px;
 }
-.v-card:has(.v-text-field) .v-slider__thumb-label > div { transform: none !important; }
+.aiadopt-inputs .v-slider__thumb-label > div { transform: none !important; }
 """
 
 
 @solara.component
 def Page():
-    """The dashboard page: one model per browser session, Mesa's controls and the charts."""
-    model = solara.use_memo(LiveModel, dependencies=[])
+    """The dashboard page: one model per browser session, its controls, inputs and export in
+    the sidebar, the charts and the table in a grid."""
+    first = solara.use_memo(LiveModel, dependencies=[])
+    model = solara.use_reactive(first)
+    params = solara.use_reactive({})
+    drawn = solara.use_reactive(0)  # the month the charts show (they lag while playing)
+    tick = solara.use_reactive(0)  # the month the table shows
     solara.Style(_CSS)
-    SolaraViz(
-        model,
-        components=COMPONENTS,
-        model_params=model_params(),
-        name=TITLE,
-        play_interval=50,
-    )
+    solara.Title(TITLE)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Controls"):
+            Controls(model, params, drawn, tick)
+        with solara.Card("Population, seed and levers", classes=["aiadopt-inputs"]):
+            ModelCreator(model, model_params(), model_parameters=params)
+        with solara.Card("Export"):
+            Export(model.value)
+    m = model.value
+    with solara.GridFixed(columns=2, row_gap="12px", column_gap="12px"):
+        for kind in ("stages", "scale", "views"):
+            Chart(m, kind, drawn.value)
+        Readout(m, tick.value)
 
 
 # --- the server -----------------------------------------------------------------------------------

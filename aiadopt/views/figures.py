@@ -44,7 +44,7 @@ __all__ = [
 
 FIGURES: dict[str, str] = {
     "stage_shares": "Adoption stages over time (stacked areas, one panel per scenario)",
-    "share_at_scale": "Share of firms at scale over time, every scenario, replicate bands",
+    "share_at_scale": "Share of firms at scale over time: levels and paired effects",
     "effects": "Paired effect of each intervention on share at scale and realised productivity",
     "hype_cycle": "The hype cycle: mean enthusiasm and interest in each use case over time",
     "gains": "Expected against realised gains: productivity, cost, revenue",
@@ -68,8 +68,12 @@ def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
     meta = data.meta
     ref = data.reference
     makers: dict[str, Callable[[], Any]] = {
-        "stage_shares": lambda: plot_stage_shares(data.results, meta=meta),
-        "share_at_scale": lambda: plot_share_at_scale(data.results, meta=meta, reference=ref),
+        "stage_shares": lambda: plot_stage_shares(
+            data.results, meta=meta, fit=data.fit_table, reference=ref
+        ),
+        "share_at_scale": lambda: plot_share_at_scale(
+            data.results, meta=meta, reference=ref, starts=meta.get("intervention_starts")
+        ),
         "effects": lambda: plot_effects(data.summary, meta=meta),
         "hype_cycle": lambda: plot_hype_cycle(data.results, scenario=ref, meta=meta),
         "gains": lambda: plot_gains(data.results, scenario=ref, meta=meta),

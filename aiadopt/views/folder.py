@@ -30,6 +30,7 @@ from .series import as_results, reference_of, scenarios_of
 __all__ = [
     "Results",
     "ResultsError",
+    "intervention_starts",
     "load_results_folder",
     "read_fit",
     "run_results",
@@ -109,6 +110,7 @@ def load_results_folder(folder: str | os.PathLike[str]) -> Results:
     if not path.is_dir():
         raise ResultsError(f"{path} is a file, not a results folder")
     if (path / "manifest.json").is_file():
+        _refuse_sensitivity(path)
         data = _load_experiment(path)
     elif (path / "trajectories.parquet").is_file():
         data = _load_run(path)
@@ -120,6 +122,19 @@ def load_results_folder(folder: str | os.PathLike[str]) -> Results:
         )
     read_fit(data)
     return data
+
+
+def _refuse_sensitivity(path: Path) -> None:
+    """A sensitivity analysis's folder (its manifest says so) is no results folder: say so."""
+    kind = None
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # else: read as experiment
+        kind = json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("kind")
+    if kind == "sensitivity":
+        raise ResultsError(
+                f"{path} is a sensitivity analysis's folder, whose tables and figures "
+            "'aiadopt sensitivity' writes itself (indices.csv, <output>.png); plot and "
+            "report read a run's or an experiment's folder"
+        )
 
 
 def read_fit(data: Results) -> None:
@@ -172,8 +187,22 @@ def _load_experiment(path: Path) -> Results:
             s.get("name"): s.get("description", "") for s in manifest.get("scenarios", [])
         },
         "metrics": manifest.get("metrics"),
+        "intervention_starts": intervention_starts(manifest.get("scenarios", [])),
     }
     return Results(path, "experiment", results, summary, meta, params)
+
+
+def intervention_starts(scenarios: list[Mapping[str, Any]]) -> dict[str, str]:
+    """The first month (``YYYY-MM``) of each scenario's interventions, from the scenario
+    definitions of a manifest (scenarios without an intervention are left out)."""
+    out = {}
+    for s in scenarios:
+        months = sorted(
+            str(iv.get("start"))[:7] for iv in s.get("interventions") or () if iv.get("start")
+        )
+        if months and s.get("name"):
+            out[str(s["name"])] = months[0]
+    return out
 
 
 def run_results(
@@ -208,4 +237,7 @@ def _load_run(path: Path) -> Results:
     if toml.is_file():
         with contextlib.suppress(ParameterError, OSError, ValueError):
             params = Params.from_toml(toml)
-    return run_results(tidy, raw, params, path)
+    try:
+        return run_results(tidy, raw, params, path)
+    except ValueError as exc:  # not the table 'aiadopt run' writes
+        raise ResultsError(f"{file}: {exc}") from None

@@ -44,13 +44,20 @@ from typing import Any
 import pandas as pd
 
 from ..calibration.report import FIT_TABLE_FILE, fit_counts, model_text, study_text
-from ..experiments.summary import INDICATORS
+from ..calibration.spec import load_spec
+from ..experiments.summary import INDICATORS, mean_interval
 from ..files import __version__, write_atomic
 from .figures import FIGURES, draw_figures
 from .folder import Results, ResultsError, load_results_folder
 from .save import figure_png
 from .series import RUN_SCENARIO, scenario_label
-from .study import study_target, study_value
+from .study import (
+    ROLE_WEIGHTS,
+    STUDY_TARGETS,
+    respondents_in_place,
+    study_target,
+    study_value,
+)
 from .style import SAVE_DPI, figure_title
 from .trajectories import plot_stage_shares
 
@@ -163,19 +170,27 @@ def build_report_html(
     if several:  # the baseline section shows the reference scenario alone
         title = f"Adoption stages over time: {scenario_label(ref)}"
         baseline_stages = plot_stage_shares(
-            data.results, scenarios=[ref], meta=data.meta, title=title
+            data.results,
+            scenarios=[ref],
+            meta=data.meta,
+            title=title,
+            fit=data.fit_table,
+            reference=ref,
         )
     images = {name: _img(fig) for name, fig in figures.items()}
     if baseline_stages is not None:
         images["baseline_stages"] = _img(baseline_stages)
 
     parts = [_head(), '<main class="page">', _intro(data, fit_source, several)]
-    parts.append(_fit_section(data, images.get("fit"), fit_source))
+    parts.append(_summary_section(data, several))
+    parts.append(_contents())
     parts.append(_baseline_section(data, images, ref, several))
     parts.append(_scenario_section(data, images, several))
+    parts.append(_fit_section(data, images.get("fit"), fit_source))
     if skipped:
         parts.append(_skipped_section(skipped))
     parts.append(_glossary_section())
+    parts.append(_provenance_section(data))
     parts.append(_footer(data))
     parts.append("</main></body></html>")
     page = "\n".join(parts)
@@ -224,6 +239,10 @@ figcaption { font-size: 14px; color: var(--muted); margin-top: 6px; max-width: 9
 .keypoints { background: #eef3fa; border-left: 4px solid var(--accent); padding: 8px 16px;
              margin: 12px 0; }
 .keypoints li { margin: 3px 0; }
+.summary { background: #fbfbf8; border: 1px solid var(--rule); border-radius: 6px;
+           padding: 4px 22px 14px; margin-top: 20px; }
+.summary h2 { margin-top: 14px; }
+.caveats li { margin: 5px 0; max-width: 950px; }
 table { border-collapse: collapse; font-size: 13.5px; margin: 10px 0 18px; width: 100%; }
 caption { text-align: left; font-weight: bold; padding: 4px 0 6px; font-size: 14.5px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left;
@@ -268,10 +287,10 @@ def _fact_rows(data: Results) -> list[tuple[str, str]]:
         seeds = _replicate_seeds(data.results)
         text = f"root seed {_e(m.get('root_seed'))}"
         if seeds:
-            shown = ", ".join(str(s) for s in seeds[:6]) + (" ..." if len(seeds) > 6 else "")
+            shown = ", ".join(short_seed(s) for s in seeds[:4]) + (" ..." if len(seeds) > 4 else "")
             text += (
-                f"; replicate seeds (replicate k has the same seed in every scenario): "
-                f"<code>{_e(shown)}</code>"
+                "; one seed per replicate, spawned from the root seed, the same in every "
+                f"scenario (short forms: <code>{_e(shown)}</code>; in full in runs.csv)"
             )
         rows.append(("Seeds", text))
         rows.append(
@@ -289,6 +308,18 @@ def _fact_rows(data: Results) -> list[tuple[str, str]]:
     return rows
 
 
+def short_seed(seed: Any) -> str:
+    """A seed as printed in prose: as it is when short (a run's ``--seed 42``), else its first
+    eight hexadecimal digits (a replicate's 64-bit seed spawned from the root seed)."""
+    try:
+        value = int(seed)
+    except (TypeError, ValueError):
+        return str(seed)
+    if 0 <= value < 10**6:
+        return str(value)
+    return f"{value % 2**64:016x}"[:8] + "…"
+
+
 def _replicate_seeds(results: pd.DataFrame) -> list[int]:
     if "seed" not in results.columns:
         return []
@@ -297,27 +328,36 @@ def _replicate_seeds(results: pd.DataFrame) -> list[int]:
 
 
 def _intro(data: Results, fit_source: str, several: bool) -> str:
-    facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in _fact_rows(data))
-    sections = ['<li><a href="#fit">Calibration: the model against the study</a></li>',
-                '<li><a href="#baseline">Baseline trajectories</a></li>']  # fmt: skip
-    sections.append('<li><a href="#scenarios">Scenario comparison</a></li>')
-    sections.append('<li><a href="#glossary">Glossary of the study\'s French terms</a></li>')
-    return f"""
+    return """
 <header>
 <h1>Generative-AI adoption by French firms: what the model says</h1>
 <p class="lede">An agent-based simulation of how French firms of 100+ employees adopt generative
-AI, month by month from the release of ChatGPT (November 2022). Each simulated firm holds a
-Direction, a Technique and a Business agent and moves through five stages: not engaged,
-planned, experimenting, deployed and scaled. Its parameters come from a survey of 231
-decision-makers, and this report shows how well the model reproduces that survey, where it
-leads without intervention, and what each intervention changes.</p>
-<p><b>Where the numbers come from.</b> The study: {STUDY} The model's numbers are
-simulations: means over replicate runs with their spread. The study's values are drawn with
-their 95% sampling intervals. In every time chart the dotted line marks the survey month,
-March 2025: what lies after it is the model's projection, not an observation.</p>
-<dl class="facts">{facts}</dl>
-<nav><b>Contents</b><ol>{"".join(sections)}</ol></nav>
+AI, month by month from the release of ChatGPT (November 2022), calibrated on a survey of 231
+decision-makers (March 2025). The answer first; how it was reached, and how well the model
+reproduces the survey, after it.</p>
 </header>"""
+
+
+def _contents() -> str:
+    sections = [
+        '<li><a href="#summary">The answer in one page</a></li>',
+        '<li><a href="#baseline">Baseline trajectories</a></li>',
+        '<li><a href="#scenarios">Scenario comparison</a></li>',
+        '<li><a href="#fit">Calibration: the model against the study</a></li>',
+        '<li><a href="#glossary">Glossary of the study\'s French terms</a></li>',
+        '<li><a href="#provenance">Provenance: where the numbers come from</a></li>',
+    ]
+    return f"<nav><b>Contents</b><ol>{''.join(sections)}</ol></nav>"
+
+
+def _provenance_section(data: Results) -> str:
+    facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in _fact_rows(data))
+    return f"""<section id="provenance"><h2>Provenance</h2>
+<p><b>The study.</b> {STUDY} The model's numbers are simulations: means over replicate runs
+with their spread. The study's values are drawn with their 95% sampling intervals. In every
+time chart the dotted line marks the survey month, March 2025: what lies after it is the
+model's projection, not an observation.</p>
+<dl class="facts">{facts}</dl></section>"""
 
 
 def _figure(img: Mapping[str, str] | None, caption: str, anchor: str) -> str:
@@ -400,7 +440,7 @@ def _fit_rows(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) -> str:
-    head = '<section id="fit"><h2>1. Calibration: the model against the study</h2>'
+    head = '<section id="fit"><h2>4. Calibration: the model against the study</h2>'
     table = data.fit_table
     if table is None:
         return (
@@ -425,6 +465,8 @@ def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) 
         "were held out, so they test the model rather than its fit.</p>",
         f'<ul class="keypoints">{points}</ul>',
         f'<p class="muted">Fit: {_e(fit_source)}.</p>',
+        "<details><summary>The calibration in detail: the fit figure and the target "
+        "tables</summary>",
         _figure(
             img,
             "One row per target: the study's value (dark tick) and 95% interval (blue bar), or "
@@ -441,7 +483,6 @@ def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) 
             cls = [c for c, m in zip(classes, mask, strict=True) if m]
             parts.append(
                 "<details"
-                + (" open" if section == "calibration" else "")
                 + f"><summary>Table: {section} targets ({int(mask.sum())})</summary>"
                 + _table(
                     sub,
@@ -452,6 +493,226 @@ def _fit_section(data: Results, img: Mapping[str, str] | None, fit_source: str) 
                 )
                 + "</details>"
             )
+    parts.append("</details></section>")
+    return "\n".join(parts)
+
+
+# --- the answer in one page ---------------------------------------------------------------------
+
+QUESTION = (
+    "How far and how fast will French firms of 100+ employees take generative AI to scale, and "
+    "which levers (strategy, outsourcing, training) move that?"
+)
+
+SUCCESS_FACTORS = (
+    "strategy_effect",
+    "manager_effect",
+    "training_effect",
+    "dedicated_effect",
+    "roles_effect",
+    "collaboration_effect",
+    "complementarity",
+)
+"""The coefficients through which the success factors, and so the interventions, act."""
+
+
+def in_place_answers(results: pd.DataFrame, scenario: str, month: pd.Timestamp) -> pd.Series:
+    """Per replicate: the share of respondents who would say "in place" in ``month``
+    (:func:`~aiadopt.views.study.respondents_in_place`), empty without the views."""
+    sel = results[
+        (results["scenario"].astype(str) == scenario).to_numpy()
+        & results["metric"].astype(str).isin([f"deployed_view.{r}" for r in ROLE_WEIGHTS])
+        & (results["group"].astype(str) == "all").to_numpy()
+        & (pd.to_datetime(results["date"]) == month).to_numpy()
+    ]
+    if sel.empty:
+        return pd.Series(dtype=float)
+    wide = sel.pivot_table(index="replicate", columns="metric", values="value", aggfunc="mean")
+    if len(wide.columns) < 2:
+        return pd.Series(dtype=float)
+    return respondents_in_place(wide["deployed_view.technique"], wide["deployed_view.business"])
+
+
+def _values_at(results: pd.DataFrame, scenario: str, metric: str, month: Any) -> pd.Series:
+    """Per replicate: ``metric`` (all firms) of ``scenario`` in ``month``."""
+    sel = results[
+        (results["scenario"].astype(str) == scenario).to_numpy()
+        & (results["metric"].astype(str) == metric).to_numpy()
+        & (results["group"].astype(str) == "all").to_numpy()
+        & (pd.to_datetime(results["date"]) == pd.Timestamp(month)).to_numpy()
+    ]
+    return sel.groupby("replicate")["value"].mean()
+
+
+def _with_interval(values: pd.Series, fmt: Callable[[float], str]) -> str:
+    """Mean of ``values`` and its 95% t interval (one value: no interval), as text."""
+    m, lo, hi = mean_interval(values.to_numpy(dtype=float))
+    if math.isnan(m):
+        return "–"
+    if math.isnan(lo):
+        return f"{fmt(m)} (one run, no interval)"
+    return f"{fmt(m)} [95% CI {fmt(lo)} to {fmt(hi)}]"
+
+
+def _headline(data: Results, ref: str) -> list[str]:
+    """The baseline's headline numbers, as list items."""
+    res = data.results
+    dates = pd.to_datetime(res["date"])
+    last = pd.Timestamp(dates.max())
+    items = []
+    survey = pd.Timestamp("2025-03-01")
+    if dates.min() <= survey <= last:
+        answer = in_place_answers(res, ref, survey)
+        study = study_value(STUDY_TARGETS["in_place"])
+        if len(answer) and study is not None:
+            inside = study[1] <= 100 * answer.mean() <= study[2]
+            items.append(
+                "<b>Today (March 2025), like with like:</b> the model's respondents would say "
+                f"generative AI is in place in {_with_interval(answer, _share_text)} of firms; "
+                f"the study found {study[0]:.0f}% [{study[1]:.1f}% to {study[2]:.1f}%] "
+                + ("(inside its interval)." if inside else "(<b>outside</b> its interval).")
+                + " The true state, firms that have deployed or scaled, is "
+                + _share_text(
+                    float(
+                        _values_at(res, ref, "stage_share.deployed", survey).mean()
+                        + _values_at(res, ref, "stage_share.scaled", survey).mean()
+                    )
+                )
+                + " (not what respondents say: Business respondents count their own tools)."
+            )
+    for month in dict.fromkeys([m for m in (pd.Timestamp("2027-12-01"), last) if m <= last]):
+        scaled = _values_at(res, ref, "stage_share.scaled", month)
+        if len(scaled):
+            note = (
+                " (mean over replicates; the interval is the uncertainty of that mean)"
+                if len(scaled) > 1
+                else ""
+            )
+            items.append(
+                f"<b>At scale by {month:%B %Y}:</b> {_with_interval(scaled, _share_text)} of "
+                f"firms{note}."
+            )
+    gain = _values_at(res, ref, "gain_realised.productivity", last)
+    if len(gain):
+        items.append(
+            f"<b>Realised productivity gain, all firms, {last:%B %Y}:</b> "
+            f"{_with_interval(gain, lambda v: f'{v:.1f}%')}."
+        )
+    return items
+
+
+def _share_text(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _effects_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per intervention: its paired effect on each indicator at the summary's last
+    month, with the 95% interval and a plain verdict; sorted by the first indicator."""
+    specs = {i.name: i for i in INDICATORS}
+    rows = summary[summary["scenario"].astype(str) != summary["reference"].astype(str)]
+    rows = rows[rows["diff"].notna()]
+    if rows.empty:
+        return pd.DataFrame()
+    last = max(rows["month"].astype(str))
+    rows = rows[rows["month"].astype(str) == last]
+    out: dict[str, dict[str, Any]] = {}
+    first = None
+    for r in rows.to_dict("records"):
+        spec = specs.get(r["indicator"])
+        unit = spec.unit if spec is not None else "share"
+        label = (spec.label if spec is not None else str(r["indicator"])).split(",")[0]
+        first = first or label
+        pts = " (points)" if unit == "share" else " (points of %)"
+        lo, hi = r["diff_ci_low"], r["diff_ci_high"]
+        clear = pd.notna(lo) and (lo > 0 or hi < 0)
+        row = out.setdefault(str(r["scenario"]), {"Scenario": scenario_label(r["scenario"])})
+        row[f"{label}{pts}"] = (
+            f"{_diff(r['diff'], unit)} [{_diff(lo, unit)}, {_diff(hi, unit)}]"
+            + ("" if clear else " ~0")
+        )
+        row.setdefault("_key", float(r["diff"]))
+    frame = pd.DataFrame(out.values()).sort_values("_key", ascending=False).drop(columns="_key")
+    frame.attrs["month"] = last
+    return frame
+
+
+def _prior_caveat(params_source: str | None) -> str:
+    """Which success-factor coefficients the calibration fitted, and which are assumptions
+    (all of them when the parameters are hand-set: model v2 before its refit)."""
+    factors = ", ".join(f"<code>{n}</code>" for n in SUCCESS_FACTORS)
+    if params_source and "hand-set" in params_source:
+        return (
+            "<b>Every lever effect is a prior, not a finding.</b> These runs use hand-set "
+            f"parameters ({_e(params_source)}): nothing was fitted, so the success-factor "
+            f"coefficients ({factors}) and their complementarity are assumptions read from "
+            "the study's text. The sign of an effect is a reading of the study; its size is "
+            "the assumption's."
+        )
+    try:
+        fitted = [n for n in load_spec().names if n.split("[")[0] in SUCCESS_FACTORS]
+    except (ValueError, OSError):  # a caveat must not stop the report
+        fitted = []
+    fitted_text = ", ".join(f"<code>{_e(n)}</code>" for n in fitted) or "none of them"
+    return (
+        "<b>Most lever effects are priors, not findings.</b> The interventions act through the "
+        f"success-factor coefficients ({factors}). The calibration fitted only {fitted_text}; "
+        "the others keep values set by assumption from the study's text (its cross-section "
+        "says which firms scale, not what a policy would change). The sign of an effect is a "
+        "reading of the study; its size is largely the prior's."
+    )
+
+
+def _baseline_name(ref: str) -> str:
+    return "the run" if ref == RUN_SCENARIO else f"{_e(scenario_label(ref))}, no intervention"
+
+
+def _summary_section(data: Results, several: bool) -> str:
+    ref = data.reference
+    parts = [
+        '<section id="summary" class="summary"><h2>1. The answer in one page</h2>',
+        f"<p><b>The question.</b> {_e(QUESTION)}</p>",
+        f"<h3>Baseline: {_baseline_name(ref)}</h3>",
+        f'<ul class="keypoints">{"".join(f"<li>{i}</li>" for i in _headline(data, ref))}</ul>',
+    ]
+    if several and data.summary is not None:
+        table = _effects_table(data.summary)
+        if len(table):
+            when = pd.Timestamp(f"{table.attrs['month']}-01").strftime("%B %Y")
+            parts.append(f"<h3>What each lever changes, {when}</h3>")
+            parts.append(
+                "<p>The effect is the paired difference to the "
+                f"{_e(scenario_label(ref))}: replicate <i>k</i> of every scenario shares its "
+                "seed and parameters, so the difference is the lever's, not the noise's. In "
+                "brackets its 95% interval; <b>~0</b>: the interval includes 0.</p>"
+            )
+            parts.append(_table(table, numeric=[c for c in table.columns if c != "Scenario"]))
+    else:
+        parts.append(
+            "<p><b>No lever is compared here:</b> these results hold one scenario. The "
+            "levers' effects come from an experiment (<code>aiadopt experiment --out DIR</code>, "
+            "then <code>aiadopt report DIR</code>).</p>"
+        )
+    caveats = [_prior_caveat(data.meta.get("params_source"))]
+    if "no_success_factors" in data.scenarios:
+        caveats.append(
+            "<b>no success factors is a counterfactual, not a policy:</b> every success-factor "
+            "coefficient is set to 0, the handicaps with the advantages (firms without "
+            "Technique-Business collaboration, or without a strategy, lose their "
+            "penalty). Read it as &ldquo;no factor "
+            "distinguishes the firms&rdquo;; an outcome such as realised productivity can rise "
+            "in it while the share at scale falls."
+        )
+    caveats.append(
+        "<b>After March 2025 everything is projection:</b> the study is one cross-section, so "
+        "the model's timing beyond the survey month rests on its dynamics, not on data."
+    )
+    caveats.append(
+        "<b>Like with like:</b> where the report sets the study beside the model it uses the "
+        "model's simulated answers (respondents' views of their firm); the model's true "
+        "state is labelled as such."
+    )
+    parts.append("<h3>Caveats that change a decision</h3>")
+    parts.append(f'<ul class="caveats">{"".join(f"<li>{c}</li>" for c in caveats)}</ul>')
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -464,6 +725,8 @@ KEY_METRICS = (
     ("stage_share.experimenting", "all", "Experimenting", "share"),
     ("stage_share.deployed", "all", "Deployed", "share"),
     ("stage_share.scaled", "all", "Scaled (at scale)", "share"),
+    ("state.in_place", "all", "Deployed or scaled (true state, not what respondents say)", "share"),
+    ("answer.in_place", "all", 'Respondents saying "in place" (114:117)', "share"),
     ("deployed_view.technique", "all", '"Deployed", Technique view', "share"),
     ("deployed_view.business", "all", '"Deployed", Business view', "share"),
     ("gain_expected.productivity", "all", "Expected productivity gain, all firms", "percent"),
@@ -489,9 +752,11 @@ def _baseline_table(data: Results, scenario: str) -> pd.DataFrame:
     res = data.results
     months = _key_months(res)
     names = [m for m, *_ in KEY_METRICS]
+    names += ["stage_share.deployed", *(f"deployed_view.{r}" for r in ROLE_WEIGHTS)]
     sel = res[res["metric"].isin(names).to_numpy() & (res["scenario"] == scenario).to_numpy()]
     sel = sel[pd.to_datetime(sel["date"]).isin(months).to_numpy()]
     sel = sel.assign(metric=sel["metric"].astype(str), group=sel["group"].astype(str))
+    sel = pd.concat([sel, _derived_rows(sel)], ignore_index=True)
     reps = sel["replicate"].nunique()
     stats = sel.groupby(["metric", "group", "date"])["value"].agg(
         mean="mean", low=lambda v: v.quantile(0.05), high=lambda v: v.quantile(0.95)
@@ -499,7 +764,8 @@ def _baseline_table(data: Results, scenario: str) -> pd.DataFrame:
     rows = []
     for metric, group, label, unit in KEY_METRICS:
         row = {"Indicator": label}
-        target = study_target(metric, group)
+        target = STUDY_TARGETS["in_place"] if metric == "answer.in_place" else None
+        target = target or study_target(metric, group)
         study = study_value(target, 1.0) if target else None
         row["Study, Mar 2025"] = (
             f"{_value(study[0], unit)} [{_value(study[1], unit)}, {_value(study[2], unit)}]"
@@ -518,6 +784,28 @@ def _baseline_table(data: Results, scenario: str) -> pd.DataFrame:
         if any(v != "–" for k, v in row.items() if k not in ("Indicator", "Study, Mar 2025")):
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _derived_rows(sel: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the two readings of "in place" (all firms, per replicate and month): the
+    respondents' answer (``answer.in_place``, the roles' views mixed 114:117) and the true
+    state (``state.in_place``, deployed + scaled)."""
+    base = sel[(sel["group"] == "all").to_numpy()]
+    wide = base.pivot_table(
+        index=["replicate", "date"], columns="metric", values="value", aggfunc="mean"
+    )
+    out = []
+    if {"deployed_view.technique", "deployed_view.business"} <= set(wide.columns):
+        answer = respondents_in_place(
+            wide["deployed_view.technique"], wide["deployed_view.business"]
+        )
+        out.append(answer.rename("value").reset_index().assign(metric="answer.in_place"))
+    if {"stage_share.deployed", "stage_share.scaled"} <= set(wide.columns):
+        state = wide["stage_share.deployed"] + wide["stage_share.scaled"]
+        out.append(state.rename("value").reset_index().assign(metric="state.in_place"))
+    if not out:
+        return sel.iloc[:0]
+    return pd.concat(out, ignore_index=True).assign(group="all")
 
 
 def _month_head(m: pd.Timestamp) -> str:
@@ -548,10 +836,7 @@ def _baseline_section(
         "calls &ldquo;deployed&rdquo;, the gains expected and realised, and the hype cycle.</p>",
         _figure(
             images.get("baseline_stages") or images.get("stage_shares"),
-            "Share of all firms in each stage, month by month (scaled at the bottom). The "
-            "diamonds are the study's March 2025 shares of firms engaged (48%), active "
-            "(experimenting or beyond, 29%) and in place (15%), with their 95% intervals: the "
-            "top of each band should pass through them.",
+            _stages_caption(data, ref),
             "baseline-stages",
         ),
         _figure(
@@ -592,6 +877,37 @@ def _baseline_section(
         )
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
+
+
+def _stages_caption(data: Results, ref: str) -> str:
+    """The caption of the baseline's stage figure, its comparison computed from the data (the
+    model's answer against the study), never asserted."""
+    said = {k: study_value(STUDY_TARGETS[k]) for k in ("engaged", "active", "in_place")}
+    shown = {k: f", {v[0]:.0f}%" if v is not None else "" for k, v in said.items()}
+    text = (
+        "The areas are the model's state: the share of all firms in each stage, month by month "
+        "(scaled at the bottom); they are not what respondents say. The diamonds are the "
+        f"study's March 2025 shares of respondents saying engaged (planned or beyond"
+        f"{shown['engaged']}), active (experimenting or beyond{shown['active']}) and in place "
+        f"(deployed or scaled{shown['in_place']}), with 95% intervals."
+    )
+    survey = pd.Timestamp("2025-03-01")
+    answer = in_place_answers(data.results, ref, survey)
+    study = study_value(STUDY_TARGETS["in_place"])
+    if len(answer) and study is not None:
+        v = 100 * float(answer.mean())
+        where = "inside" if study[1] <= v <= study[2] else "outside"
+        text += (
+            " The yellow line is the model's answer to the study's question, the share of "
+            f'respondents who would say "in place": {v:.1f}% in March 2025, {where} the '
+            f"study's interval [{study[1]:.1f}%, {study[2]:.1f}%]."
+        )
+    if data.fit_table is not None:
+        text += (
+            " The circles are the model surveyed as the study was (median and 90% band of the "
+            "sampled surveys); the calibration section lists every such comparison."
+        )
+    return text
 
 
 def _n_reps(data: Results, scenario: str) -> int:
@@ -678,9 +994,12 @@ def _scenario_section(data: Results, images: Mapping[str, Mapping[str, str]], se
     parts += [
         _figure(
             images.get("share_at_scale"),
-            "Share of firms at scale over time in each scenario: the line is the mean over "
-            "replicates and the band the spread of the replicates; the labels at the right give "
-            "the last month's value.",
+            "Share of firms at scale over time. Top: the level of each scenario (mean over "
+            "replicates; the band is the spread of the reference's replicates, which includes "
+            "the uncertainty of the parameters). Bottom: the effect, each scenario minus the "
+            "reference replicate by replicate, with its 95% interval: the parameters' "
+            "uncertainty is shared by both and cancels, so an effect can be clear although the "
+            "levels' bands overlap. The dashed line marks the interventions' start.",
             "share-at-scale",
         ),
         _figure(

@@ -126,6 +126,28 @@ def replicate_band(rows: pd.DataFrame, scale: float = 1.0) -> pd.DataFrame:
     )
 
 
+def paired_difference(
+    rows: pd.DataFrame, scenario: str, reference: str, scale: float = 1.0
+) -> pd.DataFrame:
+    """Per date: the mean paired difference ``scenario - reference`` over the replicates they
+    share (replicate k of both has the same seed: common random numbers), ``low`` and ``high``
+    (its 95% t interval; NaN below two pairs) and ``n`` pairs; values times ``scale``.  ``rows``
+    hold one metric and group, both scenarios."""
+    from scipy.special import stdtrit  # lighter to import than scipy.stats
+
+    def wide(name: str) -> pd.DataFrame:
+        sel = rows[(rows["scenario"] == name).to_numpy()]
+        return sel.groupby(["date", "replicate"])["value"].mean().unstack("replicate")
+
+    diff = (wide(scenario) - wide(reference)).sort_index().astype(float) * scale
+    n = diff.notna().sum(axis=1)
+    mean = diff.mean(axis=1)
+    sd = diff.std(axis=1, ddof=1)
+    t = pd.Series([float(stdtrit(k - 1, 0.975)) if k > 1 else np.nan for k in n], index=diff.index)
+    half = t * sd / np.sqrt(n.clip(lower=1))
+    return pd.DataFrame({"mean": mean, "low": mean - half, "high": mean + half, "n": n})
+
+
 def n_replicates(results: pd.DataFrame) -> int:
     """The most replicates any scenario of ``results`` has."""
     counts = results.groupby(results["scenario"].astype(str), observed=True)["replicate"].nunique()

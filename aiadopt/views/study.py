@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..calibration.survey import N_BUSINESS, N_TECHNIQUE
 from ..calibration.targets import TargetsError, load_targets, study_interval
 from .style import SURVEY_DATE
 
@@ -35,6 +36,77 @@ STUDY_STAGE_MARKS = tuple(
 """The study's stage shares marked on the stage figure: key, target id, colour."""
 
 
+ANSWER_LABEL = "model: what respondents would say"
+"""How the views name the model's simulated answer to a study question (like with like)."""
+
+STATE_LABEL = "model state (true stages, not what respondents say)"
+"""How the views name the model's true state where it is drawn beside the study."""
+
+ROLE_WEIGHTS: dict[str, float] = {
+    "technique": N_TECHNIQUE / (N_TECHNIQUE + N_BUSINESS),
+    "business": N_BUSINESS / (N_TECHNIQUE + N_BUSINESS),
+}
+"""The study's respondents by role (114 Technique, 117 Business; Methodology), as weights:
+a study share over all respondents is this mix of the two roles' views (the calibration's
+simulated survey weighs them so)."""
+
+
+def respondents_in_place(technique: pd.Series, business: pd.Series) -> pd.Series:
+    """The share of respondents who would say generative AI is in place (deployed or scaled),
+    the study's "in place 15%": the Technique and Business views of "deployed"
+    (``deployed_view.*``) mixed as the study's respondents were (:data:`ROLE_WEIGHTS`)."""
+    return ROLE_WEIGHTS["technique"] * technique + ROLE_WEIGHTS["business"] * business
+
+
+def model_answer(
+    fit: pd.DataFrame | None, target_id: str, scale: float = 100.0
+) -> tuple[float, float, float] | None:
+    """The model's simulated answer to a study question: median and 90% band (5th, 95th
+    percentile over the sampled surveys) of target ``target_id`` in a calibration fit table
+    (:func:`aiadopt.calibration.report.fit_report`), times ``scale``; None without it."""
+    if fit is None or "id" not in fit.columns:
+        return None
+    row = fit[fit["id"].astype(str) == target_id]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    try:
+        values = tuple(float(r[c]) * scale for c in ("model_median", "model_p05", "model_p95"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return values if pd.notna(values[0]) else None  # type: ignore[return-value]
+
+
+def answer_mark(
+    ax,
+    value: tuple[float, float, float],
+    colour: str,
+    label: str | None = None,
+    *,
+    shift_days: float = 45.0,
+):
+    """The model's simulated answer (hollow circle) and its 90% band over the sampled surveys
+    (error bar) at the survey month, shifted by ``shift_days`` so that it sits beside the
+    study's diamond (:func:`study_mark`)."""
+    v, lo, hi = value
+    return ax.errorbar(
+        [SURVEY_DATE + pd.Timedelta(days=shift_days)],
+        [v],
+        yerr=[[max(0.0, v - lo)], [max(0.0, hi - v)]],
+        fmt="o",
+        ms=6.5,
+        mfc="white",
+        mec=colour,
+        mew=1.8,
+        color=colour,
+        ecolor=colour,
+        elinewidth=1.4,
+        capsize=3.0,
+        zorder=7,
+        label=label,
+    )
+
+
 def study_target(metric: str, group: str) -> str | None:
     """The study target a model series (``metric``, ``group`` of a tidy table) is set against,
     or None: the two views of "deployed" (all firms; :data:`STUDY_TARGETS`), the expected gains
@@ -45,6 +117,7 @@ def study_target(metric: str, group: str) -> str | None:
     if (family, group) in (("gain_expected", "all"), ("gain_realised", "active")):
         return f"{family}_{what}"
     return None
+
 
 _STUDY_MARK = {"fmt": "D", "ms": 6.5, "mec": "white", "mew": 0.9, "elinewidth": 1.4, "capsize": 3.5}
 

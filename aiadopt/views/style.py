@@ -110,17 +110,18 @@ ROLE_COLOURS: dict[str, str] = {"technique": "#5e3c99", "business": "#e66101"}
 """Colour of the Technique and Business functions."""
 
 SCENARIO_COLOURS: tuple[str, ...] = (
-    "#0072b2",
-    "#d55e00",
-    "#009e73",
-    "#cc79a7",
-    "#e69f00",
-    "#56b4e9",
+    "#0072b2",  # blue
+    "#d55e00",  # vermillion
+    "#009e73",  # bluish green
+    "#aa3377",  # purple (Tol)
+    "#56b4e9",  # sky blue
+    "#e69f00",  # orange
     "#8c564b",
     "#7f7f7f",
     "#bcbd22",
 )
-"""Colours of the scenarios other than the reference (Okabe-Ito first, colour-blind safe);
+"""Colours of the scenarios other than the reference (Okabe-Ito and Tol, colour-blind safe;
+the first five differ in hue and lightness, so no two of the built-in scenarios look alike);
 the reference scenario is drawn in :data:`PALETTE` ``["reference"]``."""
 
 
@@ -137,7 +138,8 @@ BAND_ALPHA = 0.18
 
 def footer_text(meta: Mapping[str, Any] | None) -> str:
     """One line saying where a figure's numbers come from: version, seed(s), parameter hash,
-    firms, replicates (whatever ``meta`` has; keys of :func:`aiadopt.files.provenance`)."""
+    firms, replicates (whatever ``meta`` has; keys of :func:`aiadopt.files.provenance`), and a
+    ``note`` (e.g. how many runs) if given."""
     meta = dict(meta or {})
     parts = []
     if meta.get("version"):
@@ -152,6 +154,8 @@ def footer_text(meta: Mapping[str, Any] | None) -> str:
         parts.append(f"{int(meta['firms']):,} firms")
     if meta.get("param_hash"):
         parts.append(f"parameters {meta['param_hash']}")
+    if meta.get("note"):
+        parts.append(str(meta["note"]))
     parts.append("study: Publicis Sapient France 2025, 231 decision-makers, March 2025")
     return "  ·  ".join(parts)
 

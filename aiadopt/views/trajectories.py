@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import matplotlib.patheffects as pe
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
@@ -26,6 +27,7 @@ from .series import (
     metrics_of,
     n_replicates,
     n_replicates_of,
+    paired_difference,
     reference_of,
     replicate_band,
     require,
@@ -34,7 +36,18 @@ from .series import (
     scenarios_of,
     select_rows,
 )
-from .study import STUDY_STAGE_MARKS, STUDY_TARGETS, study_mark, study_target, study_value
+from .study import (
+    ROLE_WEIGHTS,
+    STATE_LABEL,
+    STUDY_STAGE_MARKS,
+    STUDY_TARGETS,
+    answer_mark,
+    model_answer,
+    respondents_in_place,
+    study_mark,
+    study_target,
+    study_value,
+)
 from .style import (
     PALETTE,
     ROLE_COLOURS,
@@ -60,6 +73,9 @@ __all__ = [
     "plot_share_at_scale",
     "plot_stage_shares",
 ]
+
+_DEPLOYED_METRICS = ("deployed_view.technique", "deployed_view.business")
+"""The Technique and Business views of "deployed" (all firms)."""
 
 Period = tuple[Any, Any] | None
 """Optional first and last month of a time axis."""
@@ -123,14 +139,22 @@ def plot_stage_shares(
     title: str | None = None,
     study: bool = True,
     period: Period = None,
+    fit: pd.DataFrame | None = None,
+    reference: str | None = None,
 ):
     """Stacked areas of the stage shares of all firms over time, one panel per scenario.
 
     ``tidy``: a run's trajectories (``date, metric, group, value``) or an experiment's results
     (with ``scenario, replicate``: the mean over replicates is stacked).  Scaled firms at the
-    bottom, not engaged at the top; the survey month dotted; with ``study``, the study's
-    March 2025 shares (engaged 48%, active 29%, in place 15%, with 95% intervals) marked on
-    the matching boundaries.  One scenario: a 10 x 5.6 in figure; more: a grid of panels.
+    bottom, not engaged at the top; the survey month dotted.  The areas are the model's state
+    (the true stages), which is not what the study measured: its respondents answered from
+    their role's view (a Business respondent counts its own tools as "in place").  So with
+    ``study``, the study's March 2025 shares (engaged 48%, active 29%, in place 15%, with 95%
+    intervals) are set against the model's answer to the same question: a line of the share
+    of respondents who would say "in place" (the Technique and Business views of "deployed"
+    mixed 114:117, when the table has them) and, given the calibration ``fit`` table, the
+    simulated survey's answers at the survey month (median and 90% band; on the ``reference``
+    panel, whose parameters the fit is of).  One scenario: a 10 x 5.6 in figure; more: a grid.
     """
     results = as_results(tidy)
     names = list(scenarios) if scenarios is not None else scenarios_of(results)
@@ -148,25 +172,40 @@ def plot_stage_shares(
             if n == 1
             else "Generative-AI adoption stages over time, by scenario"
         )
-    subtitle = "Share of all firms (French firms of 100+ employees) in each stage" + (
-        f"; mean of {reps} replicates." if reps > 1 else "."
+    subtitle = "Areas: the model's state, the share of all firms in each stage" + (
+        f" (mean of {reps} replicates)." if reps > 1 else "."
     )
-    marks = {}
+    marks: dict[str, tuple[float, float, float]] = {}
+    answers: dict[str, tuple[float, float, float]] = {}
     start, end = _span(results, period)
+    have = metrics_of(results)
+    answer_line = study and all(m in have for m in _DEPLOYED_METRICS)
+    ref = reference if reference is not None else (names[0] if n == 1 else None)
     if study and start <= SURVEY_DATE <= end:  # the study is marked when the run reaches it
         for key, tid, _ in STUDY_STAGE_MARKS:
             value = study_value(tid)
             if value is not None:
                 marks[key] = value
+            answer = model_answer(fit, tid)
+            if answer is not None:
+                answers[key] = answer
         if marks:
             subtitle += (
-                " Diamonds: the study's March 2025 shares engaged (planned or beyond), active "
-                "(experimenting or beyond) and in place (deployed or scaled), with 95% intervals."
+                " Diamonds: the study, March 2025: respondents saying engaged (planned or "
+                "beyond), active (experimenting or beyond), in place (deployed or scaled); 95% CI."
             )
+        if answers:
+            subtitle += " Circles: the model surveyed like the study (median, 90% of surveys)."
+    if answer_line:
+        subtitle += (
+            ' Yellow line: respondents who would say "in place" (Technique and Business views, '
+            "114:117)."
+        )
     with style():
         fig, body = canvas(width, height, title, subtitle, meta)
         axes = np.atleast_1d(body.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
-        polys = []
+        polys: list[Any] = []
+        extra: dict[str, Any] = {}
         for ax, name in zip(axes, names, strict=False):
             wide = _stack_of(results, name)
             stack = list(reversed(wide.columns))  # most advanced stage at the bottom
@@ -185,9 +224,21 @@ def plot_stage_shares(
             time_axis(ax, start, end, survey_label=(n == 1 or ax is axes[0]))
             if n > 1:
                 ax.set_title(scenario_label(name), fontsize=11.5)
+            if answer_line:
+                line = _in_place_answer(results, name)
+                (extra["line"],) = ax.plot(
+                    line.index, line.to_numpy(), color=_IN_PLACE_COLOUR, lw=2.0, zorder=4,
+                    path_effects=[pe.Stroke(linewidth=3.6, foreground="black"), pe.Normal()],
+                )  # fmt: skip
             for key, _, colour in STUDY_STAGE_MARKS:
                 if key in marks:
-                    study_mark(ax, marks[key], colour, edge="black")
+                    study_mark(ax, marks[key], colour, edge="black", shift_days=-25)
+                if key in answers and name == ref:
+                    answer_mark(ax, answers[key], "black", shift_days=40)
+                    ax.plot(
+                        [SURVEY_DATE + pd.Timedelta(days=40)], [answers[key][0]], "o", ms=4.2,
+                        color=colour, zorder=8,
+                    )  # fmt: skip
         for ax in axes[n:]:
             ax.set_visible(False)
         for ax in axes[:n]:
@@ -197,17 +248,45 @@ def plot_stage_shares(
                 ax.set_ylabel("Share of firms (%)")
         handles = list(reversed(polys))
         labels = [h.get_label() for h in handles]
-        if marks:
-            from matplotlib.lines import Line2D
-
-            for key, _, colour in STUDY_STAGE_MARKS:
-                if key in marks:
-                    handles.append(
-                        Line2D([], [], ls="none", marker="D", ms=6.5, mfc=colour, mec="black")
-                    )
-                    labels.append(f"study: {key.replace('_', ' ')} {marks[key][0]:.0f}%")
-        body.legend(handles, labels, title="Stage", loc="outside right upper", alignment="left")
+        for key, _, colour in STUDY_STAGE_MARKS:
+            if key in marks:
+                handles.append(
+                    Line2D([], [], ls="none", marker="D", ms=6.5, mfc=colour, mec="black")
+                )
+                labels.append(f"study: {key.replace('_', ' ')} {marks[key][0]:.0f}%")
+            if key in answers:
+                handles.append(
+                    Line2D([], [], ls="none", marker="o", ms=6.5, mfc=colour, mec="black", mew=1.8)
+                )
+                labels.append(f"model answer: {key.replace('_', ' ')} {answers[key][0]:.0f}%")
+        if "line" in extra:
+            handles.append(extra["line"])
+            labels.append('model: respondents saying "in place"')
+        body.legend(
+            handles,
+            labels,
+            title="Areas: " + STATE_LABEL.replace(" (", "\n("),
+            loc="outside right upper",
+            alignment="left",
+        )
     return fig
+
+
+_IN_PLACE_COLOUR = "#fee090"
+"""The study's "in place" colour (:data:`STUDY_STAGE_MARKS`), also the model's answer line."""
+
+
+def _in_place_answer(results: pd.DataFrame, scenario: str) -> pd.Series:
+    """The share of respondents (percent) who would say "in place" in ``scenario``, over time
+    (mean over replicates): :func:`~aiadopt.views.study.respondents_in_place`."""
+    rows = select_rows(results, list(_DEPLOYED_METRICS), "all", scenario)
+    wide = rows.pivot_table(index="date", columns="metric", values="value", aggfunc="mean")
+    return (
+        100.0
+        * respondents_in_place(
+            wide["deployed_view.technique"], wide["deployed_view.business"]
+        ).sort_index()
+    )
 
 
 # --- share at scale ------------------------------------------------------------------------------
@@ -219,71 +298,203 @@ def plot_share_at_scale(
     meta: Mapping[str, Any] | None = None,
     reference: str | None = None,
     period: Period = None,
+    starts: Mapping[str, str] | None = None,
 ):
-    """The share of firms at scale (``stage_share.scaled``, all firms) over time, every
-    scenario on one axes: the mean over replicates and the band of the replicates (5th-95th
-    percentile).  The legend lists the scenarios in the order of their last value, top first."""
+    """The share of firms at scale (``stage_share.scaled``, all firms) over time.
+
+    One run (or one scenario): its line, and the band of its replicates if it has several.
+    Several scenarios: two panels.  Top, the level of each scenario (mean over replicates; the
+    reference's replicate band only).  Bottom, what a reader needs to judge an intervention:
+    each scenario's paired difference to the reference (replicate k of both share their seed)
+    and its 95% interval, which is far narrower than the overlapping bands of the levels, as
+    the parameter uncertainty that widens them is common to both scenarios.  ``starts``: the
+    first month of each scenario's interventions (``YYYY-MM``; the folder's manifest), marked
+    with a vertical line.  Legends list the scenarios by their last value, top first."""
     results = as_results(tidy)
     require(results, ["stage_share.scaled"], "share at scale")
     names = scenarios_of(results)
+    if len(names) == 1:
+        return _share_at_scale_one(results, names[0], meta, period)
     ref = reference_of(results, reference)
     colours = scenario_colours(names, ref)
     reps = n_replicates(results)
     rows = select_rows(results, "stage_share.scaled", "all")
     bands = {name: replicate_band(rows[rows["scenario"] == name], 100.0) for name in names}
+    diffs = {n: paired_difference(rows, n, ref, 100.0) for n in names if n != ref}
     start, end = _span(results, period)
+    begin = _intervention_starts(starts, names, start, end)
     subtitle = (
         "Share of all firms that have scaled their deployment (the study's \"passage à "
-        f"l'échelle\"); {band_text(reps)}."
+        "l'échelle\"). Top: "
+        + (f"mean of {reps} replicates per scenario" if reps > 1 else "each scenario")
+        + (
+            f", band: 5th-95th percentile of the {scenario_label(ref)} replicates"
+            if reps > 1
+            else ""
+        )
+        + f". Bottom: the effect, each scenario minus {scenario_label(ref)} replicate by "
+        "replicate (same seeds: common random numbers)"
+        + (", band: its 95% interval" if reps > 1 else "")
+        + "."
     )
     with style():
-        fig, body = canvas(11.5, 6.4, "Share of firms at scale, by scenario", subtitle, meta)
-        ax = body.subplots()
+        fig, body = canvas(11.5, 8.6, "Share of firms at scale: levels and effects", subtitle, meta)
+        ax, ax_d = body.subplots(2, 1, sharex=True, height_ratios=[1, 1.15])
+        level_order = sorted(names, key=lambda n: -_last(bands[n]))
         handles = {}
         for name in names:
-            band = bands[name]
-            is_ref = name == ref and len(names) > 1
+            is_ref = name == ref
+            band = bands[name] if is_ref else bands[name].assign(n=1)  # one band: the reference
             handles[name] = draw_band(
                 ax,
                 band,
                 colours[name],
                 scenario_label(name) + (" (reference)" if is_ref else ""),
-                lw=2.6 if is_ref else 2.0,
+                lw=2.6 if is_ref else 1.9,
             )
         top = max((float(b["high"].max()) for b in bands.values() if len(b)), default=1.0)
         ax.set_ylim(0, min(100.0, max(5.0, top * 1.08)))
         percent_axis(ax)
         time_axis(ax, start, end)
-        ax.set_xlabel("Month")
+        ax.tick_params(axis="x", labelbottom=True)
         ax.set_ylabel("Firms at scale (% of all firms)")
-        order = sorted(
-            names, key=lambda s: -float(bands[s]["mean"].iloc[-1]) if len(bands[s]) else 0
-        )
-        # the last values at the right edge (spread so that none overlaps), so the end state
-        # reads without the grid
-        ends = {s_: float(bands[s_]["mean"].iloc[-1]) for s_ in order if len(bands[s_])}
-        y0, y1 = ax.get_ylim()
-        placed = spread_labels(list(ends.values()), 0.04 * (y1 - y0))
-        for (name, value), y in zip(ends.items(), placed, strict=True):
-            ax.annotate(
-                f"{value:.0f}%",
-                (bands[name].index[-1], y),
-                xytext=(5, 0),
-                textcoords="offset points",
-                va="center",
-                ha="left",
-                fontsize=9.5,
-                fontweight="bold",
-                color=colours[name],
-                annotation_clip=False,
-            )
-        body.legend(
-            [handles[s] for s in order],
-            [handles[s].get_label() for s in order],
+        ax.set_title("Level, by scenario", fontsize=11.5)
+        _end_labels(ax, {n: _last(bands[n]) for n in level_order}, colours, "{:.0f}%")
+        ax.legend(
+            [handles[s] for s in level_order],
+            [handles[s].get_label() for s in level_order],
             title="Scenario (by last value)",
-            loc="outside right upper",
+            loc="upper left",
+            bbox_to_anchor=(1.06, 1.0),
             alignment="left",
         )
+        effect_order = sorted(diffs, key=lambda n: -_last(diffs[n]))
+        d_handles = []
+        for name in effect_order:
+            d_handles.append(draw_band(ax_d, diffs[name], colours[name], scenario_label(name)))
+        ax_d.axhline(0.0, color=PALETTE["reference"], lw=1.4, zorder=2.5)
+        lo = min(
+            [0.0]
+            + [float(d["low"].min()) for d in diffs.values() if d["low"].notna().any()]
+            + [float(d["mean"].min()) for d in diffs.values() if len(d)]
+        )
+        hi = max(
+            [0.0]
+            + [float(d["high"].max()) for d in diffs.values() if d["high"].notna().any()]
+            + [float(d["mean"].max()) for d in diffs.values() if len(d)]
+        )
+        pad = 0.08 * max(hi - lo, 1.0)
+        ax_d.set_ylim(lo - pad, hi + pad)
+        ax_d.grid(axis="y", color=PALETTE["grid"], lw=0.6)
+        time_axis(ax_d, start, end, survey_label=False)
+        ax_d.set_xlabel("Month")
+        ax_d.set_ylabel(f"Difference to {scenario_label(ref)}\n(percentage points)")
+        ax_d.set_title(f"Effect: scenario minus {scenario_label(ref)}, paired", fontsize=11.5)
+        _end_labels(ax_d, {n: _last(diffs[n]) for n in effect_order}, colours, "{:+.1f} pts")
+        ax_d.legend(
+            handles=d_handles,
+            title="Scenario (by last effect)",
+            loc="upper left",
+            bbox_to_anchor=(1.06, 1.0),
+            alignment="left",
+        )
+        for when, text in begin:
+            for a in (ax, ax_d):
+                a.axvline(when, color="0.45", lw=1.0, ls=(0, (6, 3)), zorder=4)
+            ax_d.annotate(
+                text,
+                (when, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(4, -3),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=8.5,
+                color="0.3",
+            )
+    return fig
+
+
+def _last(band: pd.DataFrame) -> float:
+    """The last mean of a band (0 if empty)."""
+    return float(band["mean"].iloc[-1]) if len(band) else 0.0
+
+
+def _end_labels(ax, ends: Mapping[str, float], colours: Mapping[str, str], fmt: str) -> None:
+    """Each series' last value at the right edge of ``ax``, spread so that none overlaps."""
+    if not ends:
+        return
+    y0, y1 = ax.get_ylim()
+    x1 = ax.get_xlim()[1]
+    placed = spread_labels(list(ends.values()), 0.055 * (y1 - y0))
+    for (name, value), y in zip(ends.items(), placed, strict=True):
+        ax.annotate(
+            fmt.format(value),
+            (x1, y),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=9.5,
+            fontweight="bold",
+            color=colours[name],
+            annotation_clip=False,
+        )
+
+
+def _intervention_starts(
+    starts: Mapping[str, str] | None, names: Sequence[str], lo: pd.Timestamp, hi: pd.Timestamp
+) -> list[tuple[pd.Timestamp, str]]:
+    """The distinct first months of the scenarios' interventions within ``lo``-``hi``, each
+    with its label ("interventions start Jun 2025", or the scenarios that start then)."""
+    when: dict[pd.Timestamp, list[str]] = {}
+    for name in names:
+        month = (starts or {}).get(name)
+        if not month:
+            continue
+        try:
+            t = pd.Timestamp(f"{str(month)[:7]}-01")
+        except ValueError:
+            continue
+        if lo <= t <= hi:
+            when.setdefault(t, []).append(name)
+    if len(when) == 1:
+        (t,) = when
+        return [(t, f"interventions start\n{t:%b %Y}")]
+    return [
+        (t, f"{', '.join(scenario_label(n) for n in who)}\nstart {t:%b %Y}")
+        for t, who in sorted(when.items())
+    ]
+
+
+def _share_at_scale_one(
+    results: pd.DataFrame, name: str, meta: Mapping[str, Any] | None, period: Period
+):
+    """The share at scale of one scenario (a single run, or one scenario's replicates)."""
+    reps = n_replicates_of(results, name)
+    rows = select_rows(results, "stage_share.scaled", "all", name)
+    band = replicate_band(rows, 100.0)
+    start, end = _span(results, period)
+    single = name == RUN_SCENARIO
+    label = "this run" if single and reps <= 1 else scenario_label(name)
+    title = "Share of firms at scale, " + (
+        "one run" if single and reps <= 1 else f"{scenario_label(name)} scenario"
+    )
+    subtitle = (
+        "Share of all firms that have scaled their deployment (the study's \"passage à "
+        f"l'échelle\"); {band_text(reps)}."
+    )
+    with style():
+        fig, body = canvas(11.5, 6.0, title, subtitle, meta)
+        ax = body.subplots()
+        draw_band(ax, band, PALETTE["reference"], label, lw=2.4)
+        top = float(band["high"].max()) if len(band) else 1.0
+        ax.set_ylim(0, min(100.0, max(5.0, top * 1.08)))
+        percent_axis(ax)
+        time_axis(ax, start, end)
+        ax.set_xlabel("Month")
+        ax.set_ylabel("Firms at scale (% of all firms)")
+        _end_labels(ax, {name: _last(band)}, {name: PALETTE["reference"]}, "{:.0f}%")
     return fig
 
 
@@ -301,6 +512,18 @@ def _turning_points(series: pd.Series) -> tuple[Any, Any] | None:
     if trough == peak or s[peak] - s[trough] < 0.1 * abs(s[peak]):
         return None
     return peak, trough
+
+
+def study_interest(case: str) -> tuple[float, float, float] | None:
+    """The study's interest in use case ``case`` among all respondents (percent): its
+    Technique and Business values (Figure 5) and their 95% intervals mixed as the respondents
+    were (:data:`~aiadopt.views.study.ROLE_WEIGHTS`); None when the study gives one role only
+    or none."""
+    parts = [study_value(f"usecase_interest_{case}_{role}") for role in ROLE_WEIGHTS]
+    if any(p is None for p in parts):
+        return None
+    w = list(ROLE_WEIGHTS.values())
+    return tuple(sum(wk * p[i] for wk, p in zip(w, parts, strict=True)) for i in range(3))  # type: ignore
 
 
 def plot_hype_cycle(
@@ -324,30 +547,43 @@ def plot_hype_cycle(
     have = metrics_of(results)
     cases = [u for u in USECASES if f"usecase_interest.{u}" in have]
     which = "" if name == RUN_SCENARIO else f" ({scenario_label(name)} scenario)"
+    rows = select_rows(results, "enthusiasm", None, name)
+    # the hype cycle is the engaged firms' (issue 12: their mean expectation peaks, falls
+    # and recovers); the whole population's mean also counts firms not yet engaged
+    points, hype_group = None, "engaged"
+    for group in ("engaged", "all"):
+        curve = rows[rows["group"] == group]
+        points = _turning_points(replicate_band(curve, 100.0)["mean"]) if len(curve) else None
+        if points is not None:
+            hype_group = group
+            break
+    surveyed = start <= SURVEY_DATE <= end
+    marks = {u: study_interest(u) for u in cases} if surveyed else {}
+    marks = {u: v for u, v in marks.items() if v is not None}
+    if points is not None:
+        title = f"The hype cycle: a peak of expectations and a valley{which}"
+    else:
+        title = f"Expectations and interest in use cases over time{which}"
     subtitle = (
         "Top: mean enthusiasm, the firms' expectation of generative AI, on a 0-100 index "
-        "(the study's Figure 7 adoption curve). Bottom: share of respondents finding each use "
-        "case interesting (mean of Technique and Business functions; the study's Figure 5). "
-        f"{band_text(reps).capitalize()}."
+        "(the study reads adoption as a hype cycle, its Figure 7)"
+        + ("" if points is not None else "; this run shows no clear peak and valley")
+        + ". Bottom: share of respondents finding each use case interesting (Technique and "
+        "Business views mixed 114:117 as the study's respondents; Figure 5)"
+        + ("; diamonds: the study, March 2025, 95% CI" if marks else "")
+        + f". {band_text(reps).capitalize()}."
     )
     with style():
-        fig, body = canvas(
-            11.5,
-            8.2,
-            f"The hype cycle: expectations and interest in use cases{which}",
-            subtitle,
-            meta,
-        )
+        fig, body = canvas(11.5, 8.2, title, subtitle, meta)
         ax1, ax2 = (
             body.subplots(2, 1, sharex=True, height_ratios=[1, 1.25])
             if cases
             else (body.subplots(), None)
         )
-        rows = select_rows(results, "enthusiasm", None, name)
         handles = []
         for group, colour, label in (
             ("all", "#54278f", "all firms"),
-            ("engaged", "#9e9ac8", "engaged firms (planned or beyond)"),
+            ("engaged", "#35978f", "engaged firms (planned or beyond)"),
         ):
             sel = rows[rows["group"] == group]
             if len(sel):
@@ -355,26 +591,25 @@ def plot_hype_cycle(
                 handles.append(
                     draw_band(ax1, band, colour, label, lw=2.4 if group == "all" else 1.8)
                 )
-                if group == "all":
-                    points = _turning_points(band["mean"])
-                    if points is not None:
-                        for when, text, dy in (
-                            (points[0], "peak of expectations", 10),
-                            (points[1], "valley of disappointment", -14),
-                        ):
-                            v = band["mean"][when]
-                            ax1.annotate(
-                                f"{text}\n{pd.Timestamp(when):%b %Y}",
-                                (when, v),
-                                xytext=(0, dy),
-                                textcoords="offset points",
-                                ha="center",
-                                va="bottom" if dy > 0 else "top",
-                                fontsize=9,
-                                color="#54278f",
-                                arrowprops=None,
-                            )
-                            ax1.plot([when], [v], "o", ms=5, color="#54278f", zorder=4)
+                if group == hype_group and points is not None:
+                    # labels to the right of their point, clear of the axis and of the title
+                    for when, text, dy in (
+                        (points[0], "peak of expectations", 0),
+                        (points[1], "valley of disappointment", -10),
+                    ):
+                        v = band["mean"][when]
+                        ax1.annotate(
+                            f"{text}, {pd.Timestamp(when):%b %Y}",
+                            (when, v),
+                            xytext=(8, dy),
+                            textcoords="offset points",
+                            ha="left",
+                            va="center" if dy == 0 else "top",
+                            fontsize=9,
+                            color=colour,
+                            arrowprops=None,
+                        )
+                        ax1.plot([when], [v], "o", ms=5, color=colour, zorder=4)
         ax1.set_ylabel("Enthusiasm index (0-100)")
         lo = min(float(np.nanmin(line.get_ydata())) for line in handles) if handles else 0.0
         hi = max(float(np.nanmax(line.get_ydata())) for line in handles) if handles else 100.0
@@ -393,22 +628,40 @@ def plot_hype_cycle(
         )
         if ax2 is not None:
             irows = select_rows(results, [f"usecase_interest.{u}" for u in cases], None, name)
-            irows = irows[irows["group"].isin(["technique", "business"])]
-            mean = irows.groupby(["metric", "replicate", "date"], as_index=False)["value"].mean()
+            irows = irows[irows["group"].isin(list(ROLE_WEIGHTS))]
+            weight = irows["group"].map(ROLE_WEIGHTS).astype(float)
+            mean = (
+                irows.assign(value=irows["value"] * weight)
+                .groupby(["metric", "replicate", "date"], as_index=False)["value"]
+                .sum()
+            )
             lines = []
-            for u in cases:
+            for k, u in enumerate(cases):
                 label, colour, ls = USECASES[u]
                 band = replicate_band(mean[mean["metric"] == f"usecase_interest.{u}"], 100.0)
                 lines.append(draw_band(ax2, band, colour, label, ls=ls, lw=2.2))
+                if u in marks:
+                    study_mark(ax2, marks[u], colour, edge="black", shift_days=(k - 1) * 35)
+            fam = [Line2D([], [], color="0.3", ls=ls, lw=2, label=t) for t, ls in USECASE_FAMILIES]
             percent_axis(ax2)
             ax2.set_ylim(0, 100)
             ax2.set_ylabel("Respondents finding it interesting (%)")
+            if marks:
+                fam.append(
+                    Line2D(
+                        [],
+                        [],
+                        ls="none",
+                        marker="D",
+                        ms=6.5,
+                        mfc="0.5",
+                        mec="black",
+                        label="study, Mar 2025 (95% CI)",
+                    )
+                )
             ax2.set_title("Interest in each use case", fontsize=11.5)
             time_axis(ax2, start, end, survey_label=False)
             ax2.set_xlabel("Month")
-            from matplotlib.lines import Line2D
-
-            fam = [Line2D([], [], color="0.3", ls=ls, lw=2, label=t) for t, ls in USECASE_FAMILIES]
             leg = ax2.legend(
                 handles=lines,
                 loc="upper left",
@@ -473,6 +726,7 @@ def plot_gains(
         axes = np.atleast_1d(body.subplots(1, len(kinds), sharey=True))
         top = 1.0
         for ax, kind in zip(axes, kinds, strict=True):
+            said: dict[str, str] = {}
             for key, prefix, group, _label in series:
                 sel = rows[(rows["metric"] == f"{prefix}.{kind}") & (rows["group"] == group)]
                 if len(sel):
@@ -487,18 +741,16 @@ def plot_gains(
                     side = -1 if key == "expected" else 1
                     study_mark(ax, value, GAIN_STYLES[key]["color"], shift_days=40 * side)
                     top = max(top, value[2])
-                    ax.annotate(
-                        f"{value[0]:.1f}%",
-                        (SURVEY_DATE + pd.Timedelta(days=40 * side), value[0]),
-                        xytext=(8 * side, 0),
-                        textcoords="offset points",
-                        ha="right" if side < 0 else "left",
-                        va="center",
-                        fontsize=9,
-                        color=GAIN_STYLES[key]["color"],
-                        fontweight="bold",
-                    )
-            ax.set_title(GAIN_NAMES[kind], fontsize=11.5)
+                    said[key] = f"{value[0]:.1f}%"
+            study_text = ", ".join(
+                f"{v} {k.split('_')[0]}" for k, v in said.items() if k != "realised_all"
+            )
+            # the study's values above the axes, never over the lines
+            ax.set_title(GAIN_NAMES[kind], fontsize=11.5, pad=20 if study_text else 6)
+            if study_text:
+                ax.annotate(f"study: {study_text}", (0.0, 1.0), xycoords="axes fraction",
+                            xytext=(0, 4), textcoords="offset points", ha="left", va="bottom",
+                            fontsize=9.5, color="0.3")  # fmt: skip
             time_axis(ax, start, end, survey_label=ax is axes[0])
             ax.set_xlabel("Month")
             ax.grid(axis="y", color=PALETTE["grid"], lw=0.6)
@@ -539,7 +791,6 @@ def plot_gains(
 # --- the two views of "deployed" -----------------------------------------------------------------
 
 
-_DEPLOYED_METRICS = ("deployed_view.technique", "deployed_view.business")
 _DASHED = (0, (4, 2.5))
 
 

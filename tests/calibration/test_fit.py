@@ -140,7 +140,7 @@ def test_cli_write_spec_and_errors(tmp_path: Path) -> None:
     code, out, _ = _cli(["calibrate", "--write-spec", str(path)])
     assert code == 0 and path.is_file() and str(path) in out
     code, _, err = _cli(["calibrate", "--write-spec", str(path)])
-    assert code == 1 and "--force" in err
+    assert code == 2 and "--force" in err  # bad input: the file is there
     assert _cli(["calibrate", "--write-spec", str(path), "--force"])[0] == 0
     bad = _write(tmp_path, TINY_SPEC.replace("popsize = 4", "popsize = 4\nspeed = 2"), "bad.toml")
     code, _, err = _cli(["calibrate", "--spec", str(bad), "--out", str(tmp_path / "o")])

@@ -81,3 +81,16 @@ def test_importing_the_package_is_light() -> None:
         [sys.executable, "-c", code % (HEAVY,)], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_sensitivity_help_states_d_and_the_cost(capsys: pytest.CaptureFixture[str]) -> None:
+    from aiadopt.calibration.spec import load_spec
+    from aiadopt.cli.sensitivity import SPEC_FREE
+
+    assert len(load_spec().names) == SPEC_FREE  # the help's D is the packaged spec's
+    with pytest.raises(SystemExit) as exc:
+        main(["sensitivity", "--help"])
+    assert exc.value.code == 0
+    stdout = capsys.readouterr().out
+    assert "D is the number of parameters varied" in stdout
+    assert f"10 x {SPEC_FREE + 1} x 2 = {10 * (SPEC_FREE + 1) * 2:,} runs" in stdout

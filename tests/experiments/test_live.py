@@ -115,3 +115,19 @@ def test_a_snapshot_holds_the_tables_and_the_provenance_at_the_current_month():
     assert model.snapshot() is not snap and model.snapshot().month == "2025-07"
     plain = live.LiveModel(n_firms=300, seed=2)
     assert plain.snapshot().baseline is None and plain.snapshot().baseline_frame is None
+
+
+def test_the_levers_export_as_a_scenario_file_aiadopt_experiment_reads(tmp_path):
+    from aiadopt.experiments.scenarios import load_scenario
+
+    levers = live.Levers(training_share=0.5, security_reduction=0.25)
+    path = tmp_path / "mine.toml"
+    path.write_text(live.scenario_toml(levers, n_firms=3_000, seed=7, name="mine"))
+    scenario = load_scenario(path)
+    assert scenario.name == "mine"
+    assert scenario.interventions == tuple(levers.interventions())
+    assert "training programme: 50% of engaged firms" in scenario.description
+    assert "--firms 3000" in path.read_text()  # the page's population, in a comment
+    # no lever: the baseline (no intervention), still a valid scenario
+    path.write_text(live.scenario_toml(live.Levers(), n_firms=3_000, seed=7, name="none"))
+    assert load_scenario(path).interventions == ()

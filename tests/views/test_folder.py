@@ -76,3 +76,9 @@ def test_a_fit_table_of_other_parameters_is_not_used(run_dir_with_fit: Path, tmp
         assert "fit" not in figures and data.fit_problem in skipped["fit"]
         stamp_file.unlink(missing_ok=True)
     assert "no stamp" in data.fit_problem
+
+
+def test_an_experiment_folder_knows_when_its_interventions_start(experiment_dir) -> None:
+    data = load_results_folder(experiment_dir)
+    # the built-in strategy scenario acts from June 2025; the baseline has no intervention
+    assert data.meta["intervention_starts"] == {"strategy": "2025-06"}

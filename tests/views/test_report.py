@@ -77,6 +77,46 @@ def test_report_holds_the_tables_and_provenance(page, experiment) -> None:
     assert "Passage à l&#x27;échelle" in text
 
 
+def test_report_opens_with_the_answer(page) -> None:
+    text = page[0]
+    start = text.index('id="summary"')
+    # the summary comes before every other section; the calibration after the results
+    assert start < text.index('id="baseline"') < text.index('id="scenarios"')
+    assert text.index('id="scenarios"') < text.index('id="fit"')
+    summary = text[start : text.index('id="baseline"')]
+    assert "The question." in summary
+    # the baseline's share at scale with its interval, the model's answer beside the study's
+    assert "At scale by" in summary and "95% CI" in summary
+    assert "would say generative AI is in place" in summary and "the study found 15%" in summary
+    # lever effects paired, with intervals; the counterfactual's meaning and the priors
+    assert "strategy" in summary and "paired difference" in summary
+    assert "counterfactual, not a policy" in summary and "set to 0" in summary
+    assert "priors, not findings" in summary
+    # the calibration's detail is folded away
+    fit = text[text.index('id="fit"') :]
+    assert "<details><summary>The calibration in detail" in fit
+
+
+def test_report_captions_compare_like_with_like(page) -> None:
+    text = page[0]
+    caption = text[text.index('id="fig-baseline-stages"') :]
+    caption = caption[caption.index("<figcaption>") : caption.index("</figcaption>")]
+    assert "not what respondents say" in caption
+    assert "should pass through" not in text
+    assert re.search(r"(inside|outside) the study's interval", caption)
+    assert "Respondents saying &quot;in place&quot;" in text  # the key values' answer row
+
+
+def test_seeds_print_short() -> None:
+    assert rh.short_seed(42) == "42"
+    assert rh.short_seed(12345678901234567890) == f"{12345678901234567890:016x}"[:8] + "…"
+    results = make_results()
+    results = results.assign(seed=results["replicate"].astype("int64") * 10**17 + 7)
+    data = Results(None, "experiment", results, summarise(results), {"root_seed": 42})
+    text = rh.build_report_html(data)[0]
+    assert str(10**17 + 7) not in text and rh.short_seed(10**17 + 7) in text
+
+
 def test_a_run_has_no_scenario_comparison() -> None:
     run = make_results(["run"], 1)
     data = Results(None, "run", run, None, {"seed": 9})

@@ -49,6 +49,33 @@ def test_stage_shares_one_panel_per_scenario(results) -> None:
     assert "study: engaged 48%" in texts
 
 
+def test_stage_shares_set_the_study_against_the_models_answer(results, fit_table) -> None:
+    from aiadopt.views.study import ROLE_WEIGHTS, model_answer
+
+    fig = plot_stage_shares(results, scenarios=["baseline"], fit=fit_table)
+    (ax,) = data_axes(fig)
+    # the study's three shares and the model surveyed as the study was, beside them
+    marks = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert len(marks) == 6
+    answer = model_answer(fit_table, "in_place_share")
+    assert answer is not None
+    assert any(float(c.lines[0].get_ydata()[0]) == pytest.approx(answer[0]) for c in marks)
+    # the line of respondents saying "in place": the two views mixed 114:117
+    (line,) = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == len(MONTHS)]
+    sel = results[(results["scenario"] == "baseline") & (results["group"] == "all")]
+    views = sel.groupby(["metric", "date"], observed=True)["value"].mean()
+    expected = 100 * (
+        ROLE_WEIGHTS["technique"] * views["deployed_view.technique"]
+        + ROLE_WEIGHTS["business"] * views["deployed_view.business"]
+    )
+    assert line.get_ydata() == pytest.approx(expected.to_numpy())
+    texts = legend_texts(fig)
+    assert 'model: respondents saying "in place"' in texts
+    assert any(t.startswith("model answer: in place") for t in texts)
+    legend = fig.subfigs[1].legends[0]
+    assert "not what respondents say" in legend.get_title().get_text()
+
+
 def test_stage_shares_stack_the_mean_of_the_replicates(results) -> None:
     fig = plot_stage_shares(results, scenarios=["strategy"])
     (ax,) = data_axes(fig)
@@ -78,31 +105,48 @@ def test_a_single_run_is_one_scenario(run_tidy) -> None:
     assert any("seed 7" in t for t in texts)
 
 
-def test_share_at_scale_every_scenario_with_bands(results) -> None:
-    fig = plot_share_at_scale(results)
-    check_common(fig)
-    (ax,) = data_axes(fig)
-    lines = labelled_lines(ax)
-    assert set(lines) == {"baseline (reference)", "strategy", "no success factors"}
-    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
-    assert len(bands) == 3
-    # the mean line is the mean over replicates, in percent
-    last = results[
-        (results["scenario"] == "strategy")
+def _series(results, scenario):
+    rows = results[
+        (results["scenario"] == scenario)
         & (results["metric"] == "stage_share.scaled")
         & (results["group"] == "all")
-        & (results["date"] == MONTHS[-1])
-    ]["value"].mean()
+    ]
+    return rows.pivot_table(index="date", columns="replicate", values="value", observed=True)
+
+
+def test_share_at_scale_levels_and_paired_effects(results) -> None:
+    fig = plot_share_at_scale(
+        results, starts={"strategy": "2025-06", "no_success_factors": "2021-01"}
+    )
+    check_common(fig)
+    levels, effects = data_axes(fig)
+    lines = labelled_lines(levels)
+    assert set(lines) == {"baseline (reference)", "strategy", "no success factors"}
+    # levels: only the reference carries a replicate band (the others' would overlap)
+    assert len([c for c in levels.collections if isinstance(c, PolyCollection)]) == 1
+    last = _series(results, "strategy").iloc[-1].mean()
     assert lines["strategy"].get_ydata()[-1] == pytest.approx(100 * last)
-    # the legend lists the scenarios by their last value, highest first
+    # effects: the paired difference to the reference, replicate by replicate, with its band
+    diffs = labelled_lines(effects)
+    assert set(diffs) == {"strategy", "no success factors"}
+    paired = (_series(results, "strategy") - _series(results, "baseline")).iloc[-1]
+    assert diffs["strategy"].get_ydata()[-1] == pytest.approx(100 * paired.mean())
+    assert len([c for c in effects.collections if isinstance(c, PolyCollection)]) == 2
+    # the intervention's start is marked on both panels
+    start = pd.Timestamp("2025-06-01")
+    for ax in (levels, effects):
+        assert any(ln.get_xdata()[0] == start for ln in ax.get_lines() if len(ln.get_xdata()) == 2)
+    assert "interventions start\nJun 2025" in [t.get_text() for t in effects.texts]
+    # the legend of the levels lists the scenarios by their last value, highest first
     texts = legend_texts(fig)
     assert texts[texts.index("strategy") + 1] == "baseline (reference)"
 
 
-def test_share_at_scale_of_one_run_has_no_band(run_tidy) -> None:
+def test_share_at_scale_of_one_run_is_titled_as_one_run(run_tidy) -> None:
     fig = plot_share_at_scale(run_tidy)
     (ax,) = data_axes(fig)
-    assert list(labelled_lines(ax)) == ["run"]
+    assert list(labelled_lines(ax)) == ["this run"]
+    assert "scenario" not in figure_title(fig) and "one run" in figure_title(fig)
     assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
 
 
@@ -118,6 +162,30 @@ def test_hype_cycle_enthusiasm_and_each_use_case(results) -> None:
     assert content[0] == pytest.approx(20.0)
 
 
+def test_hype_cycle_marks_the_studys_interest(results) -> None:
+    from aiadopt.views.trajectories import study_interest
+
+    fig = plot_hype_cycle(results)
+    _, bottom = data_axes(fig)
+    marks = [c for c in bottom.containers if isinstance(c, ErrorbarContainer)]
+    # the study gives both roles' interest for content, personalisation and test automation
+    assert len(marks) == 3
+    content = study_interest("content")
+    assert content is not None and 70 < content[0] < 80  # 73% Technique, 77% Business
+    assert any(float(c.lines[0].get_ydata()[0]) == pytest.approx(content[0]) for c in marks)
+    # the title promises a hype cycle only when the curve has a peak and a valley
+    top = data_axes(fig)[0]
+    assert "hype cycle" in figure_title(fig).lower()
+    assert any(t.get_text().startswith("peak of expectations") for t in top.texts)
+    rising = results.copy()
+    enthusiasm = (rising["metric"] == "enthusiasm").to_numpy()
+    rank = pd.to_datetime(rising["date"]).rank(method="dense")
+    rising.loc[enthusiasm, "value"] = 0.3 + 0.01 * rank[enthusiasm]
+    fig = plot_hype_cycle(rising)
+    assert "hype cycle" not in figure_title(fig).lower()
+    assert not [t for t in data_axes(fig)[0].texts if t.get_text().startswith("peak")]
+
+
 def test_gains_expected_against_realised(results) -> None:
     fig = plot_gains(results, scenario="strategy")
     check_common(fig)
@@ -129,6 +197,10 @@ def test_gains_expected_against_realised(results) -> None:
     marks = [c for c in axes[0].containers if isinstance(c, ErrorbarContainer)]
     values = sorted(round(float(c.lines[0].get_ydata()[0]), 1) for c in marks)
     assert values == [5.4, 7.6]
+    # their values are written above the axes, off the lines
+    (label,) = [t for t in axes[0].texts if t.get_text().startswith("study:")]
+    assert label.get_text() == "study: 7.6% expected, 5.4% realised"
+    assert label.xy[1] >= 1.0 and label.xycoords == "axes fraction"
     assert "strategy" in figure_title(fig)
 
 
