@@ -235,6 +235,12 @@ def _descendants(pid: int) -> list:
         return []
 
 
+def _kill_quietly(pid: int) -> None:
+    """SIGKILL ``pid`` unless it has already ended (a timer may fire after its worker left)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
 def _pool_workers(pid: int) -> list:
     """The pool workers among the descendants of ``pid`` (not the fork server itself, nor the
     resource tracker)."""
@@ -292,7 +298,7 @@ def test_a_worker_killed_during_a_fit_is_replaced_and_the_fit_is_unchanged(
         assert workers, "no pool worker to kill"
         killed.append(workers[0].pid)
         # the next generation has started on the pool when the kill lands
-        threading.Timer(0.3, os.kill, (workers[0].pid, signal.SIGKILL)).start()
+        threading.Timer(0.3, _kill_quietly, (workers[0].pid,)).start()
 
     t0 = time.monotonic()
     result = calibrate(spec, tmp_path / "pool", progress=False, workers=2, on_batch=kill_soon)
