@@ -50,7 +50,7 @@ from ..files import __version__, write_atomic
 from .figures import FIGURES, draw_figures
 from .folder import Results, ResultsError, load_results_folder
 from .save import figure_png
-from .series import RUN_SCENARIO, scenario_label
+from .series import RUN_SCENARIO, scenario_label, select_rows
 from .study import (
     ROLE_WEIGHTS,
     STUDY_TARGETS,
@@ -519,12 +519,10 @@ SUCCESS_FACTORS = (
 def in_place_answers(results: pd.DataFrame, scenario: str, month: pd.Timestamp) -> pd.Series:
     """Per replicate: the share of respondents who would say "in place" in ``month``
     (:func:`~aiadopt.views.study.respondents_in_place`), empty without the views."""
-    sel = results[
-        (results["scenario"].astype(str) == scenario).to_numpy()
-        & results["metric"].astype(str).isin([f"deployed_view.{r}" for r in ROLE_WEIGHTS])
-        & (results["group"].astype(str) == "all").to_numpy()
-        & (pd.to_datetime(results["date"]) == month).to_numpy()
-    ]
+    # select on the categorical columns first: converting millions of rows to strings took
+    # seconds (select_rows compares the categories' codes)
+    sel = select_rows(results, [f"deployed_view.{r}" for r in ROLE_WEIGHTS], "all", scenario)
+    sel = sel[(sel["date"] == month).to_numpy()]
     if sel.empty:
         return pd.Series(dtype=float)
     wide = sel.pivot_table(index="replicate", columns="metric", values="value", aggfunc="mean")
@@ -535,12 +533,8 @@ def in_place_answers(results: pd.DataFrame, scenario: str, month: pd.Timestamp) 
 
 def _values_at(results: pd.DataFrame, scenario: str, metric: str, month: Any) -> pd.Series:
     """Per replicate: ``metric`` (all firms) of ``scenario`` in ``month``."""
-    sel = results[
-        (results["scenario"].astype(str) == scenario).to_numpy()
-        & (results["metric"].astype(str) == metric).to_numpy()
-        & (results["group"].astype(str) == "all").to_numpy()
-        & (pd.to_datetime(results["date"]) == pd.Timestamp(month)).to_numpy()
-    ]
+    sel = select_rows(results, metric, "all", scenario)
+    sel = sel[(sel["date"] == pd.Timestamp(month)).to_numpy()]
     return sel.groupby("replicate")["value"].mean()
 
 

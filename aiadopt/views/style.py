@@ -225,13 +225,24 @@ def time_axis(ax, start: Any = None, end: Any = None, *, survey_label: bool = Tr
     """Dates on the x axis (years, quarters as minor ticks) from ``start`` to ``end``, and the
     survey month (March 2025) as a dotted line with a label."""
     import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
 
     if start is not None and end is not None and pd.Timestamp(start) < pd.Timestamp(end):
         ax.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
     span_years = 0.0
     if start is not None and end is not None:
         span_years = (pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25
-    if span_years > 2.5 or span_years == 0.0:
+    if span_years > 2.5:
+        # fixed ticks, computed once: matplotlib's date locators rerun dateutil's rrule at
+        # every layout pass, which took seconds over a plot command's figures
+        first, last = pd.Timestamp(start), pd.Timestamp(end)
+        years = pd.date_range(f"{first.year}-01-01", f"{last.year + 1}-01-01", freq="YS")
+        quarters = pd.date_range(f"{first.year}-01-01", f"{last.year + 1}-01-01", freq="QS")
+        quarters = quarters[quarters.month != 1]
+        ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(years.to_pydatetime())))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.xaxis.set_minor_locator(FixedLocator(mdates.date2num(quarters.to_pydatetime())))
+    elif span_years == 0.0:
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
