@@ -307,27 +307,67 @@ def _check_entry(raw: Any, where: str, names: set[str]) -> Prior:
     if (family == "dirichlet") != simplex:
         need = "dirichlet" if simplex else "a scalar family"
         raise _fail(where, "family", f"{name!r} needs {need}, got {family!r}")
+    args, text = prior_fields(raw, family, where)
+    meta = f.metadata
+    return Prior(name, family, args, text, meta["low"], meta["high"], meta["unit"])
+
+
+def prior_fields(raw: Mapping[str, Any], family: str, where: str,
+                 error: type[SpecError] = PriorError) -> tuple[dict[str, float], str]:  # fmt: skip
+    """A prior entry's arguments for its ``family`` and its source text (with its width),
+    checked; ``error`` (naming ``where`` and the key) for a missing source, a non-number, an
+    argument of another family, or an argument out of its range.  Shared by the parameters'
+    priors and the series' nuisance priors (``series.py``)."""
+    def fail(key: str, message: str) -> SpecError:
+        return error(f"{where}, key {key!r}: {message}")
+
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise _fail(where, "source", "every prior states its source (a figure, the literature "
-                    "or 'judgement: ...')")  # fmt: skip
+        raise fail("source", "every prior states its source (a figure, the literature or "
+                   "'judgement: ...')")  # fmt: skip
     args: dict[str, float] = {}
     for key in FAMILIES[family]:
         value = raw.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
             value
         ):
-            raise _fail(where, key, f"a {family} prior needs a finite number, got {value!r}")
+            raise fail(key, f"a {family} prior needs a finite number, got {value!r}")
         args[key] = float(value)
     extra = sorted(set(raw) - {"name", "family", "source", "width", *FAMILIES[family]})
     if extra:
-        raise _fail(where, extra[0], f"not an argument of a {family} prior; allowed: "
-                    f"{', '.join(FAMILIES[family]) or '(none)'}")  # fmt: skip
-    _check_args(family, args, where)
+        raise fail(extra[0], f"not an argument of a {family} prior; allowed: "
+                   f"{', '.join(FAMILIES[family]) or '(none)'}")  # fmt: skip
+    try:
+        _check_args(family, args, where)
+    except PriorError as exc:
+        raise error(str(exc)) from None
     width = raw.get("width")
-    text = source if width is None else f"{source}; width: {width}"
-    meta = f.metadata
-    return Prior(name, family, args, text, meta["low"], meta["high"], meta["unit"])
+    return args, (source if width is None else f"{source}; width: {width}")
+
+
+def read_toml(path: str | Path | None, packaged: str, what: str,
+              error: type[SpecError]) -> tuple[dict[str, Any], str]:  # fmt: skip
+    """The TOML document of ``path``, or of the calibration's packaged file ``packaged`` when
+    ``path`` is None, and how messages name it; ``error`` naming the file when it cannot be
+    read or is not TOML (``what``: what the file holds, for the message)."""
+    text, where = read_text(path, packaged, what, error)
+    try:
+        return tomllib.loads(text), where
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: not valid TOML ({exc})") from None
+
+
+def read_text(path: str | Path | None, packaged: str, what: str,
+              error: type[SpecError]) -> tuple[str, str]:  # fmt: skip
+    """The text of ``path``, or of the calibration's packaged file ``packaged``, and how
+    messages name it; ``error`` naming the file when it cannot be read."""
+    if path is None:
+        ref = resources.files(__package__).joinpath(packaged)
+        return ref.read_text(encoding="utf-8"), f"aiadopt/calibration/{packaged}"
+    try:
+        return Path(path).read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read the {what} ({exc})") from None
 
 
 def _check_args(family: str, args: Mapping[str, float], where: str) -> None:
@@ -346,19 +386,7 @@ def load_priors(path: str | Path | None = None) -> PriorSet:
     with its :func:`generic_prior`.  Raises :class:`PriorError` naming the file, the entry
     and the key for a malformed file, an unknown parameter, a bad family or argument, or a
     parameter given two priors."""
-    if path is None:
-        ref = resources.files(__package__).joinpath(PRIORS_FILE)
-        text, where = ref.read_text(encoding="utf-8"), f"aiadopt/calibration/{PRIORS_FILE}"
-    else:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PriorError(f"{where}: cannot read the priors ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PriorError(f"{where}: not valid TOML ({exc})") from None
+    data, where = read_toml(path, PRIORS_FILE, "priors", PriorError)
     unknown = sorted(set(data) - {"prior"})
     if unknown:
         raise PriorError(f"{where}: unknown top-level key {unknown[0]!r}; allowed: prior")

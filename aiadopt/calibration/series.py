@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import csv
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ from ..model.clock import month_index
 from ..model.interventions import SIZE_NAMES
 from ..model.stages import Stage
 from .errors import SpecError
-from .priors import FAMILIES, Prior, PriorError, _check_args
+from .priors import FAMILIES, Prior, prior_fields, read_text, read_toml
 
 __all__ = [
     "LINKS",
@@ -110,15 +108,7 @@ def _fail(where: str, key: str, message: str) -> SeriesError:
 
 
 def _read_rows(path: Path | None) -> tuple[dict[str, dict[str, str]], str]:
-    if path is None:
-        ref = resources.files(__package__).joinpath(SERIES_CSV)
-        text, where = ref.read_text(encoding="utf-8"), f"aiadopt/calibration/{SERIES_CSV}"
-    else:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SeriesError(f"{where}: cannot read the series ({exc})") from None
+    text, where = read_text(path, SERIES_CSV, "series", SeriesError)
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in ("id", "value") if c not in (reader.fieldnames or ())]
     if missing:
@@ -148,21 +138,7 @@ def _nuisance(raw: Any, where: str) -> Prior:
     if family not in FAMILIES or family in ("dirichlet", "fixed"):
         allowed = ", ".join(f for f in FAMILIES if f not in ("dirichlet", "fixed"))
         raise _fail(where, "family", f"{family!r}; allowed: {allowed}")
-    source = raw.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise _fail(where, "source", "every nuisance prior states its source")
-    args: dict[str, float] = {}
-    for key in FAMILIES[family]:
-        value = raw.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _fail(where, key, f"a {family} prior needs a number, got {value!r}")
-        args[key] = float(value)
-    try:
-        _check_args(family, args, where)
-    except PriorError as exc:
-        raise SeriesError(str(exc)) from None
-    width = raw.get("width")
-    text = source if width is None else f"{source}; width: {width}"
+    args, text = prior_fields(raw, family, where, SeriesError)
     return Prior(raw["name"], family, args, text, 0.0, 1.0, "share")
 
 
@@ -219,19 +195,7 @@ def load_series(spec: str | Path | None = None, data: str | Path | None = None) 
     :class:`SeriesError` naming the file, the entry and the key for a malformed file, and
     for a row of the series that no measurement model covers and no exclusion explains."""
     rows, rows_where = _read_rows(None if data is None else Path(data))
-    if spec is None:
-        ref = resources.files(__package__).joinpath(SERIES_SPEC)
-        text, where = ref.read_text(encoding="utf-8"), f"aiadopt/calibration/{SERIES_SPEC}"
-    else:
-        where = str(spec)
-        try:
-            text = Path(spec).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SeriesError(f"{where}: cannot read the measurement models ({exc})") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SeriesError(f"{where}: not valid TOML ({exc})") from None
+    doc, where = read_toml(spec, SERIES_SPEC, "measurement models", SeriesError)
     unknown = sorted(set(doc) - {"measurement", "excluded", "nuisance"})
     if unknown:
         raise SeriesError(f"{where}: unknown top-level key {unknown[0]!r}; allowed: "
