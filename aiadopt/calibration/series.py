@@ -246,7 +246,14 @@ def predict(m: Measurement, q: float, nuisance: Mapping[str, float]) -> float:
     return q + (1.0 - q) * individual
 
 
-def _quantity(model: AdoptionModel, quantity: str, sizes: Sequence[str]) -> float:
+def firms_of(model: AdoptionModel, sizes: Sequence[str]) -> int:
+    """How many of the model's firms are in the size classes ``sizes``."""
+    return int(np.isin(model.state.size, [int(SIZE_NAMES[s]) for s in sizes]).sum())
+
+
+def model_quantity(model: AdoptionModel, quantity: str, sizes: Sequence[str]) -> float:
+    """The model quantity a measurement reads (``active_share`` or
+    ``engaged_or_shadow_share``) over the firms of ``sizes``, NaN when there are none."""
     st = model.state
     mask = np.isin(st.size, [int(SIZE_NAMES[s]) for s in sizes])
     if not mask.any():
@@ -272,7 +279,7 @@ def model_quantities(params: Params, seed: int, spec: SeriesSpec) -> dict[str, f
             model.run(month)
             for m in spec.measurements:
                 if m.month == month:
-                    out[m.id] = _quantity(model, m.quantity, m.sizes)
+                    out[m.id] = model_quantity(model, m.quantity, m.sizes)
     return out
 
 

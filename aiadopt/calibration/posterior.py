@@ -1,0 +1,466 @@
+"""The posterior of the model's parameters given the study and the dated statistics
+(issue 13, point 4): history matching with an emulator, then an ensemble sampler.
+
+Why this sampler.  The model has about 240 uncertain parameters and gives about 25 runs a
+second on this 2-core machine; the likelihood (``evidence.py``) compares ~90 figures.  A
+sampler that calls the model at every step (MCMC, ABC-SMC, nested sampling) needs 10^5-10^6
+runs for a posterior over even the ~40 parameters the data can inform: days.  So:
+
+1. **Prior design** (wave 0): runs at parameter sets drawn from the priors (every parameter,
+   its own seed each).
+2. **Screen** (:func:`~aiadopt.calibration.emulator.screen`): the parameters whose prior range
+   moves some figure by a noticeable share of its sampling error are "active"; the others
+   stay at their priors (prior-driven) and their effect is part of the emulator's error.
+3. **Waves** of history matching: fit the emulator on the runs so far (the best by the real
+   likelihood), sample the emulated posterior with ``emcee`` (affine-invariant ensemble with
+   differential-evolution moves, vectorised), run the model at draws of it, refit.  Each
+   wave puts runs where the posterior is, so the emulator is accurate where it matters.
+4. **Final**: the last emulator is sampled long enough for the effective sample size and
+   R-hat (``arviz``) asked for; the posterior sample is its thinned chain (active
+   parameters and nuisances) with every other parameter drawn from its prior.
+5. **Check with the model itself**: the model is run at posterior draws and the study's
+   figures are drawn from their sampling model around each run (posterior predictive);
+   the fit report scores every target on these, not on the emulator.
+
+Everything a wave computes is saved in the output folder as it completes (design chunks,
+each wave's new points, the chain), so a killed calibration resumes where it stopped and
+ends where an uninterrupted one would.  Randomness comes from ``settings.seed`` only
+(``SeedSequence`` streams per wave).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import emcee
+import numpy as np
+import pandas as pd
+
+from ..files import write_atomic
+from ..model import ParameterError, Params
+from . import evidence as ev
+from . import outputs
+from . import series as sr
+from . import targets as tg
+from .draws import NUISANCE_PREFIX, POSTERIOR_FILE
+from .design import Design, DesignRunner, ParameterSpace, seeds_for
+from .emulator import Emulator, ScreenResult, screen
+from .errors import CalibrationError
+from .priors import Prior, PriorSet, load_priors
+
+with warnings.catch_warnings():  # arviz announces a refactor on import (FutureWarning)
+    warnings.simplefilter("ignore", FutureWarning)
+    import arviz
+
+__all__ = ["PosteriorFit", "SamplerSettings", "sample_posterior"]
+
+
+
+@dataclass(frozen=True)
+class SamplerSettings:
+    """How the posterior is sampled (defaults: the shipped calibration; see the module doc).
+
+    ``n_firms``: firms per run (10,000: the survey groups the fit uses hold 100-10,000
+    firms, so the model's own noise stays well under the study's sampling error; it is
+    counted in the emulator's error anyway).  ``prior_runs``: the prior design.
+    ``wave_runs`` x ``waves``: history matching.  ``train_size``: the runs the emulator is fit
+    on (the best by the real likelihood).  ``steps`` per wave and ``final_steps`` of the
+    ensemble sampler (half are burn-in); ``walkers_per_dim``.  ``screen_threshold``,
+    ``max_active``: the screen.  ``draws``: rows of the posterior sample; ``check_runs``: model
+    runs at posterior draws for the posterior-predictive checks.
+    """
+
+    n_firms: int = 10_000
+    prior_runs: int = 3000
+    wave_runs: int = 1500
+    waves: int = 3
+    train_size: int = 2500
+    steps: int = 2000
+    final_steps: int = 6000
+    walkers_per_dim: int = 4
+    screen_threshold: float = 0.5
+    max_active: int = 45
+    draws: int = 2000
+    check_runs: int = 400
+    seed: int = 20250303
+
+    def __post_init__(self) -> None:
+        for name in ("n_firms", "prior_runs", "wave_runs", "train_size", "steps",
+                     "final_steps", "walkers_per_dim", "max_active", "draws",
+                     "check_runs"):  # fmt: skip
+            if int(getattr(self, name)) < 1:
+                raise CalibrationError(f"sampler setting {name!r} must be at least 1")
+        if self.waves < 0:
+            raise CalibrationError("sampler setting 'waves' must be at least 0")
+        if self.n_firms < 1000:
+            raise CalibrationError("sampler setting 'n_firms' must be at least 1000 (the "
+                                   "survey's small groups need them)")  # fmt: skip
+
+
+@dataclass
+class PosteriorFit:
+    """What :func:`sample_posterior` found (also written to the output folder)."""
+
+    settings: SamplerSettings
+    space: ParameterSpace
+    screen: ScreenResult
+    emulator: Emulator
+    nuisance: tuple[Prior, ...]
+    chain: np.ndarray  # (steps, walkers, dims) of the final run, after burn-in
+    draws: pd.DataFrame  # the posterior sample: one row per draw, every parameter
+    diagnostics: dict[str, Any]
+    design: Design
+    checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def active_names(self) -> list[str]:
+        return [self.space.names[j] for j in self.screen.active]
+
+
+# --- the pieces ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Problem:
+    """What every step needs: the evidence, the parameter space and the quantities."""
+
+    targets: list[tg.Target]
+    spec: sr.SeriesSpec
+    names: tuple[str, ...]
+    space: ParameterSpace
+    likelihood: ev.Likelihood
+    nuisance: tuple[Prior, ...]
+    is_mean: np.ndarray
+    columns: np.ndarray  # quantities the calibration observations use
+    base: Params
+
+    @classmethod
+    def load(cls, priors: PriorSet, base: Params, targets_path: str | None,
+             series_path: str | None, data_path: str | None) -> _Problem:  # fmt: skip
+        targets = tg.load_targets(targets_path)
+        spec = sr.load_series(series_path, data_path)
+        names = outputs.quantity_names(targets, spec)
+        data = ev.StudyData.of_study(targets, spec)
+        lik = ev.Likelihood(data, names, use="calibration")
+        kinds = {t.id: t.kind for t in targets}
+        is_mean = np.array([kinds.get(n, "") == "mean" for n in names])
+        used = set(lik.quantities_used())
+        columns = np.array([i for i, n in enumerate(names) if n in used])
+        return cls(targets, spec, names, ParameterSpace.of(priors), lik,
+                   tuple(lik.nuisance_priors()), is_mean, columns, base)  # fmt: skip
+
+    def keep_modelled(self, values: np.ndarray) -> None:
+        """Leave out of the fit the quantities the model cannot give (NaN in most runs: a
+        figure the model does not speak to, see ``survey.NOT_MODELLED``)."""
+        finite = np.isfinite(values[:, self.columns]).mean(axis=0)
+        self.columns = self.columns[finite >= 0.5]
+
+    def nuisance_values(self, zn: np.ndarray) -> dict[str, np.ndarray]:
+        zn = np.atleast_2d(zn)
+        out = {}
+        for j, p in enumerate(self.nuisance):
+            out[p.name] = ParameterSpace((p,), ()).from_z(zn[:, j : j + 1])[:, 0]
+        return out
+
+    def real_loglik(self, d: Design) -> np.ndarray:
+        """The likelihood of each design run itself (model noise q(1-q)/n; nuisances at their
+        prior medians): ranks the runs for the emulator's training set."""
+        values = d.values
+        sim_var = model_noise(values, d.group_n, self.is_mean)
+        nuis = self.nuisance_values(np.zeros((len(values), len(self.nuisance))))
+        ll = self.likelihood.total(values, sim_var, nuis)
+        return np.where(np.isfinite(ll), ll, -np.inf)
+
+
+def model_noise(values: np.ndarray, group_n: np.ndarray, is_mean: np.ndarray) -> np.ndarray:
+    """Variance of the model's own estimate of each quantity: q(1-q)/n for a share over n
+    firms; for a mean gain, (cv * mean)^2 / n with cv = 1 (as the study's own means)."""
+    n = np.maximum(np.nan_to_num(group_n, nan=1.0), 1.0)
+    q = np.nan_to_num(values, nan=0.5)
+    share_var = np.clip(q, 0, 1) * (1 - np.clip(q, 0, 1)) / n
+    mean_var = q * q / n
+    return np.where(is_mean[None, :], mean_var, share_var)
+
+
+def data_sd(problem: _Problem, design: Design) -> np.ndarray:
+    """Each emulated quantity's sampling sd on the emulator's scale, for the screen: the
+    study's base (n / 1.3) at the design's median value."""
+    bases = problem.likelihood.quantity_bases()
+    cols = problem.columns
+    n_eff = np.array([bases.get(problem.names[c], 50.0) for c in cols]) / 1.3
+    med = np.nanmedian(design.values[:, cols], axis=0)
+    q = np.clip(med, 0.02, 0.98)
+    sd_share = 1.0 / np.sqrt(n_eff * q * (1 - q))
+    sd_mean = 1.0 / np.sqrt(n_eff)  # log scale, cv = 1
+    return np.where(problem.is_mean[cols], sd_mean, sd_share)
+
+
+def _log_prob_factory(problem: _Problem, emu: Emulator) -> Callable[[np.ndarray], np.ndarray]:
+    q = len(problem.names)
+    k = len(emu.active)
+
+    def log_prob(theta: np.ndarray) -> np.ndarray:
+        theta = np.atleast_2d(theta)
+        za, zn = theta[:, :k], theta[:, k:]
+        values = np.full((len(theta), q), np.nan)
+        var = np.zeros((len(theta), q))
+        values[:, emu.columns], var[:, emu.columns] = emu.predict(za)
+        ll = problem.likelihood.total(values, var, problem.nuisance_values(zn))
+        lp = -0.5 * np.sum(theta * theta, axis=1) + ll
+        return np.where(np.isfinite(lp), lp, -np.inf)
+
+    return log_prob
+
+
+def run_ensemble(log_prob: Callable[[np.ndarray], np.ndarray], start: np.ndarray, steps: int,
+                 seed: int) -> np.ndarray:  # fmt: skip
+    """``emcee`` from ``start`` (walkers, dims) for ``steps``; returns the chain (steps,
+    walkers, dims).  Differential-evolution moves (ter Braak 2006) mix better than the
+    stretch move in tens of dimensions."""
+    walkers, dims = start.shape
+    sampler = emcee.EnsembleSampler(
+        walkers, dims, log_prob, vectorize=True,
+        moves=[(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)],
+    )  # fmt: skip
+    sampler.random_state = np.random.RandomState(seed % 2**32).get_state()
+    sampler.run_mcmc(start, steps, progress=False)
+    return sampler.get_chain()
+
+
+def diagnostics(chain: np.ndarray, names: Sequence[str]) -> dict[str, Any]:
+    """R-hat (rank-normalised, split; walkers as chains) and bulk/tail ESS per dimension
+    (arviz), and the integrated autocorrelation time (emcee)."""
+    data = {n: chain[:, :, j].T for j, n in enumerate(names)}  # (chains=walkers, draws)
+    rhat = arviz.rhat(data)
+    ess = arviz.ess(data, method="bulk")
+    tail = arviz.ess(data, method="tail")
+    tau = emcee.autocorr.integrated_time(chain, quiet=True)
+    per = {n: {"rhat": float(rhat[n]), "ess_bulk": float(ess[n]), "ess_tail": float(tail[n]),
+               "tau": float(tau[j])} for j, n in enumerate(names)}  # fmt: skip
+    return {
+        "max_rhat": max(v["rhat"] for v in per.values()),
+        "min_ess_bulk": min(v["ess_bulk"] for v in per.values()),
+        "min_ess_tail": min(v["ess_tail"] for v in per.values()),
+        "max_tau": max(v["tau"] for v in per.values()),
+        "per_dimension": per,
+    }
+
+
+def _select_training(design: Design, ll: np.ndarray, size: int) -> np.ndarray:
+    ok = np.flatnonzero(design.valid & np.isfinite(ll))
+    order = ok[np.argsort(-ll[ok])]
+    return order[:size]
+
+
+def _start(design: Design, ll: np.ndarray, active: Sequence[int], walkers: int,
+           n_nuisance: int, rng: np.random.Generator) -> np.ndarray:  # fmt: skip
+    """Walkers start at the best design runs' active coordinates (jittered), nuisances near
+    their prior medians."""
+    best = _select_training(design, ll, walkers)
+    z = design.z[best][:, list(active)]
+    if len(z) < walkers:
+        z = z[rng.integers(0, len(z), walkers)]
+    z = z + 0.01 * rng.standard_normal(z.shape)
+    return np.hstack([z, 0.3 * rng.standard_normal((walkers, n_nuisance))])
+
+
+# --- the driver ----------------------------------------------------------------------------------
+
+
+def _points_file(folder: Path, wave: int) -> Path:
+    return folder / f"wave{wave}_points.npz"
+
+
+def _wave_points(folder: Path, wave: int, make: Callable[[], tuple[np.ndarray, ...]],
+                 key: str) -> tuple[np.ndarray, ...]:  # fmt: skip
+    """A wave's new points, saved once: a resumed calibration reads them back (the
+    ensemble sampler's floating point may differ in the last bit between processes)."""
+    path = _points_file(folder, wave)
+    if path.is_file():
+        with np.load(path) as f:
+            if str(f["key"]) == key:
+                return f["z"], f["shares"], f["seeds"]
+    z, shares, seeds = make()
+    buf = io.BytesIO()
+    np.savez(buf, key=np.array(key), z=z, shares=shares, seeds=seeds)
+    write_atomic(path, buf.getvalue())
+    return z, shares, seeds
+
+
+def sample_posterior(
+    out: Path,
+    settings: SamplerSettings | None = None,
+    priors: PriorSet | None = None,
+    base: Params | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    paths: tuple[str | None, str | None, str | None] = (None, None, None),
+    log: Callable[[str], None] = print,
+) -> PosteriorFit:
+    """Sample the posterior (module doc) into folder ``out``; resumes from what ``out``
+    holds.  ``paths``: targets, series and series-data files (default: packaged)."""
+    s = settings or SamplerSettings()
+    priors = priors or load_priors()
+    base = (base or Params()).replace(n_firms=s.n_firms)
+    problem = _Problem.load(priors, base, *paths)
+    space = problem.space
+    out = Path(out)
+    design_dir = out / "design"
+    t0 = time.perf_counter()
+    d_all = len(space.names)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 400 < 16:
+            log(f"  runs {done}/{total} ({time.perf_counter() - t0:.0f} s)")
+
+    with DesignRunner(design_dir, base, space, paths, workers, scheduler, progress) as runner:
+        # wave 0: the prior design
+        rng0 = np.random.default_rng(np.random.SeedSequence([s.seed, 0]))
+        z0 = rng0.standard_normal((s.prior_runs, d_all))
+        shares0 = space.draw_shares(rng0, s.prior_runs)
+        log(f"wave 0: {s.prior_runs} runs at prior draws of {d_all} parameters")
+        design = runner.run("w0", z0, shares0, seeds_for(s.seed, 0, s.prior_runs), 0)
+        valid = design.valid
+        problem.keep_modelled(design.values[valid])
+        sc = screen(z0[valid], design.values[valid], problem.is_mean, problem.columns,
+                    data_sd(problem, design), s.screen_threshold, s.max_active)  # fmt: skip
+        active = list(sc.active)
+        log(f"screen: {len(active)} of {d_all} parameters move the figures "
+            f"(threshold {s.screen_threshold} sampling sd per prior sd)")  # fmt: skip
+        dims = len(active) + len(problem.nuisance)
+        walkers = max(s.walkers_per_dim * dims, 2 * dims + 2)
+        walkers += walkers % 2
+        emu = None
+        for wave in range(1, s.waves + 1):
+            ll = problem.real_loglik(design)
+            train = _select_training(design, ll, s.train_size)
+            emu = Emulator.fit(design.z[train], design.values[train], problem.is_mean,
+                               active, problem.columns)  # fmt: skip
+            log(f"wave {wave}: emulator on {len(train)} runs, median LOO R^2 "
+                f"{np.median(emu.r2):.2f}; best run log-lik {ll[train[0]]:.1f}")  # fmt: skip
+            rng = np.random.default_rng(np.random.SeedSequence([s.seed, wave]))
+
+            def make(emu: Emulator = emu, rng: np.random.Generator = rng, ll: np.ndarray = ll,
+                     wave: int = wave, design: Design = design) -> tuple[np.ndarray, ...]:  # fmt: skip
+                start = _start(design, ll, active, walkers, len(problem.nuisance), rng)
+                chain = run_ensemble(_log_prob_factory(problem, emu), start, s.steps,
+                                     int(rng.integers(2**31)))  # fmt: skip
+                flat = chain[s.steps // 2 :].reshape(-1, dims)
+                pick = flat[rng.choice(len(flat), s.wave_runs, replace=False)]
+                z = rng.standard_normal((s.wave_runs, d_all))
+                z[:, active] = pick[:, : len(active)]
+                return z, space.draw_shares(rng, s.wave_runs), seeds_for(s.seed, wave,
+                                                                         s.wave_runs)
+
+            key = f"{s}|{active}|{len(design.x)}"
+            zw, shw, seeds = _wave_points(out, wave, make, key)
+            new = runner.run(f"w{wave}", zw, shw, seeds, wave)
+            design = Design.concat([design, new])
+
+        # the final emulator and the long run
+        ll = problem.real_loglik(design)
+        train = _select_training(design, ll, s.train_size)
+        emu = Emulator.fit(design.z[train], design.values[train], problem.is_mean,
+                           active, problem.columns)  # fmt: skip
+        log(f"final emulator on {len(train)} runs, median LOO R^2 {np.median(emu.r2):.2f}")
+        rng = np.random.default_rng(np.random.SeedSequence([s.seed, 10_000]))
+        start = _start(design, ll, active, walkers, len(problem.nuisance), rng)
+        chain = run_ensemble(_log_prob_factory(problem, emu), start, s.final_steps,
+                             int(rng.integers(2**31)))[s.final_steps // 2 :]  # fmt: skip
+        dim_names = [space.names[j] for j in active] + [p.name for p in problem.nuisance]
+        diag = diagnostics(chain, dim_names)
+        log(f"ensemble: {walkers} walkers x {s.final_steps} steps; max R-hat "
+            f"{diag['max_rhat']:.3f}, min bulk ESS {diag['min_ess_bulk']:.0f}")  # fmt: skip
+        draws = posterior_draws(chain, problem, active, s, rng)
+        fit = PosteriorFit(s, space, sc, emu, problem.nuisance, chain, draws, diag, design)
+        fit.checks = predictive_runs(fit, problem, runner, log)
+    log(f"done in {time.perf_counter() - t0:.0f} s")
+    return fit
+
+
+def posterior_draws(chain: np.ndarray, problem: _Problem, active: Sequence[int],
+                    s: SamplerSettings, rng: np.random.Generator) -> pd.DataFrame:  # fmt: skip
+    """The posterior sample: ``s.draws`` rows thinned evenly from the chain (active
+    parameters and nuisances), every other parameter and the share vectors drawn from their
+    priors; columns in parameter units, plus ``draw``.  The joint prior is restricted to
+    valid parameter sets (as :meth:`PriorSet.sample`): a row that breaks a constraint
+    between parameters has its prior-drawn part redrawn, and a chain draw whose active part
+    itself breaks one is replaced by another chain draw."""
+    space = problem.space
+    flat = chain.reshape(-1, chain.shape[2])
+    order = rng.permutation(len(flat))
+    k = len(active)
+    rows_z, rows_sh, rows_n = [], [], []
+    for i in order:
+        for _ in range(20):
+            z = rng.standard_normal(len(space.names))
+            z[list(active)] = flat[i, :k]
+            shares = space.draw_shares(rng, 1)[0]
+            x = space.from_z(z[None, :])[0]
+            try:
+                space.params(x, shares, problem.base)
+            except (ParameterError, ValueError):
+                continue
+            rows_z.append(x)
+            rows_sh.append(shares)
+            rows_n.append(flat[i, k:])
+            break
+        if len(rows_z) == s.draws:
+            break
+    if len(rows_z) < s.draws:
+        raise CalibrationError(f"only {len(rows_z)} valid posterior draws of {s.draws} asked")
+    frame = pd.DataFrame(np.array(rows_z), columns=list(space.names))
+    shares_arr = np.array(rows_sh)
+    for j, name in enumerate(space.share_names):
+        frame[name] = shares_arr[:, j]
+    for name, v in problem.nuisance_values(np.array(rows_n)).items():
+        frame[f"{NUISANCE_PREFIX}{name}"] = v
+    frame.insert(0, "draw", np.arange(s.draws))
+    return frame
+
+
+def predictive_runs(fit: PosteriorFit, problem: _Problem, runner: DesignRunner,
+                    log: Callable[[str], None]) -> pd.DataFrame:  # fmt: skip
+    """Run the model at the first ``check_runs`` posterior draws: the model quantities of
+    each (one row per run), for the posterior-predictive checks of the fit report."""
+    s = fit.settings
+    k = min(s.check_runs, len(fit.draws))
+    space = problem.space
+    rows = fit.draws.iloc[:k]
+    x = rows[list(space.names)].to_numpy()
+    shares = rows[list(space.share_names)].to_numpy() if space.share_names else np.empty((k, 0))
+    log(f"checks: {k} model runs at posterior draws")
+    d = runner.run("checks", space.to_z(x), shares, seeds_for(s.seed, 99, k), 99)
+    frame = pd.DataFrame(d.values, columns=list(problem.names))
+    frame.insert(0, "draw", rows["draw"].to_numpy())
+    n = pd.DataFrame(d.group_n, columns=[f"n:{c}" for c in problem.names])
+    return pd.concat([frame, n], axis=1)
+
+
+def write_fit(fit: PosteriorFit, out: Path) -> None:
+    """The fit's files: posterior.csv, posterior_checks.csv, screen.csv, emulator.csv and
+    sampler.json (settings, active parameters, diagnostics)."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / POSTERIOR_FILE, fit.draws.to_csv(index=False, float_format="%.10g"))
+    write_atomic(out / "posterior_checks.csv", fit.checks.to_csv(index=False,
+                                                                float_format="%.8g"))  # fmt: skip
+    screen_frame = pd.DataFrame({
+        "parameter": fit.space.names, "score": fit.screen.score,
+        "active": [j in fit.screen.active for j in range(len(fit.space.names))],
+    }).sort_values("score", ascending=False)  # fmt: skip
+    write_atomic(out / "screen.csv", screen_frame.to_csv(index=False, float_format="%.6g"))
+    emu = fit.emulator
+    write_atomic(out / "emulator.csv", pd.DataFrame({
+        "quantity": [int(c) for c in emu.columns], "loo_r2": emu.r2, "loo_var": emu.loo_var,
+    }).to_csv(index=False, float_format="%.6g"))  # fmt: skip
+    doc = {"settings": asdict(fit.settings), "active": fit.active_names,
+           "nuisance": [p.name for p in fit.nuisance], "diagnostics": fit.diagnostics,
+           "runs": len(fit.design.x), "emulator_train": fit.emulator.n_train}  # fmt: skip
+    write_atomic(out / "sampler.json", json.dumps(doc, indent=1, default=float))
