@@ -232,11 +232,13 @@ class StudyData:
         targets: Sequence[tg.Target] | None = None,
         series: SeriesSpec | None = None,
         nuisance_file: str | Path | None = None,
+        mean_cv: float | None = None,
     ) -> StudyData:
         """The real study: every target (calibration and validation) the model can speak to
         (see :data:`aiadopt.calibration.survey.NOT_MODELLED`), the stage shares as
         conditional binomials, then every measured series row.  Defaults: the packaged
-        ``targets.toml``, ``series.toml`` and ``evidence.toml``.  Raises
+        ``targets.toml``, ``series.toml`` and ``evidence.toml``, and the packaged
+        ``[meta].default_mean_cv`` for the means' spread.  Raises
         :class:`EvidenceError` for a bound or ordering without a base."""
         pool = tg.load_targets() if targets is None else list(targets)
         spec = load_series() if series is None else series
@@ -261,7 +263,9 @@ class StudyData:
         priors = dict(load_nuisance(nuisance_file))
         used = {name for m in spec.measurements for name in m.nuisance}
         priors.update({name: p for name, p in spec.nuisance.items() if name in used})
-        meta_cv = tg.load_meta().default_mean_cv
+        meta_cv = tg.load_meta().default_mean_cv if mean_cv is None else float(mean_cv)
+        if not meta_cv > 0:
+            raise EvidenceError(f"StudyData.of_study: key 'mean_cv': {meta_cv} must be > 0")
         return cls(
             ids=tuple(r["id"] for r in rows),
             kinds=tuple(r["kind"] for r in rows),
