@@ -164,12 +164,14 @@ def binomial_tail_logprob(
     ``K ~ Bin(n, q)`` continued to fractional counts ``k = v n`` by the regularised
     incomplete beta.  A lower bound holds with P(K >= k) = I_q(k, n - k + 1), an upper bound
     with P(K <= k) = I_{1-q}(n - k, k + 1); a bound that does not hold scores the
-    complement.  Whole counts: ``binom.sf(k - 1, n, q)`` and ``binom.cdf(k, n, q)``."""
+    complement.  Whole counts: ``binom.sf(k - 1, n, q)`` and ``binom.cdf(k, n, q)``.  Where
+    the incomplete beta underflows (below 1e-300, far beyond any plausible set) the
+    log-probability stays at log(1e-300) = -691 rather than -inf."""
     v, n, q, lower, holds = np.broadcast_arrays(
         v, n, _clip(np.asarray(q, dtype=float)), lower, holds
     )
     k = np.clip(v * n, EPS, n - EPS)
-    at_least = lower == holds  # the event is K >= k (a lower bound) or K > k (an upper one)
+    at_least = lower == holds  # K >= k (a lower bound holds) or K > k (an upper one fails)
     first = np.where(lower, k, k + 1.0)  # the smallest K of the event "at least"
     a = np.where(at_least, first, n - first + 1.0)
     b = np.where(at_least, n - first + 1.0, first)
@@ -699,9 +701,16 @@ class Likelihood:
     def model_noise_var(self, values: np.ndarray, group_n: np.ndarray) -> np.ndarray:
         """The binomial noise of each model quantity computed over ``group_n`` model firms,
         (m, Q): ``q(1-q)/group_n`` for shares, ``(cv q)^2/group_n`` for mean gains; infinite
-        where ``group_n`` is 0.  A convenience for callers that run the model itself."""
+        where ``group_n`` is 0.  A convenience for callers that run the model itself;
+        :class:`EvidenceError` for a NaN ``group_n`` (``survey.ask`` gives none for an
+        ordering: each side needs the size of its own group)."""
         v = np.atleast_2d(np.asarray(values, dtype=float))
         n = np.broadcast_to(np.asarray(group_n, dtype=float), v.shape)
+        if np.isnan(n).any():
+            bad = self.names[int(np.argwhere(np.isnan(n))[0][1])]
+            raise EvidenceError(f"Likelihood.model_noise_var: key 'group_n': NaN for {bad!r}; "
+                                "give the number of model firms each quantity is computed "
+                                "over")  # fmt: skip
         with np.errstate(divide="ignore", invalid="ignore"):
             out = _clip(v) * (1 - _clip(v)) / n
             if self._mean_quantities.size:

@@ -299,6 +299,20 @@ def test_missing_quantity_or_nuisance_is_refused(study, names) -> None:
                     {p.name: 1.3 for p in lik.nuisance_priors()})  # fmt: skip
 
 
+def test_model_noise_needs_every_group_size(study, names) -> None:
+    lik = ev.Likelihood(study, names)
+    values = np.full((2, len(names)), 0.4)
+    group_n = np.full(len(names), 200.0)
+    noise = lik.model_noise_var(values, group_n)
+    j = names.index("engaged_share")
+    assert noise[0, j] == pytest.approx(0.4 * 0.6 / 200)
+    k = names.index("gain_expected_productivity")
+    assert noise[1, k] == pytest.approx((study.mean_cv * 0.4) ** 2 / 200)
+    group_n[names.index("leaders_combine_factors:greater")] = np.nan
+    with pytest.raises(ev.EvidenceError, match="leaders_combine_factors:greater"):
+        lik.model_noise_var(values, group_n)
+
+
 def test_a_statement_without_a_base_is_refused() -> None:
     t = _target(id="b", kind="bound", group="all", category="experimenting", value=0.5,
                 bound="lower", text="x")  # fmt: skip
