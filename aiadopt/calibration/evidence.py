@@ -789,6 +789,6 @@ def _series_prediction(
     """The row's predicted figure (the link of :func:`series.predict`, linear in ``q``) and
     the model's noise carried through its slope."""
     values = {name: nu[name] for name in m.nuisance}
-    pred = predict(m, q, values)  # type: ignore[arg-type]
-    slope = predict(m, 1.0, values) - predict(m, 0.0, values)  # type: ignore[arg-type]
+    pred = predict(m, q, values)
+    slope = predict(m, 1.0, values) - predict(m, 0.0, values)
     return np.asarray(pred, dtype=float), np.asarray(slope, dtype=float) ** 2 * var

@@ -173,6 +173,34 @@ def test_vectorised_equals_row_by_row(study, names) -> None:
     assert lik.total(values, sim_var, nuisance) == pytest.approx(whole.sum(axis=1))
 
 
+def test_a_set_that_cannot_answer_a_scored_observation_is_impossible(study, names) -> None:
+    cal = ev.Likelihood(study, names, "calibration")
+    values, nuisance = _random_sets(cal, 3, 8)
+    values[0, names.index("in_place_share")] = np.nan  # read by a calibration conditional
+    values[1, names.index("deployed_view_business")] = np.nan  # a validation target only
+    total = cal.total(values, 0.0, nuisance)
+    assert total[0] == -np.inf
+    assert np.isfinite(total[1:]).all()
+    ll = cal.logliks(values, 0.0, nuisance)
+    assert np.isnan(ll[0, cal.ids.index("in_place_share|in_place_or_in_progress_share")])
+    assert np.isfinite(np.delete(ll[0], cal.ids.index(
+        "in_place_share|in_place_or_in_progress_share"))).all()
+
+
+def test_series_rows_follow_their_measurement_model(study, names) -> None:
+    lik = ev.Likelihood(study, names)
+    values, nuisance = _random_sets(lik, 4, 9)
+    spec = load_series()
+    m = next(m for m in spec.measurements if m.link == "any_ai_scaled")
+    col, j = lik.ids.index(f"series:{m.id}"), names.index(f"series:{m.id}")
+    got = lik.logliks(values, 0.0, nuisance)[:, col]
+    b, r = (nuisance[n] for n in m.nuisance)
+    pred = b + (1 - b) * r * values[:, j]
+    k = round(m.observed * m.n_eff)
+    assert k == pytest.approx(m.observed * m.n_eff, abs=1e-9)  # whole counts in the shipped rows
+    np.testing.assert_allclose(got, stats.binom.logpmf(k, m.n_eff, pred), rtol=1e-8)
+
+
 def test_uses_split_the_observations(study, names) -> None:
     cal = ev.Likelihood(study, names, "calibration")
     val = ev.Likelihood(study, names, "validation")
