@@ -12,6 +12,7 @@ import pytest
 from scipy import stats
 
 from aiadopt.calibration import evidence as ev
+from aiadopt.calibration import survey
 from aiadopt.calibration import targets as tg
 from aiadopt.calibration.series import load_series
 
@@ -199,6 +200,13 @@ def test_series_rows_follow_their_measurement_model(study, names) -> None:
     k = round(m.observed * m.n_eff)
     assert k == pytest.approx(m.observed * m.n_eff, abs=1e-9)  # whole counts in the shipped rows
     np.testing.assert_allclose(got, stats.binom.logpmf(k, m.n_eff, pred), rtol=1e-8)
+
+
+def test_targets_the_model_cannot_speak_to_are_left_out(study) -> None:
+    left_out = [t.id for t in tg.load_targets() if t.kind != "ordering" and any(
+        f"{t.metric}:{c}" in survey.NOT_MODELLED for c in t.categories)]  # fmt: skip
+    assert left_out
+    assert not set(left_out) & set(study.ids)
 
 
 def test_uses_split_the_observations(study, names) -> None:
