@@ -9,7 +9,9 @@ From the study to a fit, bottom up:
 - :mod:`~aiadopt.calibration.survey`: the simulated survey, the model's firms asked in March
   2025 what the study asked (sampled and raked like the study, or exact);
 - :mod:`~aiadopt.calibration.likelihood`: the log-likelihood of the study's figures given the
-  simulated survey;
+  simulated survey (v1, with hinges, used by the current fit);
+- :mod:`~aiadopt.calibration.evidence`: the likelihood v2, every figure and dated statistic on
+  its raw base, vectorised over parameter sets, with synthetic studies drawn from it;
 - :mod:`~aiadopt.calibration.free`: the free parameters and how a search vector maps onto
   ``Params``;
 - :mod:`~aiadopt.calibration.spec`: the calibration spec (``spec.toml``): what a fit moves,

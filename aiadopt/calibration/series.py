@@ -233,8 +233,10 @@ def load_series(spec: str | Path | None = None, data: str | Path | None = None) 
     return SeriesSpec(measurements, nuisance, excluded, where)
 
 
-def predict(m: Measurement, q: float, nuisance: Mapping[str, float]) -> float:
-    """The figure that measurement ``m`` predicts from the model quantity ``q``."""
+def predict(m: Measurement, q: float | np.ndarray,
+            nuisance: Mapping[str, float | np.ndarray]) -> float | np.ndarray:  # fmt: skip
+    """The figure that measurement ``m`` predicts from the model quantity ``q`` (floats, or
+    arrays over parameter sets: the links are arithmetic)."""
     values = [nuisance[name] for name in m.nuisance]
     if m.link == "any_ai":
         (b,) = values

@@ -184,7 +184,9 @@ class Target:
     ``value`` is a weighted proportion in [0, 1] or a mean gain in percent; ``base_n`` is the
     raw respondent count the study prints for the base and ``base_n_assumed`` the count
     assumed when it prints none (never both). Orderings carry ``greater``/``lesser`` instead
-    of ``group``/``category``/``value``.
+    of ``group``/``category``/``value``, and the raw base of each side
+    (``base_n_greater``/``base_n_lesser``, printed or assumed as the note says) where the
+    side is an expression rather than a target with a base of its own.
     """
 
     id: str
@@ -205,6 +207,8 @@ class Target:
     bound: str | None = None
     greater: str | None = None
     lesser: str | None = None
+    base_n_greater: int | None = None
+    base_n_lesser: int | None = None
     text: str | None = None
 
     @property
@@ -281,9 +285,9 @@ _REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
     "ordering": ("greater", "lesser", "text"),
 }
 _FORBIDDEN_BY_KIND: dict[str, tuple[str, ...]] = {
-    "proportion": ("bound", "greater", "lesser"),
-    "mean": ("bound", "greater", "lesser"),
-    "bound": ("greater", "lesser"),
+    "proportion": ("bound", "greater", "lesser", "base_n_greater", "base_n_lesser"),
+    "mean": ("bound", "greater", "lesser", "base_n_greater", "base_n_lesser"),
+    "bound": ("greater", "lesser", "base_n_greater", "base_n_lesser"),
     "ordering": (
         "group",
         "category",
@@ -313,6 +317,8 @@ _EXPECTED_TYPES: dict[str, tuple[type, ...]] = {
     "bound": (str,),
     "greater": (str,),
     "lesser": (str,),
+    "base_n_greater": (int,),
+    "base_n_lesser": (int,),
     "text": (str,),
 }
 _META_TYPES: dict[str, tuple[type, ...]] = {
@@ -490,7 +496,7 @@ def _check_target(chk: _Checker, index: int, raw: Any) -> Target:
         raise chk.fail(where, "base_n_assumed", "give base_n (printed) or base_n_assumed, not both")
     if kind in ("proportion", "mean") and "base_n" not in raw and "base_n_assumed" not in raw:
         raise chk.fail(where, "base_n", f"missing: kind {kind!r} needs base_n or base_n_assumed")
-    for key in ("base_n", "base_n_assumed"):
+    for key in ("base_n", "base_n_assumed", "base_n_greater", "base_n_lesser"):
         if key in raw and raw[key] < 1:
             raise chk.fail(where, key, f"{raw[key]} is not a positive count")
     if "base_weighted_share" in raw:
@@ -588,7 +594,7 @@ def _parse(path: Path) -> tuple[TargetsMeta, tuple[Target, ...]]:
                 _where(index, raw), "id", f"duplicate id (first at index {seen[target.id]})"
             )
         seen[target.id] = index
-        for key in ("base_n", "base_n_assumed"):
+        for key in ("base_n", "base_n_assumed", "base_n_greater", "base_n_lesser"):
             count = getattr(target, key)
             if count is not None and count > meta.n_total:
                 raise chk.fail(_where(index, raw), key, f"{count} exceeds n_total = {meta.n_total}")
@@ -653,7 +659,7 @@ def targets_frame(targets: Sequence[Target] | None = None) -> pd.DataFrame:
     columns = [*_TARGET_FIELDS, "n"]
     rows = [{**dataclasses.asdict(t), "n": t.n} for t in pool]
     frame = pd.DataFrame(rows, columns=columns)
-    for col in ("page", "base_n", "base_n_assumed", "n"):
+    for col in ("page", "base_n", "base_n_assumed", "base_n_greater", "base_n_lesser", "n"):
         frame[col] = frame[col].astype("Int64")
     return frame
 

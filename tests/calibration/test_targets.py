@@ -305,6 +305,7 @@ def test_minimal_file_is_valid(tmp_path: Path) -> None:
         (_with(kind="bound", bound="sideways", text="t"), "bound", "allowed: lower, upper"),
         (_with(kind="bound", text="t"), "bound", "missing key required"),
         (_with(greater="x"), "greater", "not allowed for kind 'proportion'"),
+        (_with(base_n_greater=50), "base_n_greater", "not allowed for kind 'proportion'"),
         (_with(base_n_assumed=60), "base_n_assumed", "not both"),
         (_with(base_n=500), "base_n", "exceeds n_total"),
         (_with(base_weighted_share=1.5), "base_weighted_share", "out of range"),
@@ -323,6 +324,31 @@ def test_malformed_target_raises(
     assert f"key '{key}'" in message
     assert fragment in message
     assert "index 0" in message
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "fragment"),
+    [
+        ({"base_n_greater": 0}, "base_n_greater", "not a positive count"),
+        ({"base_n_lesser": 400}, "base_n_lesser", "exceeds n_total"),
+        ({"base_n_lesser": 4.5}, "base_n_lesser", "expected integer"),
+        ({"base_n": 107}, "base_n", "not allowed for kind 'ordering'"),
+    ],
+)
+def test_ordering_side_bases_are_checked(
+    tmp_path: Path, changes: dict[str, Any], key: str, fragment: str
+) -> None:
+    path = _write(tmp_path, [PROPORTION, ORDERING | changes])
+    with pytest.raises(TargetsError) as info:
+        load_targets(path)
+    assert f"key '{key}'" in str(info.value)
+    assert fragment in str(info.value)
+
+
+def test_ordering_side_bases_load(tmp_path: Path) -> None:
+    entry = ORDERING | {"base_n_greater": 107, "base_n_lesser": 100}
+    order = load_targets(_write(tmp_path, [PROPORTION, entry]))[1]
+    assert (order.base_n_greater, order.base_n_lesser) == (107, 100)
 
 
 def test_error_names_the_target_id(tmp_path: Path) -> None:
