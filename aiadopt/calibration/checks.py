@@ -47,12 +47,12 @@ NAIVE_COPIES: Mapping[str, tuple[str, ...]] = {
     **{f"action_{a}_{col}": (f"action_{a}_engaged",)
        for a in ("outsourcing", "outsource_all", "training", "external_experts",
                  "dedicated_staff", "new_roles_internal", "new_roles_external")
-       for col in ("planned", "in_place_or_in_progress")},  # fmt: skip
+       for col in ("planned", "in_place_or_in_progress")},
     "deployed_view_technique": ("in_place_share",),
     "deployed_view_business": ("in_place_share",),
     **{f"usecase_interest_{u}_in_place": (f"usecase_interest_{u}_technique",
                                           f"usecase_interest_{u}_business")
-       for u in ("content", "personalisation", "test_automation")},  # fmt: skip
+       for u in ("content", "personalisation", "test_automation")},
 }
 """The naive baseline of each validation figure: the calibration figures it copies (their
 mean)."""

@@ -28,7 +28,7 @@ from scipy import special
 
 from ..files import write_atomic
 from ..model import ParameterError, Params
-from ..workers import TaskFailed, WorkerPool
+from ..workers import PoolError, TaskFailed, WorkerPool
 from . import outputs
 from . import series as sr
 from . import targets as tg
@@ -234,7 +234,8 @@ class DesignRunner:
                                     env=dict.fromkeys(_THREAD_VARIABLES, "1"))  # fmt: skip
         for task, result in self._pool.run(run_chunk, tasks, key=lambda t: t[0]):
             if isinstance(result, TaskFailed):
-                raise CalibrationError(f"design chunk {task[0]} failed: {result.reason}")
+                raise PoolError(f"model runs of design chunk {task[0]} failed: {result.reason}; "
+                                "the same command resumes from the runs saved so far")
             yield result
 
     def _map_dask(self, tasks: list[Task]) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:

@@ -49,8 +49,8 @@ from . import evidence as ev
 from . import outputs
 from . import series as sr
 from . import targets as tg
-from .draws import NUISANCE_PREFIX, POSTERIOR_FILE
 from .design import Design, DesignRunner, ParameterSpace, seeds_for
+from .draws import NUISANCE_PREFIX, POSTERIOR_FILE
 from .emulator import Emulator, ScreenResult, screen
 from .errors import CalibrationError
 from .priors import Prior, PriorSet, load_priors
@@ -61,6 +61,32 @@ with warnings.catch_warnings():  # arviz announces a refactor on import (FutureW
 
 __all__ = ["PosteriorFit", "SamplerSettings", "sample_posterior"]
 
+
+
+LEVER_DRIVERS: dict[str, tuple[str, ...]] = {
+    "tripartite_strategy": ("strategy_effect[0]", "strategy_effect[3]", "complementarity"),
+    "training": ("training_effect", "complementarity"),
+    "co_managed_outsourcing": ("manager_effect[0]", "manager_effect[1]", "complementarity"),
+    "dedicated_staff": ("dedicated_effect", "roles_effect", "complementarity"),
+    "regulatory_clarity": ("engage_obstacle_weights[3]", "progress_obstacle_weights[3]",
+                           "give_up_obstacle_effect"),
+    "cost_support": ("engage_obstacle_weights[4]", "progress_obstacle_weights[4]",
+                     "give_up_obstacle_effect"),
+    "security_framework": ("engage_obstacle_weights[2]", "progress_obstacle_weights[2]",
+                           "give_up_obstacle_effect"),
+}  # fmt: skip
+"""The parameters through which each lever (intervention kind, ``model/interventions.py``)
+acts: the log-effects of the success factor it gives, their complementarity, or the weights
+of the obstacle it lowers.  They are always sampled (whatever the screen says), so that
+whether the data inform a lever's effect is measured, not assumed."""
+
+ALWAYS_SAMPLED: tuple[str, ...] = (
+    *dict.fromkeys(n for names in LEVER_DRIVERS.values() for n in names),
+    "scale_hazard",
+)
+"""Sampled whatever the screen says: the levers' drivers, and the scaling rate behind the
+share at scale (the headline answer; the study's "en place" pools deployed and scaled, so
+the data may well leave it to its prior: the identifiability report says)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +112,7 @@ class SamplerSettings:
     final_steps: int = 6000
     walkers_per_dim: int = 4
     screen_threshold: float = 0.5
-    max_active: int = 45
+    max_active: int = 40
     draws: int = 2000
     check_runs: int = 400
     seed: int = 20250303
@@ -127,6 +153,14 @@ class PosteriorFit:
 # --- the pieces ----------------------------------------------------------------------------------
 
 
+def load_evidence(paths: tuple[str | None, str | None, str | None] = (None, None, None)
+                  ) -> tuple[list[tg.Target], sr.SeriesSpec]:  # fmt: skip
+    """The targets and the series spec of ``paths`` (targets, series, series data; None:
+    the packaged files)."""
+    targets_path, series_path, data_path = paths
+    return tg.load_targets(targets_path), sr.load_series(series_path, data_path)
+
+
 @dataclass
 class _Problem:
     """What every step needs: the evidence, the parameter space and the quantities."""
@@ -143,15 +177,18 @@ class _Problem:
 
     @classmethod
     def load(cls, priors: PriorSet, base: Params, targets_path: str | None,
-             series_path: str | None, data_path: str | None) -> _Problem:  # fmt: skip
-        targets = tg.load_targets(targets_path)
-        spec = sr.load_series(series_path, data_path)
-        names = outputs.quantity_names(targets, spec)
-        data = ev.StudyData.of_study(targets, spec)
+             series_path: str | None, data_path: str | None,
+             study: ev.StudyData | None = None) -> _Problem:  # fmt: skip
+        targets, spec = load_evidence((targets_path, series_path, data_path))
+        names = ev.quantity_names(targets, spec)
+        if names != outputs.quantity_names(targets, spec):
+            raise CalibrationError("the simulator and the likelihood order the quantities "
+                                   "differently")  # fmt: skip
+        data = ev.StudyData.of_study(targets, spec) if study is None else study
         lik = ev.Likelihood(data, names, use="calibration")
         kinds = {t.id: t.kind for t in targets}
         is_mean = np.array([kinds.get(n, "") == "mean" for n in names])
-        used = set(lik.quantities_used())
+        used = {q for i in lik.index for q in data.quantities[i]}
         columns = np.array([i for i, n in enumerate(names) if n in used])
         return cls(targets, spec, names, ParameterSpace.of(priors), lik,
                    tuple(lik.nuisance_priors()), is_mean, columns, base)  # fmt: skip
@@ -170,12 +207,13 @@ class _Problem:
         return out
 
     def real_loglik(self, d: Design) -> np.ndarray:
-        """The likelihood of each design run itself (model noise q(1-q)/n; nuisances at their
-        prior medians): ranks the runs for the emulator's training set."""
+        """The likelihood of each design run itself (its model noise q(1-q)/n; nuisances at
+        their prior medians): ranks the runs for the emulator's training set."""
         values = d.values
         sim_var = model_noise(values, d.group_n, self.is_mean)
         nuis = self.nuisance_values(np.zeros((len(values), len(self.nuisance))))
-        ll = self.likelihood.total(values, sim_var, nuis)
+        with np.errstate(all="ignore"):
+            ll = self.likelihood.total(np.nan_to_num(values, nan=np.nan), sim_var, nuis)
         return np.where(np.isfinite(ll), ll, -np.inf)
 
 
@@ -189,12 +227,27 @@ def model_noise(values: np.ndarray, group_n: np.ndarray, is_mean: np.ndarray) ->
     return np.where(is_mean[None, :], mean_var, share_var)
 
 
+def quantity_bases(likelihood: ev.Likelihood) -> dict[str, float]:
+    """The study's raw base behind each quantity the likelihood reads (an ordering's two
+    sides their own bases; a conditional share's both quantities its base)."""
+    data = likelihood.data
+    out: dict[str, float] = {}
+    for i in likelihood.index:
+        bases = data.bases[i]
+        for j, q in enumerate(data.quantities[i]):
+            out[q] = float(bases[min(j, len(bases) - 1)])
+    return out
+
+
 def data_sd(problem: _Problem, design: Design) -> np.ndarray:
     """Each emulated quantity's sampling sd on the emulator's scale, for the screen: the
-    study's base (n / 1.3) at the design's median value."""
-    bases = problem.likelihood.quantity_bases()
+    study's raw base over a design effect of 1.3 (the prior median), at the design's median
+    value (a series row's base is already effective)."""
+    bases = quantity_bases(problem.likelihood)
     cols = problem.columns
-    n_eff = np.array([bases.get(problem.names[c], 50.0) for c in cols]) / 1.3
+    names = [problem.names[c] for c in cols]
+    n_eff = np.array([bases.get(n, 50.0) / (1.0 if n.startswith("series:") else 1.3)
+                      for n in names])  # fmt: skip
     med = np.nanmedian(design.values[:, cols], axis=0)
     q = np.clip(med, 0.02, 0.98)
     sd_share = 1.0 / np.sqrt(n_eff * q * (1 - q))
@@ -303,16 +356,21 @@ def sample_posterior(
     scheduler: str | None = None,
     paths: tuple[str | None, str | None, str | None] = (None, None, None),
     log: Callable[[str], None] = print,
+    study: ev.StudyData | None = None,
+    design_dir: Path | None = None,
 ) -> PosteriorFit:
     """Sample the posterior (module doc) into folder ``out``; resumes from what ``out``
-    holds.  ``paths``: targets, series and series-data files (default: packaged)."""
+    holds.  ``paths``: targets, series and series-data files (default: packaged).
+    ``study``: other observed figures (a synthetic study, for simulation-based calibration;
+    default: the study of ``paths``).  ``design_dir``: where runs are saved (default
+    ``out/design``; synthetic studies can share the prior design's runs)."""
     s = settings or SamplerSettings()
     priors = priors or load_priors()
     base = (base or Params()).replace(n_firms=s.n_firms)
-    problem = _Problem.load(priors, base, *paths)
+    problem = _Problem.load(priors, base, *paths, study=study)
     space = problem.space
     out = Path(out)
-    design_dir = out / "design"
+    design_dir = out / "design" if design_dir is None else Path(design_dir)
     t0 = time.perf_counter()
     d_all = len(space.names)
 
@@ -331,9 +389,11 @@ def sample_posterior(
         problem.keep_modelled(design.values[valid])
         sc = screen(z0[valid], design.values[valid], problem.is_mean, problem.columns,
                     data_sd(problem, design), s.screen_threshold, s.max_active)  # fmt: skip
-        active = list(sc.active)
-        log(f"screen: {len(active)} of {d_all} parameters move the figures "
-            f"(threshold {s.screen_threshold} sampling sd per prior sd)")  # fmt: skip
+        forced = [space.names.index(n) for n in ALWAYS_SAMPLED if n in space.names]
+        active = sorted(set(sc.active) | set(forced))
+        log(f"screen: {len(sc.active)} of {d_all} parameters move the figures (threshold "
+            f"{s.screen_threshold} sampling sd per prior sd); {len(active)} sampled with the "
+            "levers' drivers")  # fmt: skip
         dims = len(active) + len(problem.nuisance)
         walkers = max(s.walkers_per_dim * dims, 2 * dims + 2)
         walkers += walkers % 2
@@ -347,8 +407,9 @@ def sample_posterior(
                 f"{np.median(emu.r2):.2f}; best run log-lik {ll[train[0]]:.1f}")  # fmt: skip
             rng = np.random.default_rng(np.random.SeedSequence([s.seed, wave]))
 
-            def make(emu: Emulator = emu, rng: np.random.Generator = rng, ll: np.ndarray = ll,
-                     wave: int = wave, design: Design = design) -> tuple[np.ndarray, ...]:  # fmt: skip
+            def make(emu: Emulator = emu, rng: np.random.Generator = rng,
+                     ll: np.ndarray = ll, wave: int = wave,
+                     design: Design = design) -> tuple[np.ndarray, ...]:  # fmt: skip
                 start = _start(design, ll, active, walkers, len(problem.nuisance), rng)
                 chain = run_ensemble(_log_prob_factory(problem, emu), start, s.steps,
                                      int(rng.integers(2**31)))  # fmt: skip

@@ -17,39 +17,40 @@ def add_parser(sub) -> None:
         NAME,
         help="fit the model to the study (see 'aiadopt calibrate -h')",
         description=(
-            "Fit the free parameters of a calibration spec (default: the packaged spec; see\n"
-            "--write-spec) to the study's calibration targets by differential evolution. The\n"
-            "loss is the mean, over the spec's seeds, of the deviance of the simulated survey in\n"
-            "March 2025. Writes into --out: evaluations.csv (every evaluation, appended as the\n"
-            "search goes; the same command resumes an interrupted calibration from it and ends\n"
-            "where an uninterrupted one would), fitted.toml (the best parameters, for 'aiadopt\n"
-            "run --params') and fitted_set.csv (the plausible set: evaluated vectors within the\n"
-            "95% likelihood-ratio threshold of the best; a confidence set, not a posterior).\n"
-            "With --write-spec, write the default spec to a file to edit instead. With --report,\n"
-            "survey --params (default: the shipped parameters) in sampled mode and compare every\n"
-            "target with the study instead (fit_report.csv, .md, .png, .svg into --out)."
+            "Sample the posterior of the model's parameters given the study's calibration\n"
+            "targets and the dated statistics (docs/calibration.md): a prior design of model\n"
+            "runs, a screen of the parameters the data can inform, waves of history matching\n"
+            "with an emulator, an ensemble sampler (emcee), and checks of every figure\n"
+            "against the model run at posterior draws. Writes into --out: posterior.csv (the\n"
+            "posterior sample, for 'aiadopt experiment --param-set'), fitted.toml (its median,\n"
+            "for 'aiadopt run --params'), fit_checks.csv and fit_summary.json (every figure\n"
+            "against its 90% posterior-predictive interval; validation apart),\n"
+            "identifiability.csv, levers.csv, correlations.csv, sampler.json (R-hat, ESS) and\n"
+            "the runs (design/). The same command resumes an interrupted calibration from its\n"
+            "saved runs. With --write-spec, write the default plan (calibration.toml) to a file\n"
+            "to edit instead. With --report, survey --params (default: the shipped parameters)\n"
+            "in sampled mode and compare every target with the study instead (fit_report.csv,\n"
+            ".md, .png, .svg)."
         ),
         examples=(
             "examples:\n"
-            "  aiadopt calibrate --write-spec my_spec.toml && $EDITOR my_spec.toml\n"
-            "  aiadopt calibrate --spec my_spec.toml --out fit/ --workers 2\n"
+            "  aiadopt calibrate --out fit/ --workers 2\n"
+            "  aiadopt calibrate --write-spec my_plan.toml && $EDITOR my_plan.toml\n"
+            "  aiadopt calibrate --spec my_plan.toml --out fit/ --scheduler tcp://host:8786\n"
             "  aiadopt calibrate --report --params fit/fitted.toml --out fit/"
         ),
     )
     calibrate.add_argument(
-        "--spec", metavar="FILE.toml", help="calibration spec (default: the packaged spec)"
-    )
+        "--spec", metavar="FILE.toml",
+        help="calibration plan (default: the packaged aiadopt/calibration/calibration.toml)",
+    )  # fmt: skip
     common.add_out(calibrate, NAME)
-    calibrate.add_argument(
-        "--workers",
-        type=common.positive_int,
-        metavar="N",
-        help="worker processes (default: the spec's [optimizer] workers)",
-    )
+    common.add_workers(calibrate)
+    common.add_scheduler(calibrate)
     calibrate.add_argument(
         "--no-resume",
         action="store_true",
-        help="start afresh, replacing the evaluation log of --out",
+        help="start afresh, deleting the saved runs of --out",
     )
     common.add_quiet(calibrate)
     calibrate.add_argument(
@@ -77,19 +78,19 @@ def add_parser(sub) -> None:
 
 def _write_spec(args: argparse.Namespace, extra: list[str]) -> int:
     """--write-spec: the default calibration spec to a file to edit."""
-    from ..calibration.spec import write_spec
+    from ..calibration.plan import write_plan
 
     if args.report or extra:
         common.error(f"--write-spec cannot be combined with {', '.join(extra) or '--report'}")
         return 2
     with common.exit_codes(writing=None) as outcome:
         try:
-            path = write_spec(args.write_spec, force=args.force)
+            path = write_plan(args.write_spec, force=args.force)
         except FileExistsError as exc:  # bad input: the file is there, --force says replace
             raise common.CommandError(str(exc), 2) from None
     if outcome.code:
         return outcome.code
-    print(f"Wrote {path}: the default calibration spec.")
+    print(f"Wrote {path}: the default calibration plan.")
     print(f"Edit it, then run: aiadopt calibrate --spec {path} --out DIR")
     return 0
 
@@ -111,16 +112,19 @@ def _report(args: argparse.Namespace, out: str) -> int:
 
 def _fit(args: argparse.Namespace, out: str) -> int:
     """A calibration into ``out`` (resumable)."""
-    from ..calibration.errors import CalibrationError, EvaluationFailed, SpecError
-    from ..calibration.fit import calibrate
+    from ..calibration.errors import CalibrationError, SpecError
+    from ..calibration.pipeline import calibrate_posterior
+    from ..experiments.executors import default_workers
     from ..model import ParameterError
+    from ..workers import PoolError
 
+    workers = args.workers or default_workers()
     with common.exit_codes((SpecError, CalibrationError, ParameterError)) as outcome:
         try:
-            result = calibrate(args.spec, out, progress=not args.quiet,
-                               resume=not args.no_resume, workers=args.workers,
-                               echo=print)  # fmt: skip
-        except EvaluationFailed as exc:  # not bad input: the work failed
+            result = calibrate_posterior(args.spec, out, workers=workers,
+                                         scheduler=args.scheduler, resume=not args.no_resume,
+                                         log=(lambda _: None) if args.quiet else print)  # fmt: skip
+        except PoolError as exc:  # not bad input: the work failed
             raise common.CommandError(str(exc), 1) from None
     if outcome.code:
         return outcome.code
@@ -130,7 +134,8 @@ def _fit(args: argparse.Namespace, out: str) -> int:
 
 def handle(args: argparse.Namespace) -> int:
     """Run ``aiadopt calibrate`` with the parsed ``args``; returns the exit code."""
-    fitting = [("--spec", args.spec), ("--workers", args.workers)]
+    fitting = [("--spec", args.spec), ("--workers", args.workers),
+               ("--scheduler", args.scheduler)]
     fitting += [("--no-resume", args.no_resume or None)]
     reporting = [("--params", args.params), ("--replicates", args.replicates)]
     if args.write_spec is not None:
