@@ -90,7 +90,7 @@ def identifiability(fit: po.PosteriorFit) -> pd.DataFrame:
     """Prior against posterior for every scalar parameter (module doc)."""
     space = fit.space
     z_post = space.to_z(fit.draws[list(space.names)].to_numpy())
-    active = set(fit.screen.active) | {space.names.index(n) for n in fit.active_names}
+    active = set(fit.sampled)
     rows = []
     for j, p in enumerate(space.priors):
         lo, hi = p.interval(0.9)

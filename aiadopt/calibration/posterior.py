@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -144,10 +145,13 @@ class PosteriorFit:
     diagnostics: dict[str, Any]
     design: Design
     checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sampled: tuple[int, ...] = ()
 
     @property
     def active_names(self) -> list[str]:
-        return [self.space.names[j] for j in self.screen.active]
+        """The sampled parameters, in the chain's column order (the screen's and the
+        always-sampled ones)."""
+        return [self.space.names[j] for j in self.sampled]
 
 
 # --- the pieces ----------------------------------------------------------------------------------
@@ -294,7 +298,13 @@ def diagnostics(chain: np.ndarray, names: Sequence[str]) -> dict[str, Any]:
     rhat = arviz.rhat(data)
     ess = arviz.ess(data, method="bulk")
     tail = arviz.ess(data, method="tail")
-    tau = emcee.autocorr.integrated_time(chain, quiet=True)
+    emcee_log = logging.getLogger("emcee")
+    level = emcee_log.level
+    emcee_log.setLevel(logging.ERROR)  # a short chain's warning: the R-hat and ESS say it
+    try:
+        tau = emcee.autocorr.integrated_time(chain, quiet=True)
+    finally:
+        emcee_log.setLevel(level)
     per = {n: {"rhat": float(rhat[n]), "ess_bulk": float(ess[n]), "ess_tail": float(tail[n]),
                "tau": float(tau[j])} for j, n in enumerate(names)}  # fmt: skip
     return {
@@ -440,7 +450,8 @@ def sample_posterior(
         log(f"ensemble: {walkers} walkers x {s.final_steps} steps; max R-hat "
             f"{diag['max_rhat']:.3f}, min bulk ESS {diag['min_ess_bulk']:.0f}")  # fmt: skip
         draws = posterior_draws(chain, problem, active, s, rng)
-        fit = PosteriorFit(s, space, sc, emu, problem.nuisance, chain, draws, diag, design)
+        fit = PosteriorFit(s, space, sc, emu, problem.nuisance, chain, draws, diag, design,
+                           sampled=tuple(active))  # fmt: skip
         fit.checks = predictive_runs(fit, problem, runner, log)
     log(f"done in {time.perf_counter() - t0:.0f} s")
     return fit
