@@ -116,8 +116,9 @@ class Emulator:
         loo = cv[:, np.arange(y.shape[1]), chosen].mean(axis=0)
         total = y.var(axis=0)
         r2 = 1.0 - loo / np.where(total > 0, total, 1.0)
+        coef = np.atleast_2d(ridge.coef_).T.copy()  # (features, quantities), one or many
         return cls(tuple(int(a) for a in active), np.asarray(columns), is_mean[columns], poly,
-                   ridge.coef_.T.copy(), np.asarray(ridge.intercept_), loo, r2,
+                   coef, np.atleast_1d(ridge.intercept_), loo, r2,
                    len(za))  # fmt: skip
 
     def predict(self, z_active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -295,14 +295,18 @@ def diagnostics(chain: np.ndarray, names: Sequence[str]) -> dict[str, Any]:
     """R-hat (rank-normalised, split; walkers as chains) and bulk/tail ESS per dimension
     (arviz), and the integrated autocorrelation time (emcee)."""
     data = {n: chain[:, :, j].T for j, n in enumerate(names)}  # (chains=walkers, draws)
-    rhat = arviz.rhat(data)
-    ess = arviz.ess(data, method="bulk")
-    tail = arviz.ess(data, method="tail")
+    with warnings.catch_warnings():  # short chains (tests): more walkers than draws
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rhat = arviz.rhat(data)
+        ess = arviz.ess(data, method="bulk")
+        tail = arviz.ess(data, method="tail")
     emcee_log = logging.getLogger("emcee")
     level = emcee_log.level
     emcee_log.setLevel(logging.ERROR)  # a short chain's warning: the R-hat and ESS say it
     try:
-        tau = emcee.autocorr.integrated_time(chain, quiet=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tau = emcee.autocorr.integrated_time(chain, quiet=True)
     finally:
         emcee_log.setLevel(level)
     per = {n: {"rhat": float(rhat[n]), "ess_bulk": float(ess[n]), "ess_tail": float(tail[n]),

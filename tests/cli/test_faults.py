@@ -41,7 +41,8 @@ SCENARIO_EARLY = """name = "early"
 type = "training"
 start = "2020-01"
 """
-SPEC_BAD_KEY = """free = [ { name = "no_such_parameter", low = 0.1, high = 0.2 } ]
+SPEC_BAD_KEY = """[fixed]
+no_such_parameter = 0.1
 """
 
 FILES: dict[str, bytes | None] = {
@@ -205,6 +206,20 @@ def test_a_bad_input_is_one_line_naming_it_and_writes_nothing(
 
 
 # --- faults ------------------------------------------------------------------------------------
+TINY_PLAN = """[sampler]
+n_firms = 1000
+prior_runs = 32
+waves = 1
+wave_runs = 16
+train_size = 48
+steps = 10
+final_steps = 20
+draws = 10
+check_runs = 2
+max_active = 3
+"""
+"""A calibration plan of about 50 short runs (calibration v2)."""
+
 TINY_FIT = """free = [
   { name = "bass_p", low = 0.0005, high = 0.05, guess = 0.0008, log = true },
   { name = "complete_development", low = 0.005, high = 0.5, guess = 0.3, log = true },
@@ -309,31 +324,41 @@ def test_a_worker_killed_during_a_fit_is_replaced_and_the_fit_is_unchanged(
     assert (tmp_path / "pool" / log).read_bytes() == (tmp_path / "serial" / log).read_bytes()
 
 
-def test_an_evaluation_that_kills_its_worker_fails_the_fit_with_exit_1(
+def test_a_run_that_kills_its_worker_fails_the_calibration_with_exit_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An evaluation whose worker keeps dying (the pool gives it up: tests/test_workers.py)
-    stops the fit with a message naming it, exit code 1, the log kept for a resume."""
-    from aiadopt.calibration import evaluations
+    """A batch of model runs whose worker keeps dying (the pool gives it up:
+    tests/test_workers.py) stops the calibration with a message naming it, exit code 1, the
+    runs saved so far kept for a resume."""
+    from aiadopt.calibration import design
     from aiadopt.workers import TaskFailed
 
     class DyingPool:
         def run(self, fn, tasks, key):
             yield tasks[0], TaskFailed("WorkerDied: the worker process died (test)")
 
-    real_call = evaluations.CachedPoolMap.__call__
+        def close(self):
+            pass
 
-    def on_a_dying_pool(self, func, iterable):
-        self.pool = DyingPool()
-        return real_call(self, func, iterable)
+    real_map = design.DesignRunner._map
 
-    monkeypatch.setattr(evaluations.CachedPoolMap, "__call__", on_a_dying_pool)
-    (tmp_path / "spec.toml").write_text(TINY_FIT.replace("workers = 2", "workers = 1"))
+    def on_a_dying_pool(self, tasks):
+        if len(tasks) > 1:  # the first chunk runs, the second one's worker dies
+            yield from real_map(self, tasks[:1])
+            self._pool = DyingPool()
+            self.workers = 2
+            yield from real_map(self, tasks[1:])
+        else:
+            yield from real_map(self, tasks)
+
+    monkeypatch.setattr(design.DesignRunner, "_map", on_a_dying_pool)
+    (tmp_path / "plan.toml").write_text(TINY_PLAN)
     monkeypatch.chdir(tmp_path)
-    code, _, err = _cli(["calibrate", "--spec", "spec.toml", "--out", "fit", "--quiet"])
+    code, _, err = _cli(["calibrate", "--spec", "plan.toml", "--out", "fit", "--quiet",
+                         "--workers", "1"])  # fmt: skip
     assert code == 1, err
-    assert "WorkerDied" in err and "with seed 1" in err and "Traceback" not in err
-    assert "resumes" in err and (tmp_path / "fit" / "evaluations.csv").is_file()
+    assert "WorkerDied" in err and "Traceback" not in err
+    assert "resumes" in err and any((tmp_path / "fit" / "design").glob("w0_*.npz"))
 
 
 @pytest.mark.slow
@@ -476,7 +501,7 @@ def test_two_fits_into_one_folder_one_is_refused(tmp_path: Path) -> None:
     evaluation log is never written by two)."""
     from aiadopt.files import locked
 
-    (tmp_path / "spec.toml").write_text(TINY_FIT, encoding="utf-8")
+    (tmp_path / "spec.toml").write_text(TINY_PLAN, encoding="utf-8")
     out = tmp_path / "fit"
     with locked(out):
         code, _, err = _cli(["calibrate", "--spec", str(tmp_path / "spec.toml"), "--out",
