@@ -14,6 +14,7 @@ fields (``ParameterError``) gives NaN quantities and is left out of every fit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -73,6 +74,12 @@ class ParameterSpace:
             out += [f"{p.name}[{i}]" for i in range(k)]
         return tuple(out)
 
+    @functools.cached_property
+    def _marginals(self) -> list[_Marginal]:
+        """Each prior's distribution and truncation, built once (freezing a scipy
+        distribution costs milliseconds; the sampler maps coordinates thousands of times)."""
+        return [_Marginal.of(p) for p in self.priors]
+
     def from_z(self, z: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
         """Parameter values of coordinates ``z`` (m, k); ``columns`` picks the priors of the
         k columns (default: all, in order)."""
@@ -80,7 +87,7 @@ class ParameterSpace:
         cols = range(len(self.priors)) if columns is None else columns
         out = np.empty_like(z)
         for j, c in enumerate(cols):
-            out[:, j] = _from_z(self.priors[c], z[:, j])
+            out[:, j] = self._marginals[c].from_z(z[:, j])
         return out
 
     def to_z(self, x: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
@@ -89,7 +96,7 @@ class ParameterSpace:
         cols = range(len(self.priors)) if columns is None else columns
         out = np.empty_like(x)
         for j, c in enumerate(cols):
-            out[:, j] = _to_z(self.priors[c], x[:, j])
+            out[:, j] = self._marginals[c].to_z(x[:, j])
         return out
 
     def draw_shares(self, rng: np.random.Generator, m: int) -> np.ndarray:
@@ -106,21 +113,34 @@ class ParameterSpace:
         return apply_values(values, base)
 
 
-def _from_z(p: Prior, z: np.ndarray) -> np.ndarray:
-    lo, hi = p._cdf_bounds()
-    u = lo + (hi - lo) * special.ndtr(z)
-    x = p.frozen().ppf(np.clip(u, 1e-15, 1 - 1e-15))
-    if p.low is not None:
-        x = np.maximum(x, p.low)
-    if p.high is not None:
-        x = np.minimum(x, p.high)
-    return x
+@dataclass(frozen=True)
+class _Marginal:
+    """A scalar prior's frozen distribution and the distribution-function values of its
+    range: ``x = F^-1(F(low) + Phi(z) (F(high) - F(low)))``."""
 
+    dist: Any
+    lo: float
+    hi: float
+    low: float | None
+    high: float | None
 
-def _to_z(p: Prior, x: np.ndarray) -> np.ndarray:
-    lo, hi = p._cdf_bounds()
-    u = (p.frozen().cdf(x) - lo) / max(hi - lo, 1e-300)
-    return special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+    @classmethod
+    def of(cls, p: Prior) -> _Marginal:
+        lo, hi = p._cdf_bounds()
+        return cls(p.frozen(), lo, hi, p.low, p.high)
+
+    def from_z(self, z: np.ndarray) -> np.ndarray:
+        u = self.lo + (self.hi - self.lo) * special.ndtr(z)
+        x = self.dist.ppf(np.clip(u, 1e-15, 1 - 1e-15))
+        if self.low is not None:
+            x = np.maximum(x, self.low)
+        if self.high is not None:
+            x = np.minimum(x, self.high)
+        return x
+
+    def to_z(self, x: np.ndarray) -> np.ndarray:
+        u = (self.dist.cdf(x) - self.lo) / max(self.hi - self.lo, 1e-300)
+        return special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
 
 # --- the design ----------------------------------------------------------------------------------

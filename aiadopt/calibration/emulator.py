@@ -99,6 +99,9 @@ class Emulator:
     loo_var: np.ndarray  # (len(columns),) leave-one-out error variance on the emulator scale
     r2: np.ndarray  # (len(columns),) leave-one-out R^2
     n_train: int
+    centre: np.ndarray  # mean of the training coordinates
+    precision: np.ndarray  # inverse covariance of the training coordinates
+    reach: float  # 95th percentile of the training points' squared Mahalanobis distance
 
     @classmethod
     def fit(cls, z: np.ndarray, values: np.ndarray, is_mean: np.ndarray,
@@ -117,9 +120,23 @@ class Emulator:
         total = y.var(axis=0)
         r2 = 1.0 - loo / np.where(total > 0, total, 1.0)
         coef = np.atleast_2d(ridge.coef_).T.copy()  # (features, quantities), one or many
+        centre = za.mean(axis=0)
+        cov = np.cov(za, rowvar=False) + 1e-6 * np.eye(za.shape[1])
+        precision = np.linalg.inv(np.atleast_2d(cov))
+        d2 = _mahalanobis2(za, centre, precision)
         return cls(tuple(int(a) for a in active), np.asarray(columns), is_mean[columns], poly,
-                   coef, np.atleast_1d(ridge.intercept_), loo, r2,
-                   len(za))  # fmt: skip
+                   coef, np.atleast_1d(ridge.intercept_), loo, r2, len(za), centre, precision,
+                   float(np.quantile(d2, 0.95)))  # fmt: skip
+
+    def reach_factor(self, z_active: np.ndarray) -> np.ndarray:
+        """How much the emulator's error grows away from its design: ``1 + (d2 / r)^2`` with
+        ``d2`` the squared Mahalanobis distance from the training runs' centre and ``r`` the
+        95th percentile of the training runs' own.  About 1 inside the design, and growing as
+        the fourth power of the distance outside it (a quadratic's extrapolation error grows
+        like its squared terms), so that the sampler cannot settle where the emulator
+        invents a fit the model never showed."""
+        d2 = _mahalanobis2(np.atleast_2d(z_active), self.centre, self.precision)
+        return 1.0 + (d2 / self.reach) ** 2
 
     def predict(self, z_active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Emulated quantities on the natural scale (m, columns) and their error variance
@@ -127,8 +144,14 @@ class Emulator:
         features = self.poly.transform(np.atleast_2d(z_active))
         y = features @ self.coef + self.intercept
         values = from_scale(y, self.is_mean)
-        var = natural_variance(y, np.broadcast_to(self.loo_var, y.shape), self.is_mean)
+        var_scale = self.loo_var[None, :] * self.reach_factor(z_active)[:, None]
+        var = natural_variance(y, var_scale, self.is_mean)
         return values, var
+
+
+def _mahalanobis2(z: np.ndarray, centre: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    d = z - centre
+    return np.einsum("ij,jk,ik->i", d, precision, d)
 
 
 @dataclass(frozen=True)

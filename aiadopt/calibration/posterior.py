@@ -30,6 +30,8 @@ ends where an uninterrupted one would.  Randomness comes from ``settings.seed`` 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import json
 import logging
@@ -203,12 +205,14 @@ class _Problem:
         finite = np.isfinite(values[:, self.columns]).mean(axis=0)
         self.columns = self.columns[finite >= 0.5]
 
+    @functools.cached_property
+    def nuisance_space(self) -> ParameterSpace:
+        return ParameterSpace(self.nuisance, ())
+
     def nuisance_values(self, zn: np.ndarray) -> dict[str, np.ndarray]:
-        zn = np.atleast_2d(zn)
-        out = {}
-        for j, p in enumerate(self.nuisance):
-            out[p.name] = ParameterSpace((p,), ()).from_z(zn[:, j : j + 1])[:, 0]
-        return out
+        """The nuisance parameters' values of their coordinates ``zn`` (m, nuisances)."""
+        x = self.nuisance_space.from_z(np.atleast_2d(zn))
+        return {p.name: x[:, j] for j, p in enumerate(self.nuisance)}
 
     def real_loglik(self, d: Design) -> np.ndarray:
         """The likelihood of each design run itself (its model noise q(1-q)/n; nuisances at
@@ -341,6 +345,17 @@ def _start(design: Design, ll: np.ndarray, active: Sequence[int], walkers: int,
 # --- the driver ----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _sampler_code() -> str:
+    """SHA-256 of the sampler's and the likelihood's source: a wave's saved points are read
+    back only by the code that chose them."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("posterior.py", "emulator.py", "evidence.py", "design.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()
+
+
 def _points_file(folder: Path, wave: int) -> Path:
     return folder / f"wave{wave}_points.npz"
 
@@ -434,7 +449,7 @@ def sample_posterior(
                 return z, space.draw_shares(rng, s.wave_runs), seeds_for(s.seed, wave,
                                                                          s.wave_runs)
 
-            key = f"{s}|{active}|{len(design.x)}"
+            key = f"{s}|{active}|{len(design.x)}|{_sampler_code()}"
             zw, shw, seeds = _wave_points(out, wave, make, key)
             new = runner.run(f"w{wave}", zw, shw, seeds, wave)
             design = Design.concat([design, new])
