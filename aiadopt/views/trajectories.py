@@ -405,7 +405,8 @@ def plot_share_at_scale(
             handles=d_handles,
             title="Scenario (by last effect)",
             loc="upper left",
-            bbox_to_anchor=(1.06, 1.0),
+            bbox_to_anchor=(1.13, 1.0),  # clear of the end labels, wider than the levels'
+
             alignment="left",
         )
         for when, text in begin:
