@@ -31,8 +31,12 @@ def add_parser(sub) -> None:
             "last month, by scenario, with paired differences to the baseline and 95% intervals.\n"
             "\n"
             "Interrupted (Ctrl-C, a killed process), the same command resumes: it runs only the\n"
-            "missing runs. A different command into the same folder is an error. Results are\n"
-            "the same bit for bit whatever --workers or --scheduler."
+            "missing runs. The same command with more --replicates extends the experiment in\n"
+            "place: only the new replicates run, the others stay bit for bit. Another command\n"
+            "into the same folder is an error. Results are the same bit for bit whatever\n"
+            "--workers or --scheduler. runs.csv has one line per run with the parameters that\n"
+            "vary between runs; join it to the results in one line (README, 'Research in\n"
+            "Python')."
         ),
         examples=(
             "examples:\n"
@@ -40,7 +44,10 @@ def add_parser(sub) -> None:
             "  aiadopt experiment --replicates 100 --workers 2 --out exp/\n"
             "  aiadopt experiment baseline my_policy.toml --firms 2000 --until 2027-12\n"
             "  aiadopt experiment --scheduler tcp://10.0.0.5:8786 --out exp/   on Dask\n"
-            "  aiadopt experiment baseline strategy --fit --plot   with the fit and the figures"
+            "  aiadopt experiment baseline strategy --fit --plot   with the fit and the figures\n"
+            "  aiadopt experiment --out exp/ --replicates 40   extends exp/ from 20 to 40\n"
+            "  aiadopt experiment --out exp/ --indicators share_in_place,revenue_realised \\\n"
+            "      --months 2026-12,2030-12                    the summary you need"
         ),
     )
     experiment.add_argument(
@@ -70,6 +77,18 @@ def add_parser(sub) -> None:
         "--reference",
         metavar="SCENARIO",
         help="scenario the differences are taken to (default: baseline, else the first)",
+    )
+    experiment.add_argument(
+        "--indicators",
+        metavar="LIST",
+        help="the summary's indicators, comma-separated: names (share_scaled, share_in_place, "
+        "productivity_realised, revenue_realised ...; an unknown name lists them all) or "
+        "METRIC or METRIC@GROUP of the results (default: share_scaled,productivity_realised)",
+    )
+    experiment.add_argument(
+        "--months",
+        metavar="LIST",
+        help="the summary's months YYYY-MM, comma-separated (default: 2027-12 and the last)",
     )
     experiment.add_argument(
         "--param-set",
@@ -118,6 +137,8 @@ def handle(args: argparse.Namespace) -> int:
             parameter_set=args.param_set,
             echo=print,
             fit=args.fit,
+            indicators=args.indicators,
+            months=args.months,
         )
     if outcome.code:
         return outcome.code

@@ -36,7 +36,7 @@ from ..model.clock import LAST_MONTH, check_last_month, months_between
 from ..model.params import shipped_params
 from ..progress import progress as progress_bar
 from .executors import make_executor
-from .runner import RunSpec, resolve_metrics
+from .runner import RunSpec, check_indicator_metrics, resolve_metrics
 from .scenarios import BUILTIN_SCENARIOS, Scenario, ScenarioError, load_scenarios
 from .seeds import ParameterSource, parameter_source, replicate_seed
 from .store import (
@@ -48,7 +48,15 @@ from .store import (
     Store,
     read_runs,
 )
-from .summary import format_summary, summarise
+from .summary import (
+    INDICATORS,
+    NAMED_INDICATORS,
+    Indicator,
+    format_summary,
+    parse_indicators,
+    parse_months,
+    summarise,
+)
 
 __all__ = ["ExperimentResult", "execute_experiment", "plan_experiment", "run_experiment"]
 
@@ -208,14 +216,18 @@ class ExperimentResult:
     paths: dict[str, Path] = field(default_factory=dict)
     run_cpu: float = 0.0
     """CPU seconds the runs of this call used in their workers (their sum)."""
+    indicators: tuple[Indicator, ...] = INDICATORS
+    """The summary's indicators."""
 
     @property
     def complete(self) -> bool:
         return not self.failures and self.ran + self.resumed == len(self.plan.specs)
 
     def format_summary(self) -> str:
-        """The summary tables, the failures and the files written, as text."""
-        lines = ["", format_summary(self.summary)]
+        """What each scenario changes, the summary tables, the failures and the files
+        written, as text."""
+        lines = ["", describe_scenarios(self.plan.scenarios), "",
+                 format_summary(self.summary, self.indicators)]  # fmt: skip
         if self.failures:
             lines += ["", f"{len(self.failures)} run(s) failed (not in the results):"]
             for f in self.failures[:10]:
@@ -251,6 +263,8 @@ def execute_experiment(
     parameter_set: Any = "shipped",
     echo: Callable[[str], None] | None = None,
     fit: bool = False,
+    indicators: str | Sequence[str | Indicator] | None = None,
+    months: str | Sequence[str] | None = None,
 ) -> ExperimentResult:
     """Run every scenario point for every replicate; return the results and their summary.
 
@@ -281,6 +295,11 @@ def execute_experiment(
             ``fit_report.csv``
             (:func:`aiadopt.calibration.report.save_fit_table`), for ``aiadopt plot`` and
             ``aiadopt report``; needs ``out``.
+        indicators: the summary's indicators (names of
+            :data:`~aiadopt.experiments.summary.NAMED_INDICATORS`, ``METRIC@GROUP`` or
+            :class:`~aiadopt.experiments.summary.Indicator`; default share at scale and
+            realised productivity).
+        months: the summary's months ``YYYY-MM`` (default 2027-12 and the last month).
 
     Raises:
         ScenarioError: a scenario file is wrong (the message names the file and key).
@@ -299,6 +318,7 @@ def execute_experiment(
         raise ExperimentError(
             f"reference scenario {reference!r} is not among {', '.join(plan.names)}"
         )
+    chosen, months = _summary_choices(plan, indicators, months)
     with contextlib.ExitStack() as stack:
         # the executor first (a Dask scheduler is reached here): nothing is written before
         # every input is known to be good; a local pool starts its workers only when used
@@ -325,6 +345,11 @@ def execute_experiment(
         say(f"Parameters: {plan.source.description}")
         for note in plan.notes:
             say(f"Note: {note}.")
+        if store.extended_from is not None:
+            say(
+                f"Extending {folder} from {store.extended_from} to {plan.replicates} replicates "
+                "per scenario: the runs there are kept, the new replicates pair with them"
+            )
         if resuming:
             say(
                 f"Resuming {folder}: {len(done)} of {n_runs} runs already there, {len(todo)} to run"
@@ -334,7 +359,7 @@ def execute_experiment(
         ran, run_cpu = _run_all(store, plan, todo, executor, len(done), progress, say)
 
         results = read_runs(folder, plan.names, plan.replicates)
-        summary = summarise(results, reference=reference)
+        summary = summarise(results, reference=reference, months=months, indicators=chosen)
         failures = store.failures()
         paths: dict[str, Path] = {}
         if out is not None:
@@ -346,6 +371,7 @@ def execute_experiment(
             say("Computing the calibration fit table of the parameters (fit_report.csv)")
             paths["fit"] = save_fit_table(folder, plan.point, progress=progress)
         return ExperimentResult(
+            indicators=chosen or INDICATORS,
             results=results,
             summary=summary,
             plan=plan,
@@ -390,6 +416,55 @@ def run_experiment(
         fit=fit,
         **options,
     ).results
+
+
+def _summary_choices(
+    plan: Plan,
+    indicators: str | Sequence[str | Indicator] | None,
+    months: str | Sequence[str] | None,
+) -> tuple[tuple[Indicator, ...] | None, list[str] | None]:
+    """The summary's indicators and months, checked before any run: each indicator's metrics
+    are recorded and kept, each month lies in the runs (ExperimentError naming it)."""
+    chosen = None
+    if indicators is not None:
+        items = [indicators] if isinstance(indicators, str) else list(indicators)
+        found: list[Indicator] = []
+        try:
+            for item in items:
+                found += [item] if isinstance(item, Indicator) else parse_indicators(item)
+        except ValueError as exc:
+            raise ExperimentError(f"indicators: {exc}") from None
+        chosen = tuple(dict.fromkeys(found))
+        for ind in chosen:
+            why = check_indicator_metrics(ind.metrics, ind.group, plan.metrics)
+            if why:
+                named = f"; named indicators: {', '.join(NAMED_INDICATORS)}"
+                raise ExperimentError(f"indicators: {ind.name}: {why}{named}")
+    if months is not None:
+        try:
+            months = parse_months(months)
+        except ValueError as exc:
+            raise ExperimentError(str(exc)) from None
+        bad = [m for m in months if not plan.start <= m <= plan.until]
+        if bad:
+            raise ExperimentError(
+                f"months: {bad[0]} is not in the runs, {plan.start} to {plan.until}"
+            )
+    return chosen, (list(months) if months is not None else None)
+
+
+def describe_scenarios(scenarios: Sequence[Scenario]) -> str:
+    """What each scenario changes (its ``description``: which firms, which state, from when),
+    one line each; the points of a sweep share one line (``name[...]``)."""
+    lines = ["What each scenario changes:"]
+    seen: set[str] = set()
+    for s in scenarios:
+        name = s.name.split("[", 1)[0] + ("[...]" if s.coordinates else "")
+        if name in seen:
+            continue
+        seen.add(name)
+        lines.append(f"  {name}: {s.description or '(no description)'}")
+    return "\n".join(lines)
 
 
 # --- internals ------------------------------------------------------------------------------------
@@ -486,4 +561,36 @@ def _runs_index(store: Store, plan: Plan) -> pd.DataFrame:
                 "error": error,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.concat([pd.DataFrame(rows), run_parameters(plan)], axis=1)
+
+
+RUN_KEYS = ("scenario", "replicate")
+"""The columns that name a run, in the results and in ``runs.csv``: the join keys."""
+
+
+def run_parameters(plan: Plan) -> pd.DataFrame:
+    """One row per run of ``plan`` (in its order): the value of each swept intervention field
+    (``intervention.<name>.<field>``, empty for scenarios without it) and of each parameter
+    that differs between runs (a vector's entries as ``name[i]``): the columns ``runs.csv``
+    adds, so that results and parameters join in one line (see the README).  The parameters
+    that are the same in every run are in ``parameters.toml``."""
+    levers = [
+        {path: value for path, value in s.coordinates if path.startswith("intervention.")}
+        for s in plan.scenarios
+    ]
+    by_name = dict(zip(plan.names, levers, strict=True))
+    lever_rows = pd.DataFrame([by_name[spec.scenario] for spec in plan.specs])
+    flat = pd.DataFrame([_flat(spec.params) for spec in plan.specs])
+    varying = [c for c in flat.columns if flat[c].nunique(dropna=False) > 1]
+    return pd.concat([lever_rows, flat[varying]], axis=1)
+
+
+def _flat(params: Params) -> dict[str, Any]:
+    """Every parameter as a scalar column: a vector's entries as ``name[i]``."""
+    out: dict[str, Any] = {}
+    for name, value in params.to_dict().items():
+        if isinstance(value, list):
+            out.update({f"{name}[{i}]": v for i, v in enumerate(value)})
+        else:
+            out[name] = value
+    return out

@@ -78,6 +78,33 @@ def all_metrics() -> list[str]:
     return names
 
 
+def metric_groups() -> dict[str, list[str]]:
+    """Every metric the model records and its groups (``all`` for a single value)."""
+    groups: dict[str, list[str]] = {}
+    for name, reporter in MODEL_REPORTERS.items():
+        keys = getattr(reporter, "keys", None)
+        for metric, group in [(name, "all")] if keys is None else keys:
+            groups.setdefault(metric, []).append(group)
+    return groups
+
+
+def check_indicator_metrics(metrics: Sequence[str], group: str,
+                            selection: Sequence[str] | None) -> str | None:  # fmt: skip
+    """Why ``metrics`` in ``group`` will not be in an experiment's results that keep
+    ``selection`` (:func:`resolve_metrics`), or None if they will."""
+    groups = metric_groups()
+    for metric in metrics:
+        if metric not in groups:
+            return f"{metric} is no metric of the model (see --metrics all)"
+        if group not in groups[metric]:
+            return f"{metric} has no group {group!r} (its groups: {', '.join(groups[metric])})"
+        if selection is not None and not (
+            metric in selection or metric.split(".", 1)[0] in selection
+        ):
+            return f"{metric} is not kept by --metrics (add it, or its category)"
+    return None
+
+
 def resolve_metrics(metrics: str | Iterable[str] | None) -> tuple[str, ...] | None:
     """The metric selection: ``"default"`` (:data:`DEFAULT_METRICS`), ``"all"`` or ``None``
     (everything: returns None), or categories and metric names (unknown ones raise

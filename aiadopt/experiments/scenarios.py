@@ -16,6 +16,7 @@ A scenario file (TOML) holds::
     share = 0.5                            # share of the eligible firms treated
     eligible = {sizes = ["100_249"], sectors = ["industry"], stages = ["planned"]}  # optional
     name = "strategy"                      # optional label (used by sweeps)
+    remove = true                          # optional: take the factor away instead
 
     [[sweep]]                              # optional, at most two levers (a grid)
     lever = "intervention.strategy.share"  # or a parameter name, e.g. "bass_q"
@@ -25,6 +26,12 @@ A sweep expands a scenario into one point per value (per combination of values f
 levers), each a scenario of its own in the results, named like ``strategy[share=0.1]``.
 Levers are a model parameter (``bass_q``, or ``params.bass_q``) or a field of an intervention
 (``intervention.<name or type>.<share|reduction|start|end>``).
+
+A scenario changes who has what (which firms get or lose a success factor, from when), never a
+success factor's coefficient (``FACTOR_COEFFICIENTS``: refused in overrides and sweeps): the
+answer of a zeroed coefficient depends on which category is the reference.  Its
+``description`` says which firms, which state and from when; it is shown by ``aiadopt
+experiment --list``, in the summary, the figures and the report.
 
 A scenario's overrides (and its swept parameters) apply on top of each replicate's parameter
 vector (the calibrated draw of :mod:`aiadopt.experiments.seeds`): they win over it.
@@ -80,6 +87,24 @@ LEVER_KEYS = ("lever", "values", "range")
 RANGE_KEYS = ("start", "stop", "num")
 INTERVENTION_FIELDS = ("share", "reduction", "start", "end")
 RESERVED_PARAMETERS = ("n_firms", "start", "horizon")
+FACTOR_COEFFICIENTS = (
+    "strategy_effect",
+    "manager_effect",
+    "training_effect",
+    "dedicated_effect",
+    "roles_effect",
+    "collaboration_effect",
+    "complementarity",
+)
+"""The success factors' coefficients: no scenario sets them.  Zeroing one answers a question
+that depends on which category is the reference (the handicap of firms without the factor
+goes with the advantage of those with it); a scenario asks by state instead (interventions
+with ``remove = true``, as in the built-in ``no_success_factors``)."""
+_BY_STATE = (
+    "a scenario changes who has what, not a success factor's coefficient (the answer would "
+    "depend on the reference category); take the factor away by state instead: an "
+    "intervention with remove = true (see the built-in no_success_factors)"
+)
 MAX_LEVERS = 2
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -360,6 +385,9 @@ def _check_overrides(overrides: dict[str, Any], where: str) -> dict[str, Any]:
         )
     if not overrides:
         return {}
+    factors = [k for k in overrides if k in FACTOR_COEFFICIENTS]
+    if factors:
+        raise ScenarioError(f"{where}: overrides.{factors[0]}: {_BY_STATE}")
     unknown = sorted(set(overrides) - set(_PARAM_NAMES))
     if unknown:
         raise ScenarioError(
@@ -428,6 +456,8 @@ def _check_lever_path(path: str, origin: str, key: str) -> None:
     name = path.removeprefix("params.")
     if name in RESERVED_PARAMETERS:
         raise ScenarioError(f"{origin}: {key}: {name!r} is set by the experiment, not swept")
+    if name in FACTOR_COEFFICIENTS:
+        raise ScenarioError(f"{origin}: {key}: {name!r}: {_BY_STATE}")
     if name not in _PARAM_NAMES:
         raise ScenarioError(
             f"{origin}: {key}: {path!r} is neither a model parameter nor intervention.NAME.FIELD"
@@ -526,4 +556,6 @@ def _intervention_dict(iv: Intervention) -> dict[str, Any]:
         out["eligible"] = eligible
     if iv.name:
         out["name"] = iv.name
+    if iv.remove:
+        out["remove"] = True
     return out

@@ -23,7 +23,12 @@ The manifest says what the experiment is: its provenance (:func:`aiadopt.files.p
 ``version``, ``param_hash``, ``seed``, ``params_source``), scenarios and their full
 definitions, replicates, root seed, firms, last month and metrics kept.
 Resuming into a folder whose manifest differs is an :class:`ExperimentError` naming each
-difference.  How the runs execute (workers, pool or Dask) is not part of it: results are the
+difference, but for more replicates: asking for 25 where 20 were asked extends the experiment
+in place (the manifest is rewritten with 25, and an ``extended`` entry says when), and only
+the 5 new replicates run.  Replicate k's seed and parameter vector do not depend on how many
+replicates there are (:mod:`aiadopt.experiments.seeds`), so replicates 0-19 stay as they
+are, bit for bit, and the new ones are paired with them (common random numbers).
+How the runs execute (workers, pool or Dask) is not part of it: results are the
 same either way, so an experiment started on a pool can be finished on a cluster.
 
 A lock (:func:`aiadopt.files.locked`) stops two experiments writing the same folder; a lock
@@ -122,12 +127,25 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def extends(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether ``new`` asks for more replicates than ``old`` (an extension in place)."""
+    a, b = old.get("replicates"), new.get("replicates")
+    return isinstance(a, int) and isinstance(b, int) and b > a
+
+
 def manifest_differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """One line per checked key whose value differs between two manifests."""
+    """One line per checked key whose value differs between two manifests; more replicates
+    is no difference (:func:`extends`), fewer is."""
     lines = []
     for key in CHECKED_KEYS:
         a, b = old.get(key), new.get(key)
-        if a == b:
+        if a == b or (key == "replicates" and extends(old, new)):
+            continue
+        if key == "replicates":
+            lines.append(
+                f"replicates: {a} there, {b} now (an experiment's replicates can be extended, "
+                "not reduced: ask for as many or more)"
+            )
             continue
         if key == "scenarios" and isinstance(a, list) and isinstance(b, list):
             names_a = [s.get("name") for s in a]
@@ -151,6 +169,8 @@ class Store:
         self.failures_dir = self.out / FAILURES_DIR
         self._lock: contextlib.ExitStack | None = None
         self.manifest: dict[str, Any] = {}
+        self.extended_from: int | None = None
+        """The replicates the folder held before :meth:`open` extended it (else None)."""
 
     # --- opening ------------------------------------------------------------------------------
     def open(self, manifest: Mapping[str, Any]) -> bool:
@@ -182,8 +202,15 @@ class Store:
                     f"({MANIFEST}); choose an empty or new folder"
                 )
             self.manifest = dict(manifest)
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             if not resuming:
-                doc = {**manifest, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                doc = {**manifest, "created": now}
+                write_atomic(path, json.dumps(doc, indent=2).encode("utf-8"))
+            elif extends(old, manifest):
+                self.extended_from = int(old["replicates"])
+                step = {"from": old["replicates"], "to": manifest["replicates"], "at": now}
+                done = [*old.get("extended", []), step]
+                doc = {**old, "replicates": manifest["replicates"], "extended": done}
                 write_atomic(path, json.dumps(doc, indent=2).encode("utf-8"))
             self.runs_dir.mkdir(exist_ok=True)
             self.failures_dir.mkdir(exist_ok=True)

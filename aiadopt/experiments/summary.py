@@ -11,8 +11,13 @@ Indicators (all firms, so that a scenario that brings more firms into use counts
   the results too, but is not the headline: a policy that brings new, still unproductive
   firms into the active group lowers that mean while raising the total.
 
+Other indicators (``--indicators`` of ``aiadopt experiment``, ``indicators=`` here): a name of
+:data:`NAMED_INDICATORS` (share in place, cost and revenue gains ...), or any recorded metric
+as ``METRIC`` (group ``all``) or ``METRIC@GROUP``; metrics joined by ``+`` are summed (the share
+in place is ``stage_share.deployed+stage_share.scaled``).
+
 Dates: December 2027 and the horizon (the last month of the runs), or the horizon alone when
-the runs stop before 2028.
+the runs stop before 2028; or the months asked for (``--months``).
 
 For each scenario: the mean over replicates and its 95% t interval.  For each scenario but the
 reference: the mean paired difference ``scenario - reference`` over the replicates both have
@@ -24,13 +29,24 @@ means, which ignores the pairing.  With common random numbers the paired interva
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["INDICATORS", "SUMMARY_MONTH", "Indicator", "format_summary", "summarise"]
+__all__ = [
+    "INDICATORS",
+    "NAMED_INDICATORS",
+    "SUMMARY_MONTH",
+    "Indicator",
+    "format_summary",
+    "indicator",
+    "parse_indicators",
+    "parse_months",
+    "summarise",
+]
 
 SUMMARY_MONTH = "2027-12"
 """The intermediate month of the summary (besides the horizon)."""
@@ -40,23 +56,93 @@ LEVEL = 0.95
 
 @dataclass(frozen=True)
 class Indicator:
+    """One outcome of the summary: ``metric`` (metrics joined by ``+`` are summed) in
+    ``group``, shown with its ``unit``."""
+
     name: str
     label: str
     metric: str
     group: str
-    unit: str  # "share" (0-1, shown in %) or "percent" (already in %)
+    unit: str  # "share" (0-1, shown in %), "percent" (already in %) or "value"
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics summed into the indicator."""
+        return tuple(self.metric.split("+"))
 
 
-INDICATORS = (
-    Indicator("share_scaled", "Share of firms at scale", "stage_share.scaled", "all", "share"),
-    Indicator(
-        "productivity_realised",
-        "Realised productivity gain, mean over all firms",
-        "gain_realised.productivity",
-        "all",
-        "percent",
-    ),
-)
+NAMED_INDICATORS: dict[str, Indicator] = {
+    i.name: i
+    for i in (
+        Indicator("share_scaled", "Share of firms at scale", "stage_share.scaled", "all",
+                  "share"),
+        Indicator("share_in_place", "Share of firms with use cases in place (deployed or at "
+                  "scale)", "stage_share.deployed+stage_share.scaled", "all", "share"),
+        Indicator("share_engaged", "Share of firms engaged (planned or beyond)",
+                  "stage_share.planned+stage_share.experimenting+stage_share.deployed"
+                  "+stage_share.scaled", "all", "share"),
+        Indicator("productivity_realised", "Realised productivity gain, mean over all firms",
+                  "gain_realised.productivity", "all", "percent"),
+        Indicator("productivity_active", "Realised productivity gain, mean over active firms",
+                  "gain_realised.productivity", "active", "percent"),
+        Indicator("cost_realised", "Realised cost gain, mean over all firms",
+                  "gain_realised.cost", "all", "percent"),
+        Indicator("revenue_realised", "Realised revenue gain, mean over all firms",
+                  "gain_realised.revenue", "all", "percent"),
+    )
+}  # fmt: skip
+"""Indicators known by name (``--indicators``)."""
+
+INDICATORS = (NAMED_INDICATORS["share_scaled"], NAMED_INDICATORS["productivity_realised"])
+"""The summary's default indicators."""
+
+_METRIC = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def indicator(spec: str) -> Indicator:
+    """The indicator ``spec`` names: a key of :data:`NAMED_INDICATORS`, or ``METRIC`` (group
+    ``all``) or ``METRIC@GROUP``, metrics joined by ``+`` summed.  Its unit: a share for
+    ``*share*``, ``deployed_view.*`` and ``obstacle_prevalence.*`` metrics, percent for gains,
+    else a plain value.  ValueError names what is allowed."""
+    spec = spec.strip()
+    if spec in NAMED_INDICATORS:
+        return NAMED_INDICATORS[spec]
+    metric, _, group = spec.partition("@")
+    parts = metric.split("+")
+    if not all(_METRIC.match(m) for m in parts) or (group == "" and "@" in spec):
+        raise ValueError(
+            f"unknown indicator {spec!r}: give one of {', '.join(NAMED_INDICATORS)}, or a "
+            "metric of the results as METRIC or METRIC@GROUP (e.g. stage_share.deployed@all)"
+        )
+    first = parts[0]
+    if "share" in first or first.startswith(("deployed_view.", "obstacle_prevalence.")):
+        unit = "share"
+    elif first.startswith("gain_"):
+        unit = "percent"
+    else:
+        unit = "value"
+    return Indicator(spec, spec, metric, group or "all", unit)
+
+
+def parse_indicators(text: str | Sequence[str]) -> tuple[Indicator, ...]:
+    """Indicators from a comma-separated list (or a list) of :func:`indicator` specs."""
+    items = [t for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
+    if not items:
+        raise ValueError(f"no indicator given; give one or more of {', '.join(NAMED_INDICATORS)}")
+    return tuple(dict.fromkeys(indicator(t) for t in items))
+
+
+def parse_months(text: str | Sequence[str]) -> list[str]:
+    """Months ``YYYY-MM`` from a comma-separated list (or a list), in order, once each."""
+    items = [t.strip() for t in (text.split(",") if isinstance(text, str) else text)]
+    items = [t for t in items if t]
+    bad = [t for t in items if not _MONTH.match(t)]
+    if bad or not items:
+        raise ValueError(
+            f"months must be YYYY-MM, comma-separated (e.g. 2027-12,2030-12), got {text!r}"
+        )
+    return sorted(dict.fromkeys(items))
 
 SUMMARY_COLUMNS = (
     "indicator",
@@ -126,22 +212,30 @@ def summarise(
     results: pd.DataFrame,
     reference: str | None = None,
     months: Sequence[str] | None = None,
-    indicators: Sequence[Indicator] = INDICATORS,
+    indicators: Sequence[Indicator] | None = None,
 ) -> pd.DataFrame:
     """The summary table (see the module docstring) of an experiment's tidy results.
 
     ``reference``: the scenario differences are taken to (default: ``baseline`` when present,
     else the first scenario).  ``months``: ``YYYY-MM`` months (default: :func:`summary_months`).
+    ``indicators``: default :data:`INDICATORS`.  Months and indicators asked for must be in
+    the results (ValueError naming the first that is not); the defaults show ``n/a`` where
+    the results lack them (an experiment that kept other metrics).
     """
     scenarios = _scenario_order(results)
     if reference is None:
         reference = "baseline" if "baseline" in scenarios else (scenarios[0] if scenarios else None)
     elif reference not in scenarios:
         raise ValueError(f"reference scenario {reference!r} is not among {', '.join(scenarios)}")
+    if indicators is not None:  # asked for: each must be in the results
+        _check_indicators(results, indicators)
+    if months is not None:
+        _check_months(results, months)
     months = list(months) if months is not None else summary_months(results)
+    indicators = INDICATORS if indicators is None else indicators
     rows = []
     for ind in indicators:
-        sel = results[(results["metric"] == ind.metric) & (results["group"] == ind.group)]
+        sel = _indicator_rows(results, ind)
         for month in months:
             at = sel[sel["date"] == pd.Timestamp(f"{month}-01")]
             by = {
@@ -182,6 +276,48 @@ def summarise(
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
+def _indicator_rows(results: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """The indicator's values: scenario, replicate, date, value (its metrics summed)."""
+    sel = results[results["metric"].isin(ind.metrics) & (results["group"] == ind.group)]
+    if len(ind.metrics) == 1:
+        return sel
+    keys = ["scenario", "replicate", "date"]
+    summed = sel.groupby(keys, observed=True, sort=False)["value"]
+    counts = summed.count()
+    total = summed.sum()[counts == len(ind.metrics)]  # every part recorded, else no value
+    return total.reset_index()
+
+
+def _check_indicators(results: pd.DataFrame, indicators: Sequence[Indicator]) -> None:
+    """Every indicator's metrics are in the results, in its group (ValueError naming them)."""
+    if results.empty:
+        return
+    have = results[["metric", "group"]].drop_duplicates().astype(str)
+    pairs = set(zip(have["metric"], have["group"], strict=True))
+    for ind in indicators:
+        missing = [m for m in ind.metrics if (m, ind.group) not in pairs]
+        if missing:
+            groups = sorted(have.loc[have["metric"] == missing[0], "group"])
+            where = (
+                f"its groups: {', '.join(groups)}" if groups
+                else "not recorded (see --metrics of 'aiadopt experiment')"
+            )  # fmt: skip
+            raise ValueError(
+                f"indicator {ind.name}: {missing[0]} in group {ind.group} is not in the results "
+                f"({where})"
+            )
+
+
+def _check_months(results: pd.DataFrame, months: Sequence[str]) -> None:
+    """Every month is within the results (ValueError naming their first and last)."""
+    if results.empty:
+        return
+    first, last = (pd.Timestamp(results["date"].agg(f)).strftime("%Y-%m") for f in ("min", "max"))
+    bad = [m for m in months if not (_MONTH.match(str(m)) and first <= str(m) <= last)]
+    if bad:
+        raise ValueError(f"month {bad[0]} is not in the results: give months {first} to {last}")
+
+
 def _scenario_order(results: pd.DataFrame) -> list[str]:
     col = results["scenario"]
     if isinstance(col.dtype, pd.CategoricalDtype):
@@ -193,12 +329,16 @@ def _scenario_order(results: pd.DataFrame) -> list[str]:
 def _value(x: float, unit: str) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
+    if unit == "value":
+        return f"{x:.4g}"
     return f"{100 * x:.1f}%" if unit == "share" else f"{x:+.2f}%"
 
 
 def _diff(x: float, unit: str) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
+    if unit == "value":
+        return f"{x:+.4g}"
     return f"{100 * x:+.2f}" if unit == "share" else f"{x:+.3f}"
 
 
@@ -209,9 +349,9 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
     units = {ind.name: ind for ind in indicators}
     blocks = []
     for (name, month), block in summary.groupby(["indicator", "month"], sort=False):
-        ind = units[name]
+        ind = units.get(name) or indicator(str(name))
         ref = block["reference"].iloc[0]
-        pts = "points" if ind.unit == "share" else "points of %"
+        pts = {"share": "points", "percent": "points of %"}.get(ind.unit, "units")
         head = (
             f"{ind.label} ({ind.metric}, {ind.group} firms), {month}; difference to {ref} in {pts}"
         )

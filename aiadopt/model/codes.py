@@ -67,7 +67,13 @@ C_ROLES_INTERNAL = int(Choice.ROLES_INTERNAL)
 C_ROLES_EXTERNAL = int(Choice.ROLES_EXTERNAL)
 C_EXPERTS = int(Choice.EXPERTS)
 N_CHOICES = len(Choice)
-if N_CHOICES > 8:  # pragma: no cover - state.held is a uint8 bitmask, one bit per Choice
+WITHHELD_PAIR = 1 << 8
+"""Bit of ``state.held``: a policy keeps the Technique-Business pair from managing the firm's
+providers (``direction.providers`` then picks Technique or Business alone)."""
+WITHHELD_BALANCED = 1 << 9
+"""Bit of ``state.held``: a policy keeps the firm's collaboration from being balanced
+(``collaboration.collaboration_mode`` then reads the led mode)."""
+if N_CHOICES > 8:  # pragma: no cover - state.held: bits 0-7 one per Choice, 8-9 withheld factors
     raise RuntimeError("state.held holds 8 choices at most: widen its dtype first")
 PAIR = int(ProviderManager.PAIR)
 MANAGER_TECHNIQUE = int(ProviderManager.TECHNIQUE)

@@ -99,7 +99,9 @@ class AdoptionModel(mesa.Model):
         self.state: FirmState = init_population(params, self.streams)
         self.n_months = months_between(params.start, params.horizon)
         self._agentic_step = months_between(params.start, params.agentic_start)
-        self.interventions = bind(interventions, self.state, self.streams, params.start)
+        self.interventions = bind(
+            interventions, self.state, self.streams, params.start, params
+        )
         self.firms: list[Firm] = (
             [Firm(self, i) for i in range(params.n_firms)] if firm_agents else []
         )

@@ -97,7 +97,8 @@ class FirmState:
     roles_internal: np.ndarray  # bool, new AI roles filled from inside
     roles_external: np.ndarray  # bool, new AI roles hired from outside
     external_experts: np.ndarray  # bool, uses external experts (consultants, providers)
-    held: np.ndarray  # uint8, bit c set: Choice c is held by a policy (not revised)
+    held: np.ndarray  # uint16, bit c set: Choice c is held by a policy (not revised); bits 8-9:
+    # a policy withholds a factor that is no Choice (codes.WITHHELD_PAIR, WITHHELD_BALANCED)
     # Technique
     skills: np.ndarray  # float32 0-1, internal AI skills and integration capacity
     security: np.ndarray  # float32 0-1, security/confidentiality concern
@@ -179,7 +180,7 @@ def init_population(params: Params, streams: Streams) -> FirmState:
         roles_internal=np.zeros(n, dtype=bool),
         roles_external=np.zeros(n, dtype=bool),
         external_experts=np.zeros(n, dtype=bool),
-        held=np.zeros(n, dtype=np.uint8),
+        held=np.zeros(n, dtype=np.uint16),
         skills=beta_draw(attrs, params.skills_mean, c, n),
         security=beta_draw(attrs, params.security_mean, c, n),
         technique_agentic=np.zeros(n, dtype=bool),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.summary import INDICATORS
-from .series import MissingDataError, month_text, scenario_label
+from .series import MissingDataError, month_text, scenario_descriptions, scenario_label
 from .style import PALETTE, canvas, style
 
 __all__ = ["plot_effects"]
@@ -54,7 +54,10 @@ def plot_effects(summary: pd.DataFrame, *, meta: Mapping[str, Any] | None = None
         f"interval (an interval narrower than its dot is hidden behind it); scenarios sorted "
         f"by their effect on the first indicator in {month_text(last)}."
     )
-    height = 2.2 + 0.42 * len(order) * max(1, n_months) ** 0.5
+    described = scenario_descriptions(meta, order[::-1])
+    if described:
+        subtitle += "\n" + described
+    height = 2.2 + 0.42 * len(order) * max(1, n_months) ** 0.5 + 0.2 * described.count("\n")
     with style():
         fig, body = canvas(12.5, max(4.6, height), "Effect of each intervention", subtitle, meta)
         axes = np.atleast_1d(body.subplots(1, len(indicators), sharey=True))

@@ -24,6 +24,7 @@ from ..calibration.report import FIT_TABLE_FILE, FitTableError, load_fit_table
 from ..experiments import ExperimentError, load_manifest, load_results, summarise
 from ..experiments.single import read_parquet_metadata
 from ..experiments.store import load_point
+from ..experiments.summary import INDICATORS
 from ..model import ParameterError, Params
 from .series import as_results, reference_of, scenarios_of
 
@@ -171,7 +172,8 @@ def _load_experiment(path: Path) -> Results:
         summary is None
         or summary.empty
         or not set(summary["scenario"]) <= set(scenarios_of(results))
-    ):
+        or set(summary["indicator"]) != {i.name for i in INDICATORS}
+    ):  # the figures and the report show the headline indicators, whatever summary.csv holds
         summary = summarise(results)
     meta = {  # the provenance keys (aiadopt.files.provenance), the root seed for the seed
         "version": manifest.get("version"),

@@ -689,12 +689,12 @@ def _summary_section(data: Results, several: bool) -> str:
     caveats = [_prior_caveat(data.meta.get("params_source"))]
     if "no_success_factors" in data.scenarios:
         caveats.append(
-            "<b>no success factors is a counterfactual, not a policy:</b> every success-factor "
-            "coefficient is set to 0, the handicaps with the advantages (firms without "
-            "Technique-Business collaboration, or without a strategy, lose their "
-            "penalty). Read it as &ldquo;no factor "
-            "distinguishes the firms&rdquo;; an outcome such as realised productivity can rise "
-            "in it while the share at scale falls."
+            "<b>no success factors is a counterfactual, not a policy:</b> from the start of "
+            "the run no firm has any of the six factors (no tripartite strategy, no providers "
+            "managed by the pair, no training, no dedicated staff nor roles, no balanced "
+            "collaboration), and Direction cannot choose them; the firms keep everything "
+            "else, handicaps included. It changes who has what, not a coefficient, so its "
+            "answer does not depend on which category the effects are measured from."
         )
     caveats.append(
         "<b>After March 2025 everything is projection:</b> the study is one cross-section, so "

@@ -7,7 +7,8 @@ the first look like the second (scenario ``"run"``, replicate 0), so every figur
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,15 @@ def reference_of(results: pd.DataFrame, reference: str | None = None) -> str:
 def scenario_label(name: str) -> str:
     """A scenario's name as printed in figures (underscores to spaces)."""
     return str(name).replace("_", " ")
+
+
+def scenario_descriptions(meta: Mapping[str, Any] | None, names: Sequence[str]) -> str:
+    """What each of ``names`` changes (which firms, which state, from when), one line each,
+    from the descriptions a folder's manifest holds (``meta["scenario_descriptions"]``): the
+    lines a figure shows under its subtitle.  Empty when none is known."""
+    known = (meta or {}).get("scenario_descriptions") or {}
+    lines = [f"{scenario_label(n)}: {known[n]}" for n in names if known.get(n)]
+    return "\n".join(lines)
 
 
 def scenario_colours(names: Sequence[str], reference: str | None) -> dict[str, str]:

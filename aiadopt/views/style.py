@@ -169,12 +169,15 @@ def canvas(
 ):
     """A figure with a header (title, subtitle), a body for the axes and a footer (source).
 
+    Each line of ``subtitle`` is a paragraph of its own (e.g. what each scenario changes).
     Returns ``(fig, body)``; draw the axes in ``body`` (a sub-figure).  Header and footer have
     fixed heights in inches, so titles never collide with axes whatever the figure's size.
     """
-    sub_lines = (
-        textwrap.wrap(subtitle, int(width * 12.2), break_on_hyphens=False) if subtitle else []
-    )
+    sub_lines = [  # each paragraph (a line of ``subtitle``) wrapped on its own
+        line
+        for paragraph in (subtitle or "").split("\n")
+        for line in textwrap.wrap(paragraph, int(width * 12.2), break_on_hyphens=False)
+    ]
     head_in = 0.42 + 0.2 * len(sub_lines)
     foot_lines = textwrap.wrap(footer_text(meta), int(width * 16.5), break_on_hyphens=False)
     foot_in = 0.1 + 0.15 * len(foot_lines)

@@ -32,6 +32,7 @@ from .series import (
     replicate_band,
     require,
     scenario_colours,
+    scenario_descriptions,
     scenario_label,
     scenarios_of,
     select_rows,
@@ -201,6 +202,10 @@ def plot_stage_shares(
             ' Yellow line: respondents who would say "in place" (Technique and Business views, '
             "114:117)."
         )
+    described = scenario_descriptions(meta, names) if n > 1 else ""
+    if described:
+        subtitle += "\n" + described
+        height += 0.2 * (described.count("\n") + 1)
     with style():
         fig, body = canvas(width, height, title, subtitle, meta)
         axes = np.atleast_1d(body.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
@@ -337,8 +342,13 @@ def plot_share_at_scale(
         + (", band: its 95% interval" if reps > 1 else "")
         + "."
     )
+    described = scenario_descriptions(meta, names)
+    if described:
+        subtitle += "\n" + described
     with style():
-        fig, body = canvas(11.5, 8.6, "Share of firms at scale: levels and effects", subtitle, meta)
+        title = "Share of firms at scale: levels and effects"
+        height = 8.6 + 0.2 * len(described.splitlines())
+        fig, body = canvas(11.5, height, title, subtitle, meta)
         ax, ax_d = body.subplots(2, 1, sharex=True, height_ratios=[1, 1.15])
         level_order = sorted(names, key=lambda n: -_last(bands[n]))
         handles = {}
@@ -395,7 +405,8 @@ def plot_share_at_scale(
             handles=d_handles,
             title="Scenario (by last effect)",
             loc="upper left",
-            bbox_to_anchor=(1.06, 1.0),
+            bbox_to_anchor=(1.13, 1.0),  # clear of the end labels, wider than the levels'
+
             alignment="left",
         )
         for when, text in begin:

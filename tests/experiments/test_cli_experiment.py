@@ -63,11 +63,46 @@ def test_experiment_errors_exit_2_with_the_message(tmp_path: Path) -> None:
     code, _, stderr = _cli(["experiment", str(bad), *SMALL, "--out", str(tmp_path / "b")])
     assert code == 2 and str(bad) in stderr and "share" in stderr
     out = tmp_path / "c"
-    assert _cli(["experiment", "baseline", "--replicates", "1", "--workers", "1", *SMALL,
+    assert _cli(["experiment", "baseline", "--replicates", "2", "--workers", "1", *SMALL,
                  "--out", str(out)])[0] == 0  # fmt: skip
-    code, _, stderr = _cli(["experiment", "baseline", "--replicates", "2", "--workers", "1",
+    code, _, stderr = _cli(["experiment", "baseline", "--replicates", "1", "--workers", "1",
                             *SMALL, "--out", str(out)])  # fmt: skip
-    assert code == 2 and "replicates: 1 there, 2 now" in stderr
+    assert code == 2 and "replicates: 2 there, 1 now (an experiment's replicates can be " \
+        "extended, not reduced" in stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--indicators", "bogus"], "indicators: bogus: bogus is no metric of the model"),
+        (["--indicators", "stage_share.scaled@nowhere"],
+         "stage_share.scaled has no group 'nowhere' (its groups: all, size:100_249"),
+        (["--indicators", "usecase_stage.content.in_place@engaged"],
+         "usecase_stage.content.in_place is not kept by --metrics"),
+        (["--months", "2031-01"], "months: 2031-01 is not in the runs, 2022-11 to 2026-12"),
+        (["--months", "Dec 2025"], "months must be YYYY-MM, comma-separated"),
+    ],
+)  # fmt: skip
+def test_bad_indicators_and_months_exit_2_before_any_run(tmp_path, option, message) -> None:
+    out = tmp_path / "x"
+    code, _, stderr = _cli(["experiment", "baseline", *SMALL, "--out", str(out), *option])
+    assert code == 2 and message in stderr
+    assert not out.exists()
+
+
+def test_the_summary_shows_the_indicators_and_months_asked_for(tmp_path: Path) -> None:
+    code, stdout, _ = _cli(["experiment", "baseline", "training", "--replicates", "2",
+                            "--workers", "1", *SMALL, "--out", str(tmp_path / "x"),
+                            "--indicators", "share_in_place,gain_realised.revenue@active",
+                            "--months", "2025-12,2026-06"])  # fmt: skip
+    assert code == 0
+    heads = [line for line in stdout.splitlines() if "; difference to baseline" in line]
+    assert [h.split(" (")[0] for h in heads] == [
+        "Share of firms with use cases in place", "Share of firms with use cases in place",
+        "gain_realised.revenue@active", "gain_realised.revenue@active",
+    ]  # fmt: skip
+    assert [h.split("), ")[-1][:7] for h in heads] == ["2025-12", "2026-06"] * 2
+    assert "training: A training programme reaches half of the engaged firms from" in stdout
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from aiadopt.experiments import (
     load_scenarios,
 )
 from aiadopt.model import Params
-from aiadopt.model.interventions import KINDS, Intervention
+from aiadopt.model.interventions import FACTOR_KINDS, KINDS, REMOVE_ONLY, Intervention
 
 GOOD = """
 name = "mine"
@@ -24,7 +24,7 @@ source = "Figure 9"
 
 [overrides]
 bass_q = 0.06
-strategy_effect = [0.0, 0.0, 0.0, 1.2]
+progress_size_effect = [0.0, 0.0, 1.2]
 
 [[interventions]]
 type = "tripartite_strategy"
@@ -52,7 +52,7 @@ def test_a_scenario_file_reads_every_field(tmp_path: Path) -> None:
     assert s.name == "mine"
     assert s.description == "A test scenario"
     assert s.source == "Figure 9"
-    assert s.overrides == {"bass_q": 0.06, "strategy_effect": (0.0, 0.0, 0.0, 1.2)}
+    assert s.overrides == {"bass_q": 0.06, "progress_size_effect": (0.0, 0.0, 1.2)}
     strategy, clarity = s.interventions
     assert strategy.kind == "tripartite_strategy"
     assert (strategy.start, strategy.end, strategy.share) == ("2025-06", "2027-12", 0.4)
@@ -74,9 +74,11 @@ def test_every_intervention_kind_reads_from_toml(tmp_path: Path) -> None:
     for kind in KINDS:
         extra = "reduction = 0.5\n" if kind in ("regulatory_clarity", "cost_support",
                                                 "security_framework") else ""  # fmt: skip
+        extra += "remove = true\n" if kind in REMOVE_ONLY else ""
         blocks.append(f'[[interventions]]\ntype = "{kind}"\nstart = "2025-06"\n{extra}')
     s = load_scenario(write(tmp_path, "\n".join(blocks)))
     assert [iv.kind for iv in s.interventions] == list(KINDS)
+    assert [iv.remove for iv in s.interventions] == [k in REMOVE_ONLY for k in KINDS]
 
 
 @pytest.mark.parametrize(
@@ -199,10 +201,20 @@ def test_built_in_scenarios_ship_and_say_what_motivates_them() -> None:
     assert sorted(iv.kind for iv in by["combined"].interventions) == sorted(
         ["tripartite_strategy", "training", "co_managed_outsourcing"]
     )
-    nsf = by["no_success_factors"].apply(Params())
-    assert nsf.strategy_effect == (0.0,) * 4 and nsf.collaboration_effect == (0.0,) * 4
-    assert nsf.manager_effect == (0.0,) * 3
-    assert nsf.training_effect == nsf.dedicated_effect == nsf.roles_effect == 0.0
+    nsf = by["no_success_factors"]
+    assert nsf.overrides == {}  # a counterfactual by state, not by coefficients
+    assert sorted(iv.kind for iv in nsf.interventions) == sorted(FACTOR_KINDS)
+    assert all(iv.remove and iv.share == 1.0 and iv.start == "2022-11"
+               for iv in nsf.interventions)  # fmt: skip
+
+
+def test_every_built_in_scenario_says_which_firms_what_and_from_when() -> None:
+    """The description names the start month of every intervention and which firms it
+    treats (a share of them, or all)."""
+    for s in builtin_scenarios():
+        for iv in s.interventions:
+            assert f"from {iv.start}" in s.description, s.name
+            assert ("all firms" if iv.share == 1.0 else "half") in s.description.lower(), s.name
 
 
 def test_a_scenario_built_in_python_is_validated() -> None:

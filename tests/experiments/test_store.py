@@ -39,11 +39,13 @@ def test_an_older_manifest_is_read_under_the_provenance_keys(tmp_path: Path) -> 
 
 
 def test_manifest_differences_name_each_changed_key() -> None:
-    new = {**MANIFEST_DOC, "replicates": 3, "scenarios": [{"name": "baseline", "x": 1}]}
+    new = {**MANIFEST_DOC, "replicates": 1, "scenarios": [{"name": "baseline", "x": 1}]}
     assert manifest_differences(MANIFEST_DOC, new) == [
-        "replicates: 2 there, 3 now",
+        "replicates: 2 there, 1 now (an experiment's replicates can be extended, not reduced: "
+        "ask for as many or more)",
         "scenarios: the definition of baseline changed",
     ]
+    assert manifest_differences(MANIFEST_DOC, {**MANIFEST_DOC, "replicates": 3}) == []
     assert manifest_differences(MANIFEST_DOC, dict(MANIFEST_DOC)) == []
 
 
@@ -56,8 +58,11 @@ def test_a_folder_of_something_else_or_another_experiment_is_refused(tmp_path: P
         assert store.open(MANIFEST_DOC) is False  # new
     with Store(out) as store:
         assert store.open(MANIFEST_DOC) is True  # resumed
-    with pytest.raises(ExperimentError, match="replicates: 2 there, 5 now"), Store(out) as store:
-        store.open({**MANIFEST_DOC, "replicates": 5})
+    with pytest.raises(ExperimentError, match="replicates: 2 there, 1 now"), Store(out) as store:
+        store.open({**MANIFEST_DOC, "replicates": 1})
+    with Store(out) as store:  # more replicates: extended in place
+        assert store.open({**MANIFEST_DOC, "replicates": 5}) is True
+        assert store.extended_from == 2
 
 
 def test_a_locked_folder_is_refused(tmp_path: Path) -> None:

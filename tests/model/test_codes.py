@@ -3,7 +3,9 @@ enumerations' values, so the enums stay the one place where a code is declared."
 
 from __future__ import annotations
 
-from aiadopt.model import codes
+import numpy as np
+
+from aiadopt.model import AdoptionModel, codes
 from aiadopt.model.stages import (
     Choice,
     Collaboration,
@@ -76,7 +78,16 @@ def test_every_count_is_the_size_of_its_enumeration() -> None:
 def test_every_code_of_the_module_is_checked_here() -> None:
     """A code added to ``codes.py`` is added to this test too."""
     derived = {"MANAGER_OFFSET", "COLLABORATION_OFFSET", "BUSINESS_TOOL_CASES", "N_POOLS"}
-    assert set(public_names()) == set(MEMBERS) | set(COUNTS) | derived
+    withheld = {"WITHHELD_PAIR", "WITHHELD_BALANCED"}
+    assert set(public_names()) == set(MEMBERS) | set(COUNTS) | derived | withheld
+
+
+def test_the_withheld_bits_lie_above_the_choices_and_fit_the_held_array() -> None:
+    """``state.held``: one bit per Choice, then the withheld factors, all in its dtype."""
+    bits = [codes.WITHHELD_PAIR, codes.WITHHELD_BALANCED]
+    assert all(b >= 1 << codes.N_CHOICES for b in bits) and len(set(bits)) == 2
+    with AdoptionModel(seed=0, n_firms=2, firm_agents=False) as model:
+        assert max(bits) <= np.iinfo(model.state.held.dtype).max
 
 
 def test_every_month_draw_has_its_column() -> None:

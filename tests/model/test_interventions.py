@@ -14,8 +14,11 @@ import numpy as np
 import pytest
 
 from aiadopt.model import AdoptionModel, Params
+from aiadopt.model.codes import WITHHELD_BALANCED, WITHHELD_PAIR
 from aiadopt.model.interventions import (
+    FACTOR_KINDS,
     KINDS,
+    REMOVE_ONLY,
     Eligibility,
     Intervention,
     InterventionError,
@@ -23,12 +26,14 @@ from aiadopt.model.interventions import (
 )
 from aiadopt.model.stages import (
     Choice,
+    Collaboration,
     Outsourcing,
     ProviderManager,
     SizeClass,
     Stage,
     Strategy,
 )
+from aiadopt.model.state import SetUpDraw
 from aiadopt.model.streams import Streams
 
 START = "2022-11"
@@ -148,7 +153,14 @@ def test_from_dict_reads_a_toml_table() -> None:
     ("raw", "message"),
     [
         ({"type": "training", "start": "2025-06", "shares": 0.5},
-         "unknown key(s) shares; allowed: eligible, end, name, reduction, share, start, type"),
+         "unknown key(s) shares; allowed: eligible, end, name, reduction, remove, share, start, "
+         "type"),
+        ({"type": "cost_support", "start": "2025-06", "reduction": 0.2, "remove": True},
+         "remove: cost_support is no success factor; only tripartite_strategy"),
+        ({"type": "balanced_collaboration", "start": "2025-06"},
+         "balanced_collaboration can only be removed (remove = true)"),
+        ({"type": "training", "start": "2025-06", "remove": "yes"},
+         "remove must be true or false, got 'yes'"),
         ({"type": "training"}, "an intervention needs 'type' and 'start'"),
         ({"start": "2025-06"}, "an intervention needs 'type' and 'start'"),
         ({"type": "training", "start": "2025-06", "eligible": ["500_plus"]},
@@ -244,7 +256,7 @@ def test_every_kind_has_an_effect() -> None:
         state = eight_firms()
         state.outsourcing[:] = Outsourcing.NONE
         before = {f.name: getattr(state, f.name).copy() for f in fields(state)}
-        iv = Intervention(kind=kind, start=START, reduction=0.5,
+        iv = Intervention(kind=kind, start=START, reduction=0.5, remove=kind in REMOVE_ONLY,
                           eligible=Eligibility(sizes=("500_plus",)))  # fmt: skip
         treat(state, iv, step=0)
         changed = {name: rows for name, was in before.items()
@@ -353,6 +365,109 @@ def test_treated_firms_keep_the_policys_choice_through_revisions(kind, choice, h
     assert (state.held[treated] & (1 << choice)).all() and not state.held[~treated].any()
     came_back = treated & (state.engaged_month > treated_at)
     assert came_back.any()  # some treated firms gave up and engaged again, and still hold it
+
+
+# --- removals: counterfactuals by state ---------------------------------------------------------
+
+
+def removal(kind: str, **kw) -> Intervention:
+    return Intervention(kind=kind, start=START, remove=True, **kw)
+
+
+def test_a_removal_treats_every_eligible_firm_engaged_or_not() -> None:
+    """Unlike an investment, a removal does not wait for the firm to engage: the factor must
+    be withheld before the firm sets up."""
+    state = eight_firms()
+    assert treat(state, removal("training"), step=0) == [8]
+    assert treat(eight_firms(), removal("training", eligible=Eligibility(sizes=("500_plus",))),
+                 step=0) == [3]  # fmt: skip
+
+
+def test_removals_take_the_factors_away_and_hold_them() -> None:
+    """Each removal leaves the treated firms without its factor (and no other firm), and
+    holds the choice (or sets the withheld bit) so that Direction cannot choose it again."""
+    state = eight_firms()
+    state.strategy[:] = Strategy.TRIPARTITE
+    state.training[:] = state.dedicated[:] = state.roles_internal[:] = True
+    state.roles_external[:] = True
+    state.outsourcing[:] = Outsourcing.PARTIAL
+    state.manager[:] = ProviderManager.PAIR
+    state.collaboration[:] = Collaboration.BALANCED
+    eligible = Eligibility(sizes=("500_plus",))
+    treat(state, *(removal(k, eligible=eligible) for k in FACTOR_KINDS), step=0)
+    big, small = [2, 5, 7], [0, 1, 3, 4, 6]
+    assert (state.strategy[big] != Strategy.TRIPARTITE).all()
+    assert (state.strategy[small] == Strategy.TRIPARTITE).all()
+    assert (state.manager[big] != ProviderManager.PAIR).all()
+    assert (state.outsourcing[big] == Outsourcing.PARTIAL).all()  # still outsources
+    assert (state.collaboration[big] != Collaboration.BALANCED).all()
+    assert (state.collaboration[small] == Collaboration.BALANCED).all()
+    for array in (state.training, state.dedicated, state.roles_internal, state.roles_external):
+        assert where(array) == small
+    choices = sum(1 << int(c) for c in (Choice.TRIPARTITE, Choice.TRAINING, Choice.DEDICATED,
+                                        Choice.ROLES_INTERNAL, Choice.ROLES_EXTERNAL))  # fmt: skip
+    assert (state.held[big] == choices | WITHHELD_PAIR | WITHHELD_BALANCED).all()
+    assert not state.held[small].any()
+
+
+def test_a_removal_gives_what_direction_chooses_without_the_factor() -> None:
+    """No tripartite strategy: the ad hoc kind of the firm's own draw; no pair: Technique
+    below ``manager_technique_share`` of its manager draw, else Business; no balanced
+    collaboration: Business-led where demand exceeds skills by ``business_lead_gap``."""
+    params = Params(ad_hoc_shares=(0.2, 0.4, 0.4), manager_technique_share=0.6,
+                    business_lead_gap=0.1)  # fmt: skip
+    state = firms(3)
+    state.stage[:] = PL
+    state.strategy[:] = Strategy.TRIPARTITE
+    state.manager[:] = ProviderManager.PAIR
+    state.outsourcing[:] = Outsourcing.ALL
+    state.collaboration[:] = Collaboration.BALANCED
+    state.setup_draws[:, SetUpDraw.AD_HOC] = [0.1, 0.5, 0.9]
+    state.setup_draws[:, SetUpDraw.MANAGER] = [0.1, 0.59, 0.61]
+    state.demand[:] = [0.9, 0.5, 0.5]
+    state.skills[:] = [0.5, 0.5, 0.9]
+    kinds = ("tripartite_strategy", "co_managed_outsourcing", "balanced_collaboration")
+    bound = bind([removal(k) for k in kinds], state, Streams(1), START, params)
+    for b in bound:
+        b.apply(state, 0)
+    assert state.strategy.tolist() == [Strategy.NONE, Strategy.AD_HOC_REQUESTS,
+                                       Strategy.AD_HOC_CAPACITY]  # fmt: skip
+    assert state.manager.tolist() == [ProviderManager.TECHNIQUE, ProviderManager.TECHNIQUE,
+                                      ProviderManager.BUSINESS]  # fmt: skip
+    assert state.collaboration.tolist() == [Collaboration.BUSINESS_LED,
+                                            Collaboration.TECHNIQUE_LED,
+                                            Collaboration.TECHNIQUE_LED]  # fmt: skip
+
+
+def test_with_every_factor_removed_no_firm_ever_has_one() -> None:
+    """Direction chooses often (revisions), firms give up and come back: at every month no
+    engaged firm has any of the six factors, while the baseline has all of them."""
+    params = Params(n_firms=1_500, horizon="2028-12", revision_hazard=0.3)
+    ivs = [removal(k) for k in FACTOR_KINDS]
+
+    def factors(state) -> np.ndarray:
+        engaged = state.stage >= PL
+        return np.array([
+            (engaged & (state.strategy == Strategy.TRIPARTITE)).sum(),
+            (engaged & (state.manager == ProviderManager.PAIR)).sum(),
+            (engaged & state.training).sum(), (engaged & state.dedicated).sum(),
+            (engaged & (state.roles_internal | state.roles_external)).sum(),
+            (engaged & (state.collaboration == Collaboration.BALANCED)).sum(),
+        ])  # fmt: skip
+
+    with (
+        AdoptionModel(params, seed=4, collect=False, firm_agents=False) as baseline,
+        AdoptionModel(params, seed=4, collect=False, firm_agents=False,
+                      interventions=ivs) as none,  # fmt: skip
+    ):
+        seen = np.zeros(6, dtype=int)
+        while none.running:
+            baseline.step()
+            none.step()
+            seen += factors(baseline.state)
+            assert not factors(none.state).any(), none.month
+        assert (seen > 0).all()
+        assert (none.state.outsourcing != Outsourcing.NONE).sum() > 0  # firms still outsource
 
 
 # --- common random numbers ----------------------------------------------------------------------

@@ -49,7 +49,7 @@ SHAPES = {
     "scaled": (np.bool_, None), "strategy": (np.int8, None), "outsourcing": (np.int8, None),
     "manager": (np.int8, None), "training": (np.bool_, None), "dedicated": (np.bool_, None),
     "roles_internal": (np.bool_, None), "roles_external": (np.bool_, None),
-    "external_experts": (np.bool_, None), "held": (np.uint8, None), "skills": (np.float32, None),
+    "external_experts": (np.bool_, None), "held": (np.uint16, None), "skills": (np.float32, None),
     "security": (np.float32, None), "technique_agentic": (np.bool_, None),
     "demand": (np.float32, None), "enthusiasm": (np.float32, None),
     "shadow_propensity": (np.float32, None), "shadow_ai": (np.bool_, None),

@@ -34,3 +34,21 @@ def test_effects_need_two_scenarios() -> None:
     summary = summarise(make_results(["baseline"]))
     with pytest.raises(MissingDataError, match="no paired difference"):
         plot_effects(summary)
+
+
+def test_effects_say_what_each_scenario_changes(results) -> None:
+    """The subtitle lists each compared scenario's description (which firms, which state,
+    from when), one line each, from the folder's manifest; none without descriptions."""
+    meta = {"scenario_descriptions": {"strategy": "Half of the engaged firms adopt it from 2025-06",
+                                      "no_success_factors": "No firm has them, from 2022-11",
+                                      "baseline": "No intervention"}}  # fmt: skip
+
+    def header(fig) -> str:
+        return "\n".join(t.get_text() for t in fig.subfigs[0].texts)
+
+    text = header(plot_effects(summarise(results), meta=meta))
+    lines = text.splitlines()
+    assert "strategy: Half of the engaged firms adopt it from 2025-06" in lines
+    assert "no success factors: No firm has them, from 2022-11" in lines
+    assert "No intervention" not in text  # the reference is not an effect
+    assert "from 2025-06" not in header(plot_effects(summarise(results)))

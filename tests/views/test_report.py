@@ -90,7 +90,7 @@ def test_report_opens_with_the_answer(page) -> None:
     assert "would say generative AI is in place" in summary and "the study found 15%" in summary
     # lever effects paired, with intervals; the counterfactual's meaning and the priors
     assert "strategy" in summary and "paired difference" in summary
-    assert "counterfactual, not a policy" in summary and "set to 0" in summary
+    assert "counterfactual, not a policy" in summary and "no firm has any" in summary
     assert "priors, not findings" in summary
     # the calibration's detail is folded away
     fit = text[text.index('id="fit"') :]

@@ -158,7 +158,7 @@ def month_kernel(
         )
         _collaboration.align(
             i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
-            training, shadow_ai, loose_view, alignment, collaboration, alignment_intercept,
+            training, shadow_ai, loose_view, alignment, collaboration, held, alignment_intercept,
             alignment_gap_effect, alignment_experience_effect, alignment_tripartite_effect,
             alignment_pair_effect, alignment_training_effect, alignment_shadow_effect,
             alignment_views_effect, alignment_taste_scale, alignment_drift, balanced_threshold,

@@ -28,6 +28,7 @@ from ..codes import (
     TRIPARTITE,
     U_ORGANISATION,
     UC_IN_PLACE,
+    WITHHELD_BALANCED,
 )
 from .compiled import per_firm
 from .views import business_sees_deployed_firm, technique_sees_deployed_firm
@@ -69,13 +70,14 @@ def alignment_target(i, alignment_taste, stage, skills, demand, enthusiasm, uc_s
 
 
 @per_firm
-def collaboration_mode(i, alignment, skills, demand, balanced_threshold,
+def collaboration_mode(i, held, alignment, skills, demand, balanced_threshold,
                        no_collaboration_threshold, business_lead_gap):  # fmt: skip
     """Figure 13's mode of firm i, read from its alignment: balanced, none, or led by
     Business when its demand exceeds Technique's skills by ``business_lead_gap``, else by
-    Technique."""
+    Technique.  A policy that withholds balanced collaboration (``WITHHELD_BALANCED``) leaves
+    the led mode where the alignment would make it balanced."""
     a = alignment[i]
-    if a >= balanced_threshold:
+    if a >= balanced_threshold and not held[i] & WITHHELD_BALANCED:
         return BALANCED
     if a < no_collaboration_threshold:
         return NO_COLLABORATION
@@ -85,7 +87,7 @@ def collaboration_mode(i, alignment, skills, demand, balanced_threshold,
 @per_firm
 def align(i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage, strategy, manager,
           training,
-          shadow_ai, loose_view, alignment, collaboration, alignment_intercept,
+          shadow_ai, loose_view, alignment, collaboration, held, alignment_intercept,
           alignment_gap_effect, alignment_experience_effect, alignment_tripartite_effect,
           alignment_pair_effect, alignment_training_effect, alignment_shadow_effect,
           alignment_views_effect, alignment_taste_scale, alignment_drift, balanced_threshold,
@@ -104,7 +106,7 @@ def align(i, alignment_taste, stage, skills, demand, enthusiasm, uc_stage, strat
     )  # fmt: skip
     alignment[i] += alignment_drift * (target - alignment[i])
     collaboration[i] = collaboration_mode(
-        i, alignment, skills, demand, balanced_threshold, no_collaboration_threshold,
+        i, held, alignment, skills, demand, balanced_threshold, no_collaboration_threshold,
         business_lead_gap,
     )  # fmt: skip
 

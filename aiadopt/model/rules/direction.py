@@ -43,6 +43,7 @@ from ..codes import (
     PRODUCTIVITY,
     TRIPARTITE,
     U_REVISE,
+    WITHHELD_PAIR,
 )
 from .compiled import draw_category, per_firm, rare_rule
 
@@ -82,17 +83,20 @@ def choice_probability(i, c, peer_choice_shares, pool, size, skills, demand, ent
 
 
 @per_firm
-def providers(i, setup_draws, skills, alignment, outsourcing, manager, outsource_all_intercept,
-              outsource_all_skills_effect, manager_pair_intercept, manager_alignment_effect,
-              manager_technique_share):  # fmt: skip
+def providers(i, setup_draws, held, skills, alignment, outsourcing, manager,
+              outsource_all_intercept, outsource_all_skills_effect, manager_pair_intercept,
+              manager_alignment_effect, manager_technique_share):  # fmt: skip
     """A firm that outsources decides how much, and who manages the providers, with its own
     draws: all development the less skilled its Technique (Figure 10), the Technique-Business
     pair the better aligned they are (Figure 11), else Technique alone with probability
-    ``manager_technique_share``, else Business alone."""
+    ``manager_technique_share``, else Business alone.  A policy that withholds the pair
+    (``WITHHELD_PAIR``) leaves Technique or Business alone, with the same draw."""
     p_all = logistic(outsource_all_intercept + outsource_all_skills_effect * (skills[i] - 0.5))
     all_of_it = setup_draws[i, D_OUTSOURCE_ALL] < p_all
     outsourcing[i] = OUTSOURCE_ALL if all_of_it else OUTSOURCE_PARTIAL
     p_pair = logistic(manager_pair_intercept + manager_alignment_effect * (alignment[i] - 0.5))
+    if held[i] & WITHHELD_PAIR:
+        p_pair = 0.0
     u = setup_draws[i, D_MANAGER]
     if u < p_pair:
         manager[i] = PAIR
@@ -136,7 +140,7 @@ def decide(i, setup_draws, held, peer_choice_shares, pool, size, skills, demand,
                 manager[i] = NOBODY
             else:
                 providers(
-                    i, setup_draws, skills, alignment, outsourcing, manager,
+                    i, setup_draws, held, skills, alignment, outsourcing, manager,
                     outsource_all_intercept, outsource_all_skills_effect,
                     manager_pair_intercept, manager_alignment_effect, manager_technique_share,
                 )  # fmt: skip

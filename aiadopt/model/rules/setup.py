@@ -96,7 +96,7 @@ def set_up(i, step, setup_draws, engaged_month, stage, uc_stage, uc_months, uc_s
         alignment_taste_scale,
     )  # fmt: skip
     collaboration[i] = collaboration_mode(
-        i, alignment, skills, demand, balanced_threshold, no_collaboration_threshold,
+        i, held, alignment, skills, demand, balanced_threshold, no_collaboration_threshold,
         business_lead_gap,
     )  # fmt: skip
     decide(
