@@ -184,3 +184,27 @@ def test_a_tiny_calibration_writes_its_files_and_resumes_to_the_same_posterior(
     calibrate_posterior(str(f), out, workers=1, log=lambda _: None)
     assert (out / "posterior.csv").read_bytes() == text
     assert Params.from_toml(out / "fitted.toml").n_firms == Params().n_firms
+
+
+@pytest.mark.dask
+@pytest.mark.slow
+def test_design_runs_on_a_dask_cluster_equal_the_serial_ones(
+    tmp_path: Path, space: ds.ParameterSpace
+) -> None:
+    """The same design points on a Dask cluster (``--scheduler``) and in this process: the
+    same numbers bit for bit (each run is a pure function of its parameters and seed)."""
+    distributed = pytest.importorskip("distributed")
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((6, len(space.names)))
+    shares = space.draw_shares(rng, 6)
+    seeds = ds.seeds_for(3, 0, 6)
+    base = Params().replace(n_firms=1000)
+    with ds.DesignRunner(tmp_path / "serial", base, space) as runner:
+        serial = runner.run("w0", z, shares, seeds, 0)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)  # fmt: skip
+    with cluster, ds.DesignRunner(tmp_path / "dask", base, space,
+                                  scheduler=cluster.scheduler_address) as runner:  # fmt: skip
+        on_dask = runner.run("w0", z, shares, seeds, 0)
+    np.testing.assert_array_equal(on_dask.values, serial.values)
+    np.testing.assert_array_equal(on_dask.group_n, serial.group_n)
