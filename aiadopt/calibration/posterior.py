@@ -281,17 +281,22 @@ def _log_prob_factory(problem: _Problem, emu: Emulator) -> Callable[[np.ndarray]
 
 
 def run_ensemble(log_prob: Callable[[np.ndarray], np.ndarray], start: np.ndarray, steps: int,
-                 seed: int) -> np.ndarray:  # fmt: skip
+                 seed: int, log: Callable[[str], None] | None = None) -> np.ndarray:  # fmt: skip
     """``emcee`` from ``start`` (walkers, dims) for ``steps``; returns the chain (steps,
     walkers, dims).  Differential-evolution moves (ter Braak 2006) mix better than the
-    stretch move in tens of dimensions."""
+    stretch move in tens of dimensions.  ``log`` hears about progress every 10%."""
     walkers, dims = start.shape
     sampler = emcee.EnsembleSampler(
         walkers, dims, log_prob, vectorize=True,
         moves=[(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)],
     )  # fmt: skip
     sampler.random_state = np.random.RandomState(seed % 2**32).get_state()
-    sampler.run_mcmc(start, steps, progress=False)
+    every = max(steps // 10, 1)
+    t0 = time.perf_counter()
+    for i, _ in enumerate(sampler.sample(start, iterations=steps), start=1):
+        if log is not None and (i % every == 0 or i == steps):
+            log(f"  ensemble step {i}/{steps} ({time.perf_counter() - t0:.0f} s, acceptance "
+                f"{np.mean(sampler.acceptance_fraction):.2f})")  # fmt: skip
     return sampler.get_chain()
 
 
@@ -441,7 +446,7 @@ def sample_posterior(
                      design: Design = design) -> tuple[np.ndarray, ...]:  # fmt: skip
                 start = _start(design, ll, active, walkers, len(problem.nuisance), rng)
                 chain = run_ensemble(_log_prob_factory(problem, emu), start, s.steps,
-                                     int(rng.integers(2**31)))  # fmt: skip
+                                     int(rng.integers(2**31)), log)  # fmt: skip
                 flat = chain[s.steps // 2 :].reshape(-1, dims)
                 pick = flat[rng.choice(len(flat), s.wave_runs, replace=False)]
                 z = rng.standard_normal((s.wave_runs, d_all))
@@ -463,7 +468,7 @@ def sample_posterior(
         rng = np.random.default_rng(np.random.SeedSequence([s.seed, 10_000]))
         start = _start(design, ll, active, walkers, len(problem.nuisance), rng)
         chain = run_ensemble(_log_prob_factory(problem, emu), start, s.final_steps,
-                             int(rng.integers(2**31)))[s.final_steps // 2 :]  # fmt: skip
+                             int(rng.integers(2**31)), log)[s.final_steps // 2 :]  # fmt: skip
         dim_names = [space.names[j] for j in active] + [p.name for p in problem.nuisance]
         diag = diagnostics(chain, dim_names)
         log(f"ensemble: {walkers} walkers x {s.final_steps} steps; max R-hat "
