@@ -35,7 +35,11 @@ from .stages import UseCase
 __all__ = [
     "POSTERIOR_MEDIAN",
     "SHIPPED_FIT",
-    "ParameterError", "Params", "describe_parameters", "shipped_params"]
+    "ParameterError",
+    "Params",
+    "describe_parameters",
+    "shipped_params",
+]
 
 
 class ParameterError(ValueError):
