@@ -354,7 +354,7 @@ def define_problem(
         where = "aiadopt/calibration/posterior.csv" if posterior is None else str(path)
         source = f"{qlo}-{qhi} quantiles of the posterior sample {where} ({len(sample)} draws)"
     else:
-        source = f"central 90% of each prior ({qlo}-{qhi} quantiles; {_priors_name(priors)})"
+        source = f"central 90% of each prior ({_priors_name(priors)})"
     ranged = [_ranged(p, frame) for p in chosen]
     fallback = [r.name for r in ranged if frame is not None and r.source == "prior"]
     if fallback:
