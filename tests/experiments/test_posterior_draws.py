@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from aiadopt import cli
-from aiadopt.experiments import ExperimentError, execute_experiment, plan_experiment
+from aiadopt.experiments import (
+    ExperimentError,
+    execute_experiment,
+    load_manifest,
+    plan_experiment,
+)
 from aiadopt.experiments import seeds as seeds_module
 from aiadopt.experiments.seeds import parameter_source
 from aiadopt.model.params import shipped_params
@@ -83,6 +88,8 @@ def test_same_seed_same_numbers_on_one_and_two_workers(posterior, on_two_workers
     pd.testing.assert_frame_equal(one.summary, on_two_workers.summary)
     runs = pd.read_csv(on_two_workers.out / "runs.csv")
     assert runs["param_draw"].nunique() == 6  # six replicates, six posterior draws
+    source = load_manifest(on_two_workers.out)["params_source"]
+    assert source.startswith(f"posterior sample of 30 draws from {posterior}")
 
 
 def test_the_ppi_columns_are_the_quantiles_of_the_paired_differences(on_two_workers) -> None:
