@@ -1,4 +1,4 @@
-"""Replicates: seeds from one root seed, parameter vectors from the calibrated set.
+"""Replicates: seeds from one root seed, parameter vectors from the posterior sample.
 
 Common random numbers.  Replicate ``k`` of an experiment is the same in every scenario: the
 same model seed (child ``k`` of ``numpy.random.SeedSequence(root)``, turned into an integer)
