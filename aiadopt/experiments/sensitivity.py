@@ -332,6 +332,7 @@ def define_problem(
         raise SensitivityError(f"unknown ranges {ranges!r}; choose one of {', '.join(RANGES)}")
     chosen = _select(sensitivity_parameters(priors), parameters)
     frame = None
+    given = base is not None
     if base is None:
         base, base_source = shipped_params()
     else:
@@ -349,7 +350,7 @@ def define_problem(
         except CalibrationError as exc:
             raise SensitivityError(str(exc)) from None
         frame = sample.frame
-        if posterior is not None:
+        if posterior is not None and not given:
             base, base_source = posterior_median(sample, base), f"the median of {path}"
         where = "aiadopt/calibration/posterior.csv" if posterior is None else str(path)
         source = f"{qlo}-{qhi} quantiles of the posterior sample {where} ({len(sample)} draws)"
