@@ -20,15 +20,17 @@ def add_parser(sub) -> None:
         description=(
             "Run each SCENARIO (a built-in name or a TOML scenario file; default: every built-in\n"
             "scenario, see --list) for --replicates replicates. Replicate k has the same seed\n"
-            "(spawned from --seed) and the same parameter vector (drawn from the calibrated\n"
-            "plausible set when one is shipped) in every scenario: common random numbers, so the\n"
-            "paired differences to the baseline carry the effect, not the noise.\n"
+            "(spawned from --seed) and the same parameter vector (a draw of the posterior sample\n"
+            "when the package ships one, else the shipped point) in every scenario: common random\n"
+            "numbers, so the paired differences to the baseline carry the effect, not the noise.\n"
             "\n"
             "Writes into --out: runs/<scenario>/<replicate>.parquet (one file per run, written\n"
             "atomically as it finishes), results.parquet (tidy: scenario, replicate, seed, date,\n"
             "metric, group, value), summary.csv, runs.csv and manifest.json; then prints the\n"
             "summary: share of firms at scale and realised productivity at 2027-12 and at the\n"
-            "last month, by scenario, with paired differences to the baseline and 95% intervals.\n"
+            "last month, by scenario, with the paired mean difference to the baseline and its\n"
+            "95% interval, and the posterior-predictive 5-95% interval of the effect (the spread\n"
+            "of the replicates' own effects: each has its own parameter draw and seed).\n"
             "\n"
             "Interrupted (Ctrl-C, a killed process), the same command resumes: it runs only the\n"
             "missing runs. The same command with more --replicates extends the experiment in\n"
@@ -94,8 +96,9 @@ def add_parser(sub) -> None:
         "--param-set",
         default="shipped",
         metavar="SET",
-        help="'shipped' (the calibrated plausible set if shipped), 'none' (the shipped point "
-        "only), or a fitted_set.csv",
+        help="'shipped' (the posterior sample aiadopt/calibration/posterior.csv if shipped, "
+        "else the shipped point), 'none' (the shipped point only), or a posterior.csv "
+        "(one draw per replicate)",
     )
     common.add_quiet(experiment)
     common.add_fit(experiment, "OUT", replicates=False)
@@ -113,6 +116,7 @@ def handle(args: argparse.Namespace) -> int:
 
     if args.list:
         print(experiments.describe_builtin_scenarios())
+        print(f"\nParameters ('--param-set shipped'): {_shipped_parameters()}")
         return 0
     out = args.out or common.default_out(NAME)
     usage = (
@@ -152,3 +156,14 @@ def handle(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _shipped_parameters() -> str:
+    """Where the replicates' parameters come from by default (a posterior sample of N draws,
+    or the shipped point without parameter uncertainty)."""
+    from ..experiments.seeds import parameter_source
+
+    try:
+        return parameter_source("shipped").description
+    except ValueError as exc:
+        return f"unusable ({exc})"

@@ -18,11 +18,13 @@ def add_parser(sub) -> None:
         NAME,
         help="run the model and write its outputs (see 'aiadopt run -h')",
         description=(
-            "Run the model with the shipped parameters (the fitted calibration when the package\n"
-            "ships one, else the built-in defaults) and write into --out: trajectories.parquet\n"
-            "and trajectories.csv (tidy: date, metric, group, value), run.toml (parameters and\n"
-            "metadata: seed, version, parameter hash) and stage_shares.png. Then print the stage\n"
-            "shares at the survey month (2025-03) and at the last month."
+            "Run the model with the shipped parameters (aiadopt/model/fitted.toml: the posterior\n"
+            "median of the calibration's posterior sample when the package ships one, else the\n"
+            "hand-set values or the built-in defaults; the command prints which) and write\n"
+            "into --out: trajectories.parquet and trajectories.csv (tidy: date, metric, group,\n"
+            "value), run.toml (parameters and metadata: seed, version, parameter hash) and\n"
+            "stage_shares.png. Then print the stage shares at the survey month (2025-03) and at\n"
+            "the last month."
         ),
         examples=(
             "examples:\n"

@@ -1,5 +1,5 @@
-"""``aiadopt sensitivity``: which calibrated parameters move the outputs (Morris or Sobol',
-with SALib)."""
+"""``aiadopt sensitivity``: which parameters move the outputs, over their priors (Morris or
+Sobol', with SALib)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import argparse
 from . import common
 
 NAME = "sensitivity"
-SPEC_FREE = 26
-"""The free parameters of the packaged calibration spec (D by default; a test checks it)."""
+PRIOR_SCALARS = 235
+"""The uncertain scalar parameters of the packaged priors (D by default; a test checks it)."""
+_D = PRIOR_SCALARS
 
 
 def add_parser(sub) -> None:
@@ -17,43 +18,44 @@ def add_parser(sub) -> None:
     sensitivity = common.add_command(
         sub,
         NAME,
-        help="which calibrated parameters move the outputs (see 'aiadopt sensitivity -h')",
+        help="which parameters move the outputs, over their priors (see 'aiadopt sensitivity -h')",
         description=(
-            "Global sensitivity analysis with SALib: sample the calibration's free parameters\n"
-            "over their plausible ranges (min-max of the shipped plausible set, else the spec's\n"
-            "bounds; log parameters on the log scale), run every vector with --replicates seeds\n"
-            "(the same for every vector: common random numbers; outputs averaged), and compute\n"
-            "Morris (mu_star, sigma) or Sobol' (ST, S1) indices with 95% intervals on: the share\n"
-            "at scale at 2027-12 and at the last month, realised productivity (all firms) at the\n"
-            "last month, and the Technique - Business gap of 'deployed' at 2025-03.\n"
+            "Global sensitivity analysis with SALib over EVERY uncertain parameter with a prior\n"
+            "(aiadopt/calibration/priors.toml; the levers' effects included; share vectors left\n"
+            "out). Each parameter ranges over the central 90% of its prior (--ranges prior, the\n"
+            "default) or the 5-95% quantiles of a posterior sample (--ranges posterior: the\n"
+            "shipped posterior.csv or --posterior FILE), sampled in probability (a log-normal\n"
+            "prior on the log scale). Every vector is run with --replicates seeds (the same for\n"
+            "every vector: common random numbers; outputs averaged), and Morris (mu_star, sigma)\n"
+            "or Sobol' (ST, S1) indices are computed with 95% intervals on: the share at scale\n"
+            "at 2027-12 and at the last month, realised productivity (all firms) at the last\n"
+            "month, and the Technique - Business gap of 'deployed' at 2025-03.\n"
             "\n"
-            "\n"
-            "Cost. D is the number of parameters varied: --parameters, or every free parameter\n"
-            f"of the spec ({SPEC_FREE} in the packaged one). The command makes\n"
+            "Cost. D is the number of parameters varied: --parameters, or every uncertain scalar\n"
+            f"prior ({_D} in the packaged priors). The command makes\n"
             "  morris: samples x (D+1) x replicates runs   "
-            f"(defaults: 10 x {SPEC_FREE + 1} x 2 = {10 * (SPEC_FREE + 1) * 2:,} runs)\n"
+            f"(defaults: 10 x {_D + 1} x 1 = {10 * (_D + 1):,} runs)\n"
             "  sobol:  samples x (D+2) x replicates runs   "
-            f"(--samples 64: 64 x {SPEC_FREE + 2} x 2 = {64 * (SPEC_FREE + 2) * 2:,})\n"
-            "and prints that count before it starts. One run of 10,000 firms to 2030-12 takes\n"
-            "a fraction of a second to a second per core: the defaults take minutes on 2 cores;\n"
-            "--firms 2000, --replicates 1 or a few --parameters make a quick first look.\n"
+            f"(--samples 64: 64 x {_D + 2} x 1 = {64 * (_D + 2):,})\n"
+            "and prints that count before it starts. The defaults (3,000 firms to 2030-12) take\n"
+            "about 2-3 minutes on 2 cores; --samples 4, or a few --parameters, make a quicker\n"
+            "look; more --samples or --firms a steadier one.\n"
             "\n"
-            "Writes into --out: indices.csv (output, parameter, index, value, conf), one figure\n"
-            "per output (<output>.png and .svg: the sorted indices and, for morris, mu* against\n"
-            "sigma), outputs.csv, sample.csv, runs/ and manifest.json; prints the top 5\n"
-            "parameters per output. Interrupted, the same command resumes: only the missing\n"
-            "runs are run."
+            "Writes into --out: indices.csv (output, parameter, index, value, conf), ranges.csv\n"
+            "(each parameter's low and high), one figure per output (<output>.png and .svg: the\n"
+            "largest indices and, for morris, mu* against sigma), outputs.csv, sample.csv\n"
+            "(parameter units), runs/ and manifest.json; prints the top 5 parameters per\n"
+            "output. Interrupted, the same command resumes: only the missing runs are run."
         ),
         examples=(
             "examples:\n"
-            "  aiadopt sensitivity --samples 4 --replicates 1 --firms 2000 --out sens/\n"
-            f"        a first look: 4 x {SPEC_FREE + 1} x 1 = {4 * (SPEC_FREE + 1)} runs of 2,000 "
-            "firms, well under a minute\n"
-            "  aiadopt sensitivity --method morris --samples 10 --out sens/   "
-            f"{10 * (SPEC_FREE + 1) * 2:,} runs\n"
-            "  aiadopt sensitivity --method sobol --samples 64 --workers 2 --out sobol/\n"
-            "  aiadopt sensitivity --parameters bass_p,bass_q,skills_mean --out sub/\n"
-            "        D = 3: 10 x 4 x 2 = 80 runs"
+            "  aiadopt sensitivity --samples 4 --out sens/\n"
+            f"        a first look: 4 x {_D + 1} = {4 * (_D + 1):,} runs of 3,000 firms\n"
+            "  aiadopt sensitivity --samples 20 --firms 10000 --out sens/   "
+            f"{20 * (_D + 1):,} runs\n"
+            "  aiadopt sensitivity --ranges posterior --out post/   over the posterior\n"
+            "  aiadopt sensitivity --parameters bass_p,bass_q,training_effect --out sub/\n"
+            "        D = 3: 10 x 4 = 40 runs"
         ),
     )
     sensitivity.add_argument(
@@ -71,23 +73,42 @@ def add_parser(sub) -> None:
     sensitivity.add_argument(
         "--replicates",
         type=common.positive_int,
-        default=2,
+        default=1,
         metavar="R",
-        help="seeds per vector (2)",
+        help="seeds per vector (1: common random numbers already keep the noise out of the "
+        "elementary effects)",
     )
     common.add_workers(sensitivity)
     sensitivity.add_argument(
         "--seed", type=common.seed, default=42, help="root seed of the sample and replicates (42)"
     )
-    common.add_firms(sensitivity)
+    sensitivity.add_argument(
+        "--firms",
+        type=common.positive_int,
+        default=3_000,
+        metavar="N",
+        help="number of firms per run (3000)",
+    )
     common.add_until(sensitivity)
     sensitivity.add_argument(
         "--parameters",
         metavar="LIST",
-        help="comma-separated free parameters of the spec to vary (default: all of them)",
+        help="comma-separated parameters to vary (default: every uncertain scalar prior)",
     )
     sensitivity.add_argument(
-        "--spec", metavar="SPEC.toml", help="calibration spec (default: the packaged one)"
+        "--priors", metavar="PRIORS.toml", help="priors file (default: the packaged one)"
+    )
+    sensitivity.add_argument(
+        "--ranges",
+        choices=("prior", "posterior"),
+        default="prior",
+        help="each parameter over the central 90%% of its prior (default) or the 5-95%% "
+        "quantiles of a posterior sample",
+    )
+    sensitivity.add_argument(
+        "--posterior",
+        metavar="FILE.csv",
+        help="posterior sample for --ranges posterior (default: the shipped posterior.csv)",
     )
     common.add_out(sensitivity, NAME, extra="; the same command resumes it")
     common.add_scheduler(sensitivity)
@@ -118,7 +139,9 @@ def handle(args: argparse.Namespace) -> int:
                 replicates=args.replicates,
                 seed=args.seed,
                 parameters=parameters,
-                spec=args.spec,
+                priors=args.priors,
+                ranges=args.ranges,
+                posterior=args.posterior,
                 progress=not args.quiet,
                 echo=print,
                 figures=sensitivity_figures,

@@ -106,7 +106,7 @@ class Plan:
 
     def stamp(self) -> dict[str, str]:
         """The experiment's provenance (:func:`aiadopt.files.provenance` of its point estimate
-        and root seed) with, for a plausible set, the set's hash
+        and root seed) with, for a posterior sample, the sample's hash
         (:meth:`ParameterSource.digest`) as ``param_hash``."""
         stamp = provenance(self.source.point, self.root_seed, self.source.description)
         return {**stamp, "param_hash": self.source.digest()}
@@ -286,9 +286,10 @@ def execute_experiment(
         metrics: what to keep: ``"default"``, ``"all"``, or categories / metric names.
         reference: the scenario differences are taken to (default ``baseline`` if present,
             else the first scenario).
-        parameter_set: ``"shipped"`` (the calibrated plausible set if shipped, else the
-            default parameters), ``"none"`` (default parameters only), a ``fitted_set.csv``
-            path, or ``Params`` objects.
+        parameter_set: ``"shipped"`` (the posterior sample ``aiadopt/calibration/
+            posterior.csv`` if shipped, one draw per replicate, else the shipped point),
+            ``"none"`` (the shipped point only), a ``posterior.csv`` path, or ``Params``
+            objects (see :func:`aiadopt.experiments.seeds.parameter_source`).
         echo: called with lines of text saying what happens (e.g. ``print``).
         fit: also compute the calibration fit table of the experiment's point estimate (the
             shipped fit by default; with ``firms`` firms) and save it in ``out`` as

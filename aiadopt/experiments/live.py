@@ -369,7 +369,7 @@ def scenario_toml(levers: Levers, *, n_firms: int, seed: int, name: str = EXPORT
     head = (
         f"# Scenario exported from the aiadopt dashboard ({n_firms:,} firms, seed {seed}).\n"
         "# Compare it with the baseline on the dashboard's parameters (the shipped point) and\n"
-        "# population, or drop --param-set none to draw the parameters from the plausible set:\n"
+        "# population, or drop --param-set none to draw the parameters from the posterior:\n"
         f"#   aiadopt experiment baseline {name}.toml --firms {n_firms} --param-set none\n"
     )
     return head + tomli_w.dumps(data)

@@ -1,23 +1,38 @@
-"""Global sensitivity analysis of the calibrated model (Morris or Sobol', with SALib).
+"""Global sensitivity analysis of the model over its priors (Morris or Sobol', with SALib).
 
-Which calibrated parameters move the answers that matter?  :func:`run_sensitivity` (and
-``aiadopt sensitivity``) samples the calibration's free parameters over their plausible
-ranges, runs the model for every sample row through the experiments' executor (local process
-pool, this process, or a Dask cluster; resumable), averages replicates run with common random
-numbers, and lets SALib compute the indices.
+Which parameters move the answers that matter?  :func:`run_sensitivity` (and ``aiadopt
+sensitivity``) samples every uncertain parameter, runs the model for every sample row through
+the experiments' executor (local process pool, this process, or a Dask cluster; resumable),
+averages replicates run with common random numbers, and lets SALib compute the indices.
 
-The problem.  The parameters are the ``[[free]]`` entries of the calibration spec
-(:func:`aiadopt.calibration.spec.load_spec`; ``parameters=`` keeps a subset).  Their ranges
-are the min and max over the calibration's plausible set (``aiadopt/calibration/
-fitted_set.csv``, when the package ships one; a degenerate range is widened by 5% of the spec
-bounds on each side, within the bounds), else (and for a parameter the set lacks) the spec's
-``[low, high]`` search bounds; the result says which
-(:attr:`SensitivityResult.ranges_source`).  Parameters searched on the log scale (``log =
-true``) are sampled uniformly on the log scale too: SALib samples the calibration's search
-vector and :func:`aiadopt.calibration.free.to_params` maps each row to
-:class:`~aiadopt.model.Params` (freed elements of share vectors renormalise the others, as in
-the fit).  The other parameters keep the shipped values (the shipped fit,
-:func:`aiadopt.model.params.shipped_params`).
+The parameters (issue 13, point 8).  Every scalar parameter element with an uncertain prior
+(:func:`aiadopt.calibration.priors.load_priors`: 235 in the packaged priors), the levers'
+effects (``strategy_effect[3]``, ``training_effect`` ...) included; ``parameters=`` keeps a
+subset.  Share vectors (Dirichlet priors: ``size_shares``, ``sector_shares``,
+``ad_hoc_shares``) are left out: their elements cannot move one at a time, and they describe
+the population, not a mechanism; they keep their base values.
+
+The ranges.  ``ranges="prior"`` (the default, whether or not a posterior ships): each
+parameter over the central 90% of its prior (its 5% and 95% quantiles, within its allowed
+range).  ``ranges="posterior"``: over the 5% and 95% quantiles of its column in a posterior
+sample (the shipped ``aiadopt/calibration/posterior.csv`` or ``posterior=``; a parameter the
+sample lacks keeps its prior range).  The prior is the default because it asks which
+parameters COULD move the answers over what is believed before the data, it is the same
+whether or not a calibration ships, and the identifiability report compares it with the
+posterior; the posterior ranges ask which still do.  SALib samples each parameter's
+cumulative probability ``u`` in [0.05, 0.95] and the parameter is set to the ``u``-quantile of
+its prior (or posterior) distribution: a log-normal prior is sampled on the log scale, a
+Morris step is a step in probability, and a Morris index is "the output's change over 2/3
+of the range" in the output's unit.  The one constraint between parameters,
+``no_collaboration_threshold < balanced_threshold``, is kept by lowering a conflicting
+``no_collaboration_threshold`` to 0.01 below ``balanced_threshold`` (the number of sample rows
+adjusted is in the notes).  The other parameters keep the base values (the shipped point,
+:func:`aiadopt.model.params.shipped_params`; with posterior ranges from a file, its median).
+
+Cost.  Morris with ``r`` trajectories costs ``r x (D + 1)`` parameter vectors for D
+parameters (2,360 for r = 10 and all 235), each run ``replicates`` times; Sobol' ``N x (D +
+2)``.  The defaults (Morris, r = 10, 1 replicate, 3,000 firms to 2030-12) make 2,360 runs:
+about 2-3 minutes on 2 cores.
 
 The outputs (:data:`OUTPUTS`), each the mean over the replicates of one sample row:
 
@@ -38,10 +53,11 @@ The folder ``out``::
 
     out/manifest.json             the problem (parameters, ranges, method, samples, seed,
                                   replicates, firms, last month); checked on resume
-    out/sample.csv                the SALib sample, one row per parameter vector (search scale)
+    out/sample.csv                the sample, one row per parameter vector (parameter units)
     out/runs/sNNNNN/RRRR.parquet  one run (sample row NNNNN, replicate RRRR), written atomically
     out/outputs.csv               the outputs of every sample row (replicate means)
     out/indices.csv               output, parameter, index, value, conf (95% half-width)
+    out/ranges.csv                parameter, low, high (5% and 95% quantiles), source
     out/<output>.png, .svg        the files of the ``figures`` hook, if given (``aiadopt
                                   sensitivity`` draws a bar plot of each output's indices)
 
@@ -52,6 +68,7 @@ This module computes tables only; figures come from the views layer through ``fi
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import math
@@ -65,12 +82,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..calibration import plausible
-from ..calibration.errors import SpecError
-from ..calibration.free import FreeParameter, to_params
-from ..calibration.spec import CalibrationSpec, resolve_spec
+from ..calibration.draws import load_posterior, packaged_posterior, posterior_median
+from ..calibration.errors import CalibrationError, SpecError
+from ..calibration.free import apply_values
+from ..calibration.priors import Prior, load_priors
 from ..files import provenance, staged
-from ..model import Params
+from ..model import ParameterError, Params
 from ..model.clock import SURVEY_MONTH, check_last_month, month_index
 from ..model.params import shipped_params
 from ..progress import progress as progress_bar
@@ -83,20 +100,31 @@ __all__ = [
     "INDEX_NAMES",
     "METHODS",
     "OUTPUTS",
+    "RANGES",
     "Figures",
     "Output",
+    "Problem",
+    "Ranged",
     "SensitivityError",
     "SensitivityResult",
     "define_problem",
     "run_sensitivity",
+    "sensitivity_parameters",
 ]
 
 METHODS = ("morris", "sobol")
 DEFAULT_SEED = 42
-DEFAULT_REPLICATES = 2
+DEFAULT_REPLICATES = 1
+DEFAULT_FIRMS = 3_000
+"""Firms per run by default: 2,360 runs of 3,000 firms take minutes, of 10,000 a quarter of an
+hour (the indices rank parameters; a smaller population adds noise the replicates average)."""
 MORRIS_LEVELS = 4
-WIDEN = 0.05
-"""A degenerate plausible range is widened by this share of the spec bounds on each side."""
+RANGES = ("prior", "posterior")
+QUANTILES = (0.05, 0.95)
+"""Each parameter ranges between these quantiles of its prior (or posterior)."""
+ORDERED = (("no_collaboration_threshold", "balanced_threshold"),)
+"""Pairs of parameters whose values must stay in this order (Params checks it)."""
+ORDER_MARGIN = 0.01
 MID_MONTH = "2027-12"
 _METRICS = ("stage_share.scaled", "deployed_view", "gain_realised.productivity")
 
@@ -143,9 +171,10 @@ INDEX_NAMES = {
 Figures = Callable[[pd.DataFrame, Mapping[str, str]], Mapping[str, bytes]]
 """The figures hook, called once per output with that output's rows of the indices table
 (output, parameter, index, value, conf) and, as text: ``method``, ``main`` and ``second``
-(index names, :data:`INDEX_NAMES`), ``vectors`` (sample rows), ``output``, ``label`` and
-``unit``; returns file name -> bytes (e.g. ``{"scaled_end.png": ..., "scaled_end.svg":
-...}``).  Every output's files are written together, atomically."""
+(index names, :data:`INDEX_NAMES`), ``vectors`` (sample rows), ``output``, ``label``,
+``unit`` and ``ranges`` (where the ranges come from); returns file name -> bytes (e.g.
+``{"scaled_end.png": ..., "scaled_end.svg": ...}``).  Every output's files are written
+together, atomically."""
 
 
 @dataclass
@@ -197,87 +226,175 @@ class SensitivityResult:
 # --- the problem ----------------------------------------------------------------------------------
 
 
-def _select(free: Sequence[FreeParameter], parameters: Sequence[str] | None) -> list[FreeParameter]:
+@dataclass(frozen=True)
+class Ranged:
+    """One parameter of the analysis: its range (the 5% and 95% quantiles of its prior or
+    posterior, in parameter units) and its quantile function (cumulative probability ->
+    value)."""
+
+    name: str
+    low: float
+    high: float
+    quantile: Callable[[np.ndarray], np.ndarray]
+    source: str  # "prior" or "posterior"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The parameters, SALib's problem (every parameter's probability in [0.05, 0.95]), the
+    base parameters and where the ranges come from."""
+
+    parameters: list[Ranged]
+    salib: dict[str, Any]
+    base: Params
+    base_source: str
+    ranges_source: str
+
+    def values(self, x: np.ndarray) -> list[dict[str, float]]:
+        """The parameter values (units) of every row of a sample on the probability scale."""
+        columns = np.column_stack([p.quantile(x[:, j]) for j, p in enumerate(self.parameters)])
+        names = [p.name for p in self.parameters]
+        return [dict(zip(names, map(float, row), strict=True)) for row in columns]
+
+
+def sensitivity_parameters(priors: str | os.PathLike[str] | None = None) -> list[Prior]:
+    """The priors the analysis ranges over: every uncertain scalar prior (share vectors, as
+    Dirichlet priors, left out; see the module docstring)."""
+    try:
+        prior_set = load_priors(priors)
+    except (SpecError, OSError) as exc:
+        raise SensitivityError(str(exc)) from None
+    return [p for p in prior_set.uncertain if p.family != "dirichlet"]
+
+
+def _select(candidates: Sequence[Prior], parameters: Sequence[str] | None) -> list[Prior]:
     if parameters is None:
-        return list(free)
-    by_name = {p.name: p for p in free}
+        return list(candidates)
+    by_name = {p.name: p for p in candidates}
     unknown = [n for n in parameters if n not in by_name]
     if unknown:
         raise SensitivityError(
-            f"not a free parameter of the calibration spec: {', '.join(unknown)} "
-            f"(free: {', '.join(by_name)})"
+            f"not an uncertain scalar parameter with a prior: {', '.join(unknown)} "
+            f"({len(by_name)} are: the scalar elements of 'aiadopt params' whose prior is not "
+            "fixed, e.g. bass_p, strategy_effect[3]; share vectors are left out)"
         )
     if not parameters:
         raise SensitivityError("no parameter selected")
     return [by_name[n] for n in dict.fromkeys(parameters)]
 
 
-def _plausible_ranges(
-    free: Sequence[FreeParameter], set_path: str | os.PathLike[str] | None
-) -> dict[str, tuple[float, float]] | None:
-    """Min and max over the plausible set of each free parameter it holds, or None if no
-    set ships."""
-    path = Path(set_path) if set_path is not None else plausible.packaged_set()
-    if not path.is_file():
-        if set_path is not None:
-            raise SensitivityError(f"{path}: no such plausible-set file")
-        return None
-    try:
-        frame = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise SensitivityError(f"{path}: unreadable plausible set ({exc})") from None
-    out = {}
-    for p in free:
-        if p.name not in frame.columns:  # not fitted in that calibration: the spec's bounds
-            continue
-        lo, hi = float(frame[p.name].min()), float(frame[p.name].max())
-        if not hi > lo:
-            pad = WIDEN * (p.high - p.low)
-            lo, hi = max(p.low, lo - pad), min(p.high, hi + pad)
-        out[p.name] = (lo, hi)
-    return out
+def _prior_quantile(prior: Prior) -> Callable[[np.ndarray], np.ndarray]:
+    """The quantile function of a prior truncated to the parameter's allowed range (as
+    :meth:`Prior.sample` and :meth:`Prior.interval` truncate it)."""
+    dist = prior.frozen()
+    lo = 0.0 if prior.low is None else float(dist.cdf(prior.low))
+    hi = 1.0 if prior.high is None else float(dist.cdf(prior.high))
+    low = -np.inf if prior.low is None else prior.low
+    high = np.inf if prior.high is None else prior.high
+
+    def quantile(u: np.ndarray) -> np.ndarray:
+        return np.clip(dist.ppf(lo + (hi - lo) * np.asarray(u, dtype=float)), low, high)
+
+    return quantile
 
 
-def _path_name(path: str | os.PathLike[str] | None) -> str:
-    return str(path) if path is not None else plausible.SET_FILE
+def _sample_quantile(column: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """The empirical quantile function of a posterior sample's column."""
+    values = np.sort(np.asarray(column, dtype=float))
+
+    def quantile(u: np.ndarray) -> np.ndarray:
+        return np.quantile(values, np.asarray(u, dtype=float))
+
+    return quantile
 
 
-def _clip(x: float, lo: float, hi: float) -> float:
-    return min(max(x, lo), hi)
+def _ranged(prior: Prior, posterior: pd.DataFrame | None) -> Ranged:
+    if posterior is not None and prior.name in posterior.columns:
+        q, source = _sample_quantile(posterior[prior.name].to_numpy()), "posterior"
+    else:
+        q, source = _prior_quantile(prior), "prior"
+    low, high = (float(v) for v in q(np.array(QUANTILES)))
+    return Ranged(prior.name, low, high, q, source)
 
 
 def define_problem(
-    spec: CalibrationSpec | str | os.PathLike[str] | None = None,
     parameters: Sequence[str] | None = None,
-    plausible_set: str | os.PathLike[str] | None = None,
-) -> tuple[list[FreeParameter], dict[str, Any], str]:
-    """The free parameters (with their sampled ranges as ``low``/``high``), SALib's problem
-    (bounds on the search scale: log for log parameters) and where the ranges come from."""
-    try:
-        spec = resolve_spec(spec)
-    except (SpecError, OSError) as exc:
-        raise SensitivityError(f"calibration spec: {exc}") from None
-    free = _select(spec.free, parameters)
-    ranges = _plausible_ranges(free, plausible_set)
-    if ranges is None:
-        source = f"the calibration spec's search bounds ({spec.source}; no plausible set shipped)"
+    *,
+    priors: str | os.PathLike[str] | None = None,
+    ranges: str = "prior",
+    posterior: str | os.PathLike[str] | None = None,
+    base: Params | None = None,
+) -> Problem:
+    """The analysis's parameters with their ranges, SALib's problem and the base parameters
+    (see the module docstring).  ``ranges="posterior"`` reads ``posterior`` (default: the
+    packaged ``posterior.csv``; an error if there is none)."""
+    if ranges not in RANGES:
+        raise SensitivityError(f"unknown ranges {ranges!r}; choose one of {', '.join(RANGES)}")
+    chosen = _select(sensitivity_parameters(priors), parameters)
+    frame = None
+    given = base is not None
+    if base is None:
+        base, base_source = shipped_params()
     else:
-        source = f"min-max of the calibration's plausible set ({_path_name(plausible_set)})"
-        missing = [p.name for p in free if p.name not in ranges]
-        if missing:
-            source += f"; the spec's bounds for {', '.join(missing)} (not in the set)"
-        free = [
-            p
-            if p.name not in ranges
-            else FreeParameter(p.name, *ranges[p.name], _clip(p.guess, *ranges[p.name]), p.log)
-            for p in free
-        ]
-    problem = {
-        "num_vars": len(free),
-        "names": [p.name for p in free],
-        "bounds": [[p.to_search(p.low), p.to_search(p.high)] for p in free],
+        base_source = "parameters given by the caller"
+    qlo, qhi = (f"{100 * q:g}%" for q in QUANTILES)
+    if ranges == "posterior":
+        path = packaged_posterior() if posterior is None else Path(posterior)
+        if posterior is None and not path.is_file():
+            raise SensitivityError(
+                f"ranges 'posterior': no posterior sample shipped ({path}); give one "
+                "(--posterior FILE) or use the prior ranges"
+            )
+        try:
+            sample = load_posterior(path, base=base)
+        except CalibrationError as exc:
+            raise SensitivityError(str(exc)) from None
+        frame = sample.frame
+        if posterior is not None and not given:
+            base, base_source = posterior_median(sample, base), f"the median of {path}"
+        where = "aiadopt/calibration/posterior.csv" if posterior is None else str(path)
+        source = f"{qlo}-{qhi} quantiles of the posterior sample {where} ({len(sample)} draws)"
+    else:
+        source = f"central 90% of each prior ({_priors_name(priors)})"
+    ranged = [_ranged(p, frame) for p in chosen]
+    fallback = [r.name for r in ranged if frame is not None and r.source == "prior"]
+    if fallback:
+        source += f"; prior ranges for {len(fallback)} parameter(s) the sample lacks"
+    salib = {
+        "num_vars": len(ranged),
+        "names": [r.name for r in ranged],
+        "bounds": [list(QUANTILES)] * len(ranged),
     }
-    return free, problem, source
+    return Problem(ranged, salib, base, base_source, source)
+
+
+def _priors_name(priors: str | os.PathLike[str] | None) -> str:
+    return "aiadopt/calibration/priors.toml" if priors is None else str(priors)
+
+
+def _keep_order(values: dict[str, float], base: Params) -> bool:
+    """Lower the first of each :data:`ORDERED` pair below the second where a row puts it
+    above; returns whether the row was adjusted."""
+    adjusted = False
+    for first, second in ORDERED:
+        a = values.get(first, getattr(base, first))
+        b = values.get(second, getattr(base, second))
+        if a >= b:
+            values[first] = max(b - ORDER_MARGIN, 0.0)
+            adjusted = True
+    return adjusted
+
+
+def _row_params(problem: Problem, x: np.ndarray) -> tuple[list[Params], int]:
+    """Every sample row as parameters, and how many rows :func:`_keep_order` adjusted."""
+    rows, adjusted = [], 0
+    for values in problem.values(x):
+        adjusted += _keep_order(values, problem.base)
+        try:
+            rows.append(apply_values(values, problem.base))
+        except (ValueError, ParameterError) as exc:
+            raise SensitivityError(f"sample row {len(rows)}: {exc}") from None
+    return rows, adjusted
 
 
 def _sample(method: str, problem: dict[str, Any], samples: int, seed: int) -> np.ndarray:
@@ -355,21 +472,22 @@ def run_sensitivity(
     samples: int = 10,
     *,
     out: str | os.PathLike[str] = "aiadopt-out/sensitivity",
-    firms: int | None = None,
+    firms: int | None = DEFAULT_FIRMS,
     until: str | None = None,
     workers: int | None = None,
     scheduler: Any = None,
     replicates: int = DEFAULT_REPLICATES,
     seed: int = DEFAULT_SEED,
     parameters: Sequence[str] | None = None,
-    spec: CalibrationSpec | str | os.PathLike[str] | None = None,
-    plausible_set: str | os.PathLike[str] | None = None,
+    priors: str | os.PathLike[str] | None = None,
+    ranges: str = "prior",
+    posterior: str | os.PathLike[str] | None = None,
     base: Params | None = None,
     progress: bool = False,
     echo: Callable[[str], None] | None = None,
     figures: Figures | None = None,
 ) -> SensitivityResult:
-    """Global sensitivity analysis of the calibrated parameters (see the module docstring).
+    """Global sensitivity analysis over the parameters' priors (see the module docstring).
 
     Args:
         method: ``"morris"`` (elementary effects: mu_star, sigma; cheap screening) or
@@ -378,14 +496,19 @@ def run_sensitivity(
             Sobol': base samples N, a power of 2 (``N x (D + 2)`` vectors).
         out: the folder (created; the same call resumes it; default as ``aiadopt
             sensitivity``'s, ``aiadopt-out/sensitivity``).
-        firms, until: number of firms and last month (default: the shipped parameters').
+        firms: number of firms (default :data:`DEFAULT_FIRMS`; None: the base parameters').
+        until: last month (default: the base parameters' horizon).
         workers, scheduler: local processes (1: this process) or a Dask scheduler address.
         replicates: seeds per vector (the same for every vector), averaged.
         seed: root seed of the SALib sample and of the replicate seeds.
-        parameters: a subset of the spec's free parameters (default: all).
-        spec: the calibration spec (default: the packaged one).
-        plausible_set: a ``fitted_set.csv`` for the ranges (default: the packaged one, if any).
-        base: the parameters the sampled ones are set on (default: the shipped ones).
+        parameters: a subset of the uncertain scalar parameters (default: all of them).
+        priors: a priors file (default: the packaged ``priors.toml``).
+        ranges: ``"prior"`` (central 90% of each prior) or ``"posterior"`` (5-95% quantiles
+            of the posterior sample).
+        posterior: the posterior sample for ``ranges="posterior"`` (default: the packaged
+            one).
+        base: the parameters the sampled ones are set on (default: the shipped ones; with a
+            ``posterior`` file, its median).
         echo: where to say what is happening (e.g. ``print``).
         figures: the figures hook (:data:`Figures`), e.g. a bar plot of each output's
             indices (``<output>.png`` and ``.svg``); ``None``: tables only.
@@ -401,10 +524,10 @@ def run_sensitivity(
         raise SensitivityError(f"sobol needs samples = a power of 2 (Saltelli), got {samples}")
     if replicates < 1:
         raise SensitivityError(f"replicates must be at least 1, got {replicates}")
-    if base is None:
-        base, base_source = shipped_params()
-    else:
-        base_source = "parameters given by the caller"
+    problem = define_problem(
+        parameters, priors=priors, ranges=ranges, posterior=posterior, base=base
+    )
+    base, base_source = problem.base, problem.base_source
     firms = base.n_firms if firms is None else int(firms)
     until = base.horizon if until is None else until
     try:
@@ -412,6 +535,7 @@ def run_sensitivity(
         base = base.replace(n_firms=firms, horizon=until)
     except (ValueError, TypeError) as exc:
         raise SensitivityError(f"until: {exc}") from None
+    problem = dataclasses.replace(problem, base=base)
     notes = []
     outputs = []
     for o in OUTPUTS:
@@ -422,12 +546,18 @@ def run_sensitivity(
     if not outputs:
         raise SensitivityError(f"no output: the runs stop at {until}")
 
-    free, problem, source = define_problem(spec, parameters, plausible_set)
-    if method == "morris" and len(free) < 2:
+    source = problem.ranges_source
+    if method == "morris" and len(problem.parameters) < 2:
         raise SensitivityError("morris needs at least 2 parameters")
-    x = _sample(method, problem, samples, seed)
+    x = _sample(method, problem.salib, samples, seed)
     seeds = [replicate_seed(seed, k) for k in range(replicates)]
-    rows_params = [to_params(row, free, base) for row in x]
+    rows_params, adjusted = _row_params(problem, x)
+    if adjusted:
+        first, second = ORDERED[0]
+        notes.append(
+            f"{adjusted} of {len(x)} sample rows put {first} at or above {second}: it was "
+            f"lowered to {ORDER_MARGIN} below"
+        )
 
     manifest = {
         "format": FORMAT,
@@ -439,9 +569,9 @@ def run_sensitivity(
         "until": until,
         "metrics": list(_METRICS),
         "parameters": {
-            "names": problem["names"],
-            "bounds": problem["bounds"],
-            "log": [p.log for p in free],
+            "names": problem.salib["names"],
+            "low": [p.low for p in problem.parameters],
+            "high": [p.high for p in problem.parameters],
             "ranges": source,
         },
         "scenarios": {"method": method, "samples": samples, "rows": len(x), "x": _sha(x.tolist())},
@@ -474,12 +604,13 @@ def run_sensitivity(
             resuming = store.open(manifest)
         except ExperimentError as exc:
             raise SensitivityError(str(exc)) from None
-        cols = {"row": np.arange(len(x))} | {n: x[:, j] for j, n in enumerate(problem["names"])}
-        store.write_table(pd.DataFrame(cols), "sample.csv")
+        store.write_table(_sample_table(problem, rows_params), "sample.csv")
+        store.write_table(_ranges_table(problem), "ranges.csv")
         done = store.completed(s.key for s in specs)
         todo = [s for s in specs if s.key not in done]
         say(
-            f"Sensitivity ({method}): {len(free)} parameters, {len(x)} vectors x {replicates} "
+            f"Sensitivity ({method}): {len(problem.parameters)} parameters, {len(x)} vectors x "
+            f"{replicates} "
             f"replicate(s) = {len(specs)} runs of {firms:,} firms to {until}; ranges: {source}"
             + (f"; resuming, {len(done)} done" if resuming else "")
         )
@@ -500,15 +631,15 @@ def run_sensitivity(
             y = values[o.name].to_numpy(dtype=np.float64)
             with warnings.catch_warnings():  # a constant output: numpy's 0/0 warnings
                 warnings.simplefilter("ignore", RuntimeWarning)
-                analysed = _analyze(method, problem, x, y, seed)
+                analysed = _analyze(method, problem.salib, x, y, seed)
             for name, index, value, conf in analysed:
                 records.append((o.name, name, index, value, conf))
         indices = pd.DataFrame(records, columns=["output", "parameter", "index", "value", "conf"])
         paths = {"indices": store.write_table(indices, "indices.csv")}
     result = SensitivityResult(
         method=method,
-        parameters=problem["names"],
-        bounds=[(p.low, p.high) for p in free],
+        parameters=problem.salib["names"],
+        bounds=[(p.low, p.high) for p in problem.parameters],
         ranges_source=source,
         outputs=outputs,
         indices=indices,
@@ -543,6 +674,7 @@ def _write_figures(result: SensitivityResult, figures: Figures) -> dict[str, Pat
             "output": o.name,
             "label": o.label,
             "unit": o.unit,
+            "ranges": result.ranges_source,
             **{k: str(v) for k, v in result.provenance.items() if v is not None},
         }
         drawn[o.name] = dict(figures(result.indices[result.indices["output"] == o.name], meta))
@@ -588,3 +720,26 @@ def _collect(
     frame = pd.DataFrame(means, columns=[o.name for o in outputs])
     frame.insert(0, "row", np.arange(n_rows))
     return frame
+
+
+def _sample_table(problem: Problem, rows: Sequence[Params]) -> pd.DataFrame:
+    """The sample in parameter units: one row per vector, one column per parameter."""
+    columns: dict[str, Any] = {"row": np.arange(len(rows))}
+    for p in problem.parameters:
+        field_name, _, index = p.name.partition("[")
+        values = [getattr(r, field_name) for r in rows]
+        columns[p.name] = [v[int(index[:-1])] for v in values] if index else values
+    return pd.DataFrame(columns)
+
+
+def _ranges_table(problem: Problem) -> pd.DataFrame:
+    """Each parameter's range (5% and 95% quantiles) and whether it is the prior's or the
+    posterior's."""
+    return pd.DataFrame(
+        {
+            "parameter": [p.name for p in problem.parameters],
+            "low": [p.low for p in problem.parameters],
+            "high": [p.high for p in problem.parameters],
+            "source": [p.source for p in problem.parameters],
+        }
+    )

@@ -20,10 +20,26 @@ Dates: December 2027 and the horizon (the last month of the runs), or the horizo
 the runs stop before 2028; or the months asked for (``--months``).
 
 For each scenario: the mean over replicates and its 95% t interval.  For each scenario but the
-reference: the mean paired difference ``scenario - reference`` over the replicates both have
-(replicate k of the two shares its seed and parameter vector: common random numbers) with its
-95% t interval, and for comparison the unpaired (Welch) 95% interval of the difference of the
-means, which ignores the pairing.  With common random numbers the paired interval is narrower.
+reference, the effect, from the paired differences ``d_k = scenario_k - reference_k`` over the
+replicates both have (replicate k of the two shares its seed and parameter vector: common
+random numbers):
+
+- ``diff`` with ``diff_ci_low``/``diff_ci_high``: the paired mean effect, mean of the ``d_k``,
+  and its 95% t interval: how precisely the replicates pin the mean effect (it narrows as
+  replicates are added);
+- ``effect_ppi_05``/``effect_ppi_95``: the posterior-predictive interval of the effect, the 5%
+  and 95% quantiles of the ``d_k`` (numpy's linear interpolation): where the effect of one
+  possible world lies.  Each replicate has its own posterior draw of the parameters (when the
+  experiment draws from a posterior sample, :mod:`aiadopt.experiments.seeds`) and its own
+  seed, so the interval spreads over both the parameter uncertainty and the model's
+  stochastic noise (a population of ``firms`` firms); it does not narrow with more
+  replicates.  Survey-sampling noise does not apply: the indicators are model outcomes (e.g.
+  the share of all firms at scale in 2030), not estimates from a sample of respondents.
+  Without a posterior sample (one parameter point) the interval is the stochastic spread
+  only.  Its quantiles are read off the replicates: with fewer than about 20 they are rough;
+- ``unpaired_ci_low``/``unpaired_ci_high``: for comparison, the unpaired (Welch) 95% interval
+  of the difference of the means, which ignores the pairing.  With common random numbers the
+  paired interval is narrower.
 """
 
 from __future__ import annotations
@@ -45,6 +61,7 @@ __all__ = [
     "indicator",
     "parse_indicators",
     "parse_months",
+    "predictive_interval",
     "summarise",
 ]
 
@@ -52,6 +69,8 @@ SUMMARY_MONTH = "2027-12"
 """The intermediate month of the summary (besides the horizon)."""
 
 LEVEL = 0.95
+PREDICTIVE = (0.05, 0.95)
+"""The quantiles of the paired differences that bound the posterior-predictive interval."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,8 @@ SUMMARY_COLUMNS = (
     "diff",
     "diff_ci_low",
     "diff_ci_high",
+    "effect_ppi_05",
+    "effect_ppi_95",
     "unpaired_ci_low",
     "unpaired_ci_high",
 )
@@ -181,6 +202,15 @@ def mean_interval(x: np.ndarray) -> tuple[float, float, float]:
         return m, math.nan, math.nan
     half = _t(n - 1) * float(np.std(x, ddof=1)) / math.sqrt(n)
     return m, m - half, m + half
+
+
+def predictive_interval(d: np.ndarray) -> tuple[float, float]:
+    """The 5% and 95% quantiles of the paired differences ``d`` (NaN for none): the
+    posterior-predictive interval of the effect (see the module docstring)."""
+    if len(d) == 0:
+        return math.nan, math.nan
+    lo, hi = np.quantile(d, PREDICTIVE)
+    return float(lo), float(hi)
 
 
 def welch_interval(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -261,6 +291,8 @@ def summarise(
                     "diff": math.nan,
                     "diff_ci_low": math.nan,
                     "diff_ci_high": math.nan,
+                    "effect_ppi_05": math.nan,
+                    "effect_ppi_95": math.nan,
                     "unpaired_ci_low": math.nan,
                     "unpaired_ci_high": math.nan,
                 }
@@ -269,6 +301,7 @@ def summarise(
                     d = (x.loc[common] - ref.loc[common]).to_numpy()
                     row["n_pairs"] = len(common)
                     row["diff"], row["diff_ci_low"], row["diff_ci_high"] = mean_interval(d)
+                    row["effect_ppi_05"], row["effect_ppi_95"] = predictive_interval(d)
                     _, row["unpaired_ci_low"], row["unpaired_ci_high"] = welch_interval(
                         x.to_numpy(), ref.to_numpy()
                     )
@@ -356,21 +389,24 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
             f"{ind.label} ({ind.metric}, {ind.group} firms), {month}; difference to {ref} in {pts}"
         )
         table = [
-            ("scenario", "n", "mean", "95% CI", f"- {ref}", "paired 95% CI", "unpaired 95% CI")
-        ]
+            ("scenario", "n", "mean", "95% CI", f"- {ref}", "paired 95% CI", "predictive 5-95%",
+             "unpaired 95% CI")
+        ]  # fmt: skip
         for r in block.itertuples(index=False):
             ci = f"[{_value(r.ci_low, ind.unit)}, {_value(r.ci_high, ind.unit)}]"
             if r.scenario == ref:
-                diff = paired = unpaired = "-"
+                diff = paired = ppi = unpaired = "-"
             else:
                 diff = _diff(r.diff, ind.unit)
                 paired = f"[{_diff(r.diff_ci_low, ind.unit)}, {_diff(r.diff_ci_high, ind.unit)}]"
+                ppi = f"[{_diff(r.effect_ppi_05, ind.unit)}, {_diff(r.effect_ppi_95, ind.unit)}]"
                 unpaired = (
                     f"[{_diff(r.unpaired_ci_low, ind.unit)}, {_diff(r.unpaired_ci_high, ind.unit)}]"
                 )
             table.append(
-                (str(r.scenario), str(r.n), _value(r.mean, ind.unit), ci, diff, paired, unpaired)
-            )
+                (str(r.scenario), str(r.n), _value(r.mean, ind.unit), ci, diff, paired, ppi,
+                 unpaired)
+            )  # fmt: skip
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         lines = [head]
         for j, row in enumerate(table):
@@ -380,4 +416,9 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
             if j == 0:
                 lines.append("  ".join("-" * w for w in widths))
         blocks.append("\n".join(lines))
+    blocks.append(
+        "paired 95% CI: of the mean effect over the replicates; predictive 5-95%: the 5% and "
+        "95% quantiles of the\nreplicates' own effects (each with its parameter draw and seed: "
+        "the posterior-predictive interval of the effect)"
+    )
     return "\n\n".join(blocks)

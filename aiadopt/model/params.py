@@ -32,7 +32,14 @@ from ..files import write_atomic
 from .clock import month_index
 from .stages import UseCase
 
-__all__ = ["SHIPPED_FIT", "ParameterError", "Params", "describe_parameters", "shipped_params"]
+__all__ = [
+    "POSTERIOR_MEDIAN",
+    "SHIPPED_FIT",
+    "ParameterError",
+    "Params",
+    "describe_parameters",
+    "shipped_params",
+]
 
 
 class ParameterError(ValueError):
@@ -311,20 +318,39 @@ def shipped_params() -> tuple[Params, str]:
     The shipped parameters (``aiadopt/model/fitted.toml``, read with importlib.resources so
     that it works from an installed package) when present, else the built-in defaults
     ``Params()``.  ``AdoptionModel()``, ``mesa.batch_run`` and ``aiadopt run`` all start from
-    them, so they simulate the same firms.  The source says whether the file is a fit (written
-    by the calibration) or hand-set values (its ``[meta] method = "hand-set"``: model v2
-    ships hand-set values until the calibration refits it).
+    them, so they simulate the same firms.  The source says what the file is, from its
+    ``[meta]`` (read here, not from the calibration, which this layer cannot import):
+
+    - ``method = "posterior median"`` (written by calibration v2 with ``draws``, the number
+      of posterior draws, and ``source``, the posterior sample's file): "posterior median of
+      aiadopt/calibration/posterior.csv (N draws)", the stated point of the shipped
+      posterior (issue 13, point 4);
+    - ``method = "hand-set"``: hand-set values, not fitted (model v2 until it is refitted);
+    - anything else: a shipped fit.
     """
     ref = resources.files(__package__).joinpath(SHIPPED_FIT)
     if not ref.is_file():
         return Params(), "built-in defaults Params()"
     with resources.as_file(ref) as path:
         meta = tomllib.loads(path.read_text(encoding="utf-8")).get("meta", {})
-        if meta.get("method") == "hand-set":
-            where = f"hand-set values aiadopt/model/{SHIPPED_FIT} (not fitted)"
-        else:
-            where = f"shipped fit aiadopt/model/{SHIPPED_FIT}"
-        return Params.from_toml(path), where
+        return Params.from_toml(path), _shipped_source(meta)
+
+
+POSTERIOR_MEDIAN = "posterior median"
+"""The ``[meta] method`` of a shipped point that is the median of a posterior sample."""
+
+
+def _shipped_source(meta: Mapping[str, Any]) -> str:
+    """What the shipped parameter file is, in words, from its ``[meta]`` table."""
+    method = meta.get("method")
+    if method == POSTERIOR_MEDIAN:
+        sample = meta.get("source") or "aiadopt/calibration/posterior.csv"
+        draws = meta.get("draws")
+        count = f" ({draws:,} draws)" if isinstance(draws, int) and draws > 0 else ""
+        return f"posterior median of {sample}{count} (aiadopt/model/{SHIPPED_FIT})"
+    if method == "hand-set":
+        return f"hand-set values aiadopt/model/{SHIPPED_FIT} (not fitted)"
+    return f"shipped fit aiadopt/model/{SHIPPED_FIT}"
 
 
 def _coerce(f: dataclasses.Field[Any], value: Any, source: str) -> Any:

@@ -16,6 +16,11 @@ from .style import PALETTE, canvas, style
 
 __all__ = ["plot_effects"]
 
+LEGEND_PREDICTIVE = (
+    "Month (dot: mean effect; thick line: its 95% CI; thin line: 5-95% posterior-predictive "
+    "interval, where one replicate's effect lies, with its own parameter draw and seed)"
+)
+
 
 def plot_effects(summary: pd.DataFrame, *, meta: Mapping[str, Any] | None = None):
     """The paired effect of each intervention (scenario - reference) on the summary's
@@ -23,8 +28,10 @@ def plot_effects(summary: pd.DataFrame, *, meta: Mapping[str, Any] | None = None
     indicator, scenarios sorted by their effect on the first indicator at the last month.
 
     ``summary``: the table of :func:`aiadopt.experiments.summary.summarise` (columns
-    ``indicator, month, scenario, reference, n_pairs, diff, diff_ci_low, diff_ci_high``).
-    Each month of the summary is a marker (the last one filled), so the effect's growth shows.
+    ``indicator, month, scenario, reference, n_pairs, diff, diff_ci_low, diff_ci_high`` and,
+    when present, ``effect_ppi_05, effect_ppi_95``: the posterior-predictive interval, drawn as
+    a thin line behind the CI).  Each month of the summary is a marker (the last one filled),
+    so the effect's growth shows.
     """
     from matplotlib.lines import Line2D
 
@@ -36,6 +43,7 @@ def plot_effects(summary: pd.DataFrame, *, meta: Mapping[str, Any] | None = None
             "effects: the summary has no paired difference (one scenario only, or no replicate "
             "in common with the reference)"
         )
+    predictive = "effect_ppi_05" in rows and bool(rows["effect_ppi_05"].notna().any())
     indicators = list(dict.fromkeys(rows["indicator"]))
     months = sorted(dict.fromkeys(rows["month"].astype(str)))
     last = months[-1]
@@ -77,6 +85,21 @@ def plot_effects(summary: pd.DataFrame, *, meta: Mapping[str, Any] | None = None
                 d, lo, hi = r["diff"] * f, r["diff_ci_low"] * f, r["diff_ci_high"] * f
                 colour = PALETTE["effect_up"] if d >= 0 else PALETTE["effect_down"]
                 filled = month == last
+                p05 = r.get("effect_ppi_05", math.nan) * f
+                p95 = r.get("effect_ppi_95", math.nan) * f
+                if math.isfinite(p05) and math.isfinite(p95):
+                    ax.plot(
+                        [p05, p95],
+                        [y, y],
+                        color=colour,
+                        lw=0.9,
+                        zorder=2.5,
+                        alpha=0.55 if filled else 0.4,
+                        marker="|",
+                        ms=7,
+                        mew=1.0,
+                    )
+                    span += [p05, p95]
                 if math.isfinite(lo) and math.isfinite(hi):
                     ax.plot(
                         [lo, hi],
@@ -152,13 +175,19 @@ def plot_effects(summary: pd.DataFrame, *, meta: Mapping[str, Any] | None = None
             )
             for m in months
         ]
+        if predictive:
+            predictive_line = Line2D(
+                [], [], lw=0.9, marker="|", ms=7, mew=1.0, color="0.3", alpha=0.6,
+                label="5-95% predictive",
+            )  # fmt: skip
+            handles.append(predictive_line)
         handles += [
             Line2D([], [], lw=2.2, color=PALETTE["effect_up"], label="gain over reference"),
             Line2D([], [], lw=2.2, color=PALETTE["effect_down"], label="loss against reference"),
         ]
         body.legend(
             handles=handles,
-            title="Month (dot: mean, line: 95% CI)",
+            title=LEGEND_PREDICTIVE if predictive else "Month (dot: mean, line: 95% CI)",
             loc="outside lower center",
             ncols=len(handles),
         )

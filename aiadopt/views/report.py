@@ -624,8 +624,12 @@ def _effects_table(summary: pd.DataFrame) -> pd.DataFrame:
             f"{_diff(r['diff'], unit)} [{_diff(lo, unit)}, {_diff(hi, unit)}]"
             + ("" if clear else " ~0")
         )
+        if pd.notna(r.get("effect_ppi_05")):
+            row[f"{label}: {PREDICTIVE}"] = _predictive(r, unit)
         row.setdefault("_key", float(r["diff"]))
     frame = pd.DataFrame(out.values()).sort_values("_key", ascending=False).drop(columns="_key")
+    # each indicator's predictive interval follows it, under a short heading (the table fits)
+    frame.columns = [c.rpartition(": ")[2] if c.endswith(PREDICTIVE) else c for c in frame.columns]
     frame.attrs["month"] = last
     return frame
 
@@ -677,7 +681,10 @@ def _summary_section(data: Results, several: bool) -> str:
                 "<p>The effect is the paired difference to the "
                 f"{_e(scenario_label(ref))}: replicate <i>k</i> of every scenario shares its "
                 "seed and parameters, so the difference is the lever's, not the noise's. In "
-                "brackets its 95% interval; <b>~0</b>: the interval includes 0.</p>"
+                "brackets the 95% interval of its mean; <b>~0</b>: the interval includes 0. "
+                "<i>5-95% predictive</i>: where the effect of one replicate lies, each with its "
+                "own draw of the parameters (from the posterior sample, when the experiment has "
+                "one) and its own seed: the posterior-predictive interval of the effect.</p>"
             )
             parts.append(_table(table, numeric=[c for c in table.columns if c != "Scenario"]))
     else:
@@ -937,6 +944,7 @@ def _summary_table(summary: pd.DataFrame) -> list[str]:
                     "Paired 95% CI": "–"
                     if is_ref
                     else f"[{_diff(r['diff_ci_low'], unit)}, {_diff(r['diff_ci_high'], unit)}]",
+                    "Predictive 5-95%": "–" if is_ref else _predictive(r, unit),
                     "Unpaired 95% CI": "–"
                     if is_ref
                     else f"[{_diff(r['unpaired_ci_low'], unit)}, {_diff(r['unpaired_ci_high'], unit)}]",  # noqa: E501
@@ -952,6 +960,19 @@ def _summary_table(summary: pd.DataFrame) -> list[str]:
             )
         )
     return out
+
+
+PREDICTIVE = "5-95% predictive"
+"""The heading of a posterior-predictive interval of an effect."""
+
+
+def _predictive(r: Mapping[str, Any], unit: str) -> str:
+    """The posterior-predictive 5-95% interval of a summary row's effect ("–" for a summary
+    written before it existed)."""
+    lo, hi = r.get("effect_ppi_05"), r.get("effect_ppi_95")
+    if lo is None or pd.isna(lo):
+        return "–"
+    return f"[{_diff(lo, unit)}, {_diff(hi, unit)}]"
 
 
 def _diff(x: Any, unit: str) -> str:

@@ -23,7 +23,12 @@ from ..model import Params, stages
 from .save import figure_bytes
 from .style import PALETTE, canvas, spread_labels, style
 
-__all__ = ["parameter_label", "plot_indices", "sensitivity_figures"]
+__all__ = ["TOP", "parameter_label", "plot_indices", "sensitivity_figures"]
+
+TOP = 25
+"""The bars show the parameters with the largest main index, at most this many (the analysis
+ranges over every parameter with a prior, about 235; indices.csv has them all); the mu*-sigma
+plane shows every parameter."""
 
 _SIZE_NAMES = {
     "s100_249": "100-249 employees",
@@ -81,33 +86,38 @@ def _footer(meta: Mapping[str, str]) -> dict[str, str]:
 
 
 def plot_indices(rows: pd.DataFrame, meta: Mapping[str, str]):
-    """One output's sensitivity indices: sorted bars with 95% intervals and, for Morris, the
-    mu*-sigma plane.
+    """One output's sensitivity indices: sorted bars with 95% intervals (the :data:`TOP`
+    largest) and, for Morris, the mu*-sigma plane (every parameter).
 
     ``rows``: that output's rows of the indices table (``output, parameter, index, value,
     conf``); ``meta``: ``method`` (morris or sobol), ``main`` and ``second`` (the indices:
     mu_star and sigma, or ST and S1; bars sorted by ``main``), ``vectors`` (parameter vectors
-    run), ``label`` and ``unit`` of the output, and the provenance (``version``,
+    run), ``label`` and ``unit`` of the output, ``ranges`` (where the ranges come from;
+    optional), and the provenance (``version``,
     ``root_seed``, ``replicates``, ``firms``, ``param_hash``) for the footer.
     """
     main, second = meta["main"], meta["second"]
-    first = rows[rows["index"] == main].sort_values("value", kind="stable")
-    other = rows[rows["index"] == second].set_index("parameter").loc[first["parameter"]]
-    n = len(first)
+    every = rows[rows["index"] == main].sort_values("value", kind="stable")
+    every_other = rows[rows["index"] == second].set_index("parameter").loc[every["parameter"]]
+    first = every.tail(TOP)
+    other = every_other.loc[first["parameter"]]
+    n, total = len(first), len(every)
     morris = meta["method"] == "morris"
     labels = [parameter_label(p) for p in first["parameter"]]
+    shown = f"the {n} largest of {total} parameters" if n < total else f"{total} parameters"
+    ranges = f" (ranges: {meta['ranges']})" if meta.get("ranges") else ""
     if morris:
         subtitle = (
-            f"Morris elementary effects of each calibrated parameter over its plausible range, "
-            f"{meta.get('vectors', '?')} parameter vectors. mu*: mean absolute effect (how much "
-            "the parameter moves the output); sigma: their spread (interactions, non-linearity)."
-            " Bars: 95% intervals."
+            f"Morris elementary effects over each parameter's range{ranges}, "
+            f"{meta.get('vectors', '?')} parameter vectors; {shown}. mu*: mean absolute effect "
+            "(how much the parameter moves the output); sigma: their spread (interactions, "
+            "non-linearity). Bars: 95% intervals."
         )
     else:
         subtitle = (
-            f"Sobol' indices, {meta.get('vectors', '?')} parameter vectors. ST: share of the "
-            "output's variance the parameter is involved in (with interactions); S1: its share "
-            "alone. Bars: 95% intervals."
+            f"Sobol' indices over each parameter's range{ranges}, {meta.get('vectors', '?')} "
+            f"parameter vectors; {shown}. ST: share of the output's variance the parameter is "
+            "involved in (with interactions); S1: its share alone. Bars: 95% intervals."
         )
     height = 2.4 + 0.3 * n
     with style():
@@ -143,7 +153,8 @@ def plot_indices(rows: pd.DataFrame, meta: Mapping[str, str]):
         ax.set_title("Indices, sorted by " + _index_name(main), fontsize=11.5)
         ax.legend(loc="lower right")
         if ax_s is not None:
-            _mu_sigma(ax_s, first, other, labels, meta)
+            _mu_sigma(ax_s, every, every_other, [parameter_label(p) for p in every["parameter"]],
+                      meta)  # fmt: skip
     return fig
 
 

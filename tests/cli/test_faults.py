@@ -110,7 +110,10 @@ BAD_INPUTS: list[tuple[str, list[str], int, str]] = [
     ("sens-sobol-not-power-2", ["sensitivity", "--method", "sobol", "--samples", "3", *SMALL], 2,
      "3"),
     ("sens-parameters", ["sensitivity", "--parameters", "nosuch", *SMALL], 2, "nosuch"),
-    ("sens-spec-missing", ["sensitivity", "--spec", "missing.toml", *SMALL], 2, "missing.toml"),
+    ("sens-priors-missing", ["sensitivity", "--priors", "missing.toml", *SMALL], 2,
+     "missing.toml"),
+    ("sens-posterior-missing", ["sensitivity", "--ranges", "posterior", "--posterior",
+                                "missing.csv", *SMALL], 2, "missing.csv"),
     ("sens-scheduler", ["sensitivity", "--scheduler", "not a url", *SMALL], 2, "not a url"),
     ("sens-until-far", ["sensitivity", "--firms", "40", "--until", "3000-01"], 2, "3000-01"),
     # calibrate

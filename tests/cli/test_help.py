@@ -84,13 +84,15 @@ def test_importing_the_package_is_light() -> None:
 
 
 def test_sensitivity_help_states_d_and_the_cost(capsys: pytest.CaptureFixture[str]) -> None:
-    from aiadopt.calibration.spec import load_spec
-    from aiadopt.cli.sensitivity import SPEC_FREE
+    from aiadopt.cli.sensitivity import PRIOR_SCALARS
+    from aiadopt.experiments.sensitivity import DEFAULT_FIRMS, sensitivity_parameters
 
-    assert len(load_spec().names) == SPEC_FREE  # the help's D is the packaged spec's
+    assert len(sensitivity_parameters()) == PRIOR_SCALARS  # the help's D is the priors'
     with pytest.raises(SystemExit) as exc:
         main(["sensitivity", "--help"])
     assert exc.value.code == 0
     stdout = capsys.readouterr().out
     assert "D is the number of parameters varied" in stdout
-    assert f"10 x {SPEC_FREE + 1} x 2 = {10 * (SPEC_FREE + 1) * 2:,} runs" in stdout
+    d = PRIOR_SCALARS
+    assert f"10 x {d + 1} x 1 = {10 * (d + 1):,} runs" in stdout
+    assert f"number of firms per run ({DEFAULT_FIRMS})" in stdout

@@ -223,3 +223,23 @@ def test_default_output_folder_follows_the_rule(
     assert code == 0, stderr
     assert (tmp_path / "aiadopt-out" / "run" / "trajectories.parquet").is_file()
     assert "aiadopt-out/run" in stdout
+
+
+def test_run_prints_that_it_uses_the_posterior_median(tmp_path, monkeypatch, capsys) -> None:
+    """When the calibration ships a posterior, fitted.toml is its median ([meta] method,
+    draws, source) and ``aiadopt run`` says so (issue 13, point 4)."""
+    from aiadopt.model import params as params_module
+
+    meta = {"method": params_module.POSTERIOR_MEDIAN, "draws": 1500,
+            "source": "aiadopt/calibration/posterior.csv"}  # fmt: skip
+    Params(bass_q=0.07).to_toml(tmp_path / "median.toml", meta=meta)
+    monkeypatch.setattr(params_module, "SHIPPED_FIT", "median.toml")
+    monkeypatch.setattr(params_module.resources, "files", lambda _pkg: tmp_path)
+    out = tmp_path / "out"
+    code = main(["run", "--firms", "40", "--until", "2023-01", "--quiet", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Parameters: posterior median of aiadopt/calibration/posterior.csv (1,500 draws)" in (
+        printed
+    )
+    assert tomllib.loads((out / "run.toml").read_text())["params"]["bass_q"] == 0.07

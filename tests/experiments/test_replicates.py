@@ -124,18 +124,17 @@ def test_results_have_the_tidy_columns(crn_experiment) -> None:
     assert on_disk.equals(res)
 
 
-def test_a_calibrated_plausible_set_file_gives_one_vector_per_replicate(tmp_path) -> None:
-    Params(n_firms=2_000).to_toml(tmp_path / "fitted.toml")
-    rows = ["loss,bass_p,strategy_effect[3]"] + [
-        f"{1.0 + i},{0.004 + 0.001 * i},{0.5 + 0.1 * i}" for i in range(4)
+def test_a_posterior_sample_file_gives_one_draw_per_replicate(tmp_path) -> None:
+    rows = ["draw,bass_p,strategy_effect[3],nuisance:design_effect"] + [
+        f"{i},{0.004 + 0.001 * i},{0.5 + 0.1 * i},1.5" for i in range(4)
     ]
-    (tmp_path / "fitted_set.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "posterior.csv").write_text("\n".join(rows) + "\n")
     plan = plan_experiment(
         ["baseline", "strategy"],
         replicates=6,
         firms=300,
         until="2026-12",
-        parameter_set=tmp_path / "fitted_set.csv",
+        parameter_set=tmp_path / "posterior.csv",
     )
     assert plan.source.is_set and plan.source.size == 4
     by = {(s.scenario, s.replicate): s for s in plan.specs}
@@ -146,8 +145,9 @@ def test_a_calibrated_plausible_set_file_gives_one_vector_per_replicate(tmp_path
         assert base.params.bass_p == pytest.approx(0.004 + 0.001 * base.param_draw)
         assert base.params.strategy_effect[3] == pytest.approx(0.5 + 0.1 * base.param_draw)
     assert sorted(by["baseline", k].param_draw for k in range(4)) == [0, 1, 2, 3]
-    # the set's point estimate is its calibration's best point; one hash length everywhere
-    assert plan.source.point == Params(n_firms=2_000)
+    # the sample's point estimate is its median; one hash length everywhere
+    assert plan.source.point.bass_p == pytest.approx(0.0055)
+    assert plan.source.point.strategy_effect[3] == pytest.approx(0.65)
     assert len(plan.source.digest()) == len(Params().hash()) == 12
     assert plan.manifest()["param_hash"] == plan.source.digest()
 

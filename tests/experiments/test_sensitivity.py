@@ -8,9 +8,16 @@ import pandas as pd
 import pytest
 
 from aiadopt import cli
-from aiadopt.calibration import plausible
-from aiadopt.calibration.spec import load_spec
-from aiadopt.experiments.sensitivity import SensitivityError, define_problem, run_sensitivity
+from aiadopt.calibration.priors import load_priors
+from aiadopt.experiments import sensitivity as sensitivity_module
+from aiadopt.experiments.sensitivity import (
+    QUANTILES,
+    SensitivityError,
+    define_problem,
+    run_sensitivity,
+)
+
+from .synthetic_posterior import write_posterior
 
 pytest.importorskip("SALib")
 
@@ -85,30 +92,62 @@ def test_sobol_runs(tmp_path):
     assert _index(res, "scaled_end", "bass_q", "ST") > 0.1
 
 
-def test_ranges_from_the_plausible_set_else_the_spec_bounds(tmp_path, monkeypatch):
-    csv = tmp_path / "fitted_set.csv"
-    csv.write_text("loss,bass_q,agentic_hazard[0]\n1.0,0.02,0.05\n2.0,0.08,0.05\n")
-    free, problem, source = define_problem(parameters=PARAMS, plausible_set=csv)
-    assert "plausible set" in source
-    spec = {p.name: p for p in load_spec().free}
-    hazard = spec["agentic_hazard[0]"]
-    by_name = {p.name: p for p in free}
-    assert (by_name["bass_q"].low, by_name["bass_q"].high) == (0.02, 0.08)
-    low, high = by_name["agentic_hazard[0]"].low, by_name["agentic_hazard[0]"].high
-    assert max(hazard.low, 0.05 - 0.05 * (hazard.high - hazard.low)) == pytest.approx(low)
-    assert low < 0.05 < high  # a degenerate range is widened
-    # log parameters are sampled on the log scale
-    assert problem["bounds"][1] == pytest.approx([np.log(0.02), np.log(0.08)])
-    monkeypatch.setattr(plausible, "packaged_set", lambda: tmp_path / "absent.csv")
-    free, problem, source = define_problem(parameters=PARAMS)
-    assert "search bounds" in source
-    assert [(p.low, p.high) for p in free] == [(hazard.low, hazard.high), (0.005, 0.6)]
+def test_the_analysis_covers_every_uncertain_scalar_prior() -> None:
+    priors = load_priors()
+    problem = define_problem()
+    want = [p.name for p in priors.uncertain if p.family != "dirichlet"]
+    assert problem.salib["names"] == want and len(want) > 200
+    assert {"strategy_effect[3]", "training_effect", "bass_p"} <= set(want)  # levers included
+    left_out = {p.name for p in priors.uncertain} - set(want)
+    assert left_out == {p.name for p in priors.uncertain if p.family == "dirichlet"}
+    assert "central 90% of each prior" in problem.ranges_source
+
+
+def test_prior_ranges_are_the_central_90_percent_sampled_in_probability() -> None:
+    priors = load_priors()
+    problem = define_problem([*PARAMS, "strategy_effect[3]"])
+    for p in problem.parameters:
+        assert (p.low, p.high) == pytest.approx(priors.priors[p.name].interval(0.9))
+        assert p.source == "prior"
+    assert problem.salib["bounds"] == [list(QUANTILES)] * 3
+    # the median of the probability scale is the prior's median (log scale for a log-normal)
+    bass_q = problem.parameters[1]
+    assert float(bass_q.quantile(np.array([0.5]))[0]) == pytest.approx(
+        priors.priors["bass_q"].args["median"], rel=1e-3
+    )
+
+
+def test_posterior_ranges_are_the_sample_quantiles(tmp_path, monkeypatch) -> None:
+    csv = write_posterior(tmp_path / "posterior.csv", n=30)
+    frame = pd.read_csv(csv)
+    problem = define_problem(PARAMS, ranges="posterior", posterior=csv)
+    for p in problem.parameters:
+        assert (p.low, p.high) == pytest.approx(tuple(np.quantile(frame[p.name], QUANTILES)))
+        assert p.source == "posterior"
+    assert f"posterior sample {csv} (30 draws)" in problem.ranges_source
+    assert problem.base.bass_q == pytest.approx(frame["bass_q"].median())  # its median
+    monkeypatch.setattr(sensitivity_module, "packaged_posterior", lambda: tmp_path / "no.csv")
+    with pytest.raises(SensitivityError, match="no posterior sample shipped"):
+        define_problem(PARAMS, ranges="posterior")
+    bad = tmp_path / "bad.csv"
+    frame.drop(columns="draw").to_csv(bad, index=False)
+    with pytest.raises(SensitivityError, match="no 'draw' column") as err:
+        define_problem(PARAMS, ranges="posterior", posterior=bad)
+    assert str(bad) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_thresholds_stay_in_order(tmp_path) -> None:
+    pair = ["no_collaboration_threshold", "balanced_threshold"]
+    res = run_sensitivity("morris", 4, out=tmp_path, parameters=pair, **TINY)
+    sample = pd.read_csv(tmp_path / "sample.csv")
+    assert (sample[pair[0]] < sample[pair[1]]).all()
+    assert any("lowered" in n for n in res.notes)  # the 90% ranges overlap: some rows conflict
 
 
 def test_bad_arguments(tmp_path):
     with pytest.raises(SensitivityError, match="unknown method"):
         run_sensitivity("fast", 4, out=tmp_path)
-    with pytest.raises(SensitivityError, match="not a free parameter"):
+    with pytest.raises(SensitivityError, match="not an uncertain scalar parameter"):
         run_sensitivity("morris", 4, out=tmp_path, parameters=["nope"], **TINY)
     with pytest.raises(SensitivityError, match="at least 2"):
         run_sensitivity("morris", 1, out=tmp_path, parameters=PARAMS, **TINY)
@@ -124,7 +163,7 @@ def test_cli_errors_exit_2(tmp_path, capsys):
         ["sensitivity", "--parameters", "nope", "--firms", "300", "--out", str(tmp_path)]
     )
     assert code == 2
-    assert "aiadopt: error: not a free parameter" in capsys.readouterr().err
+    assert "aiadopt: error: not an uncertain scalar parameter" in capsys.readouterr().err
 
 
 def test_cli_runs(tmp_path, capsys):

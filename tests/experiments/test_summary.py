@@ -69,3 +69,22 @@ def test_paired_differences_to_the_reference() -> None:
     text = format_summary(table)
     assert "difference to baseline in points" in text and "+11.67" in text
     assert format_summary(table.iloc[:0]) == "(no finished run to summarise)"
+
+
+def test_the_predictive_interval_is_the_5_95_quantiles_of_the_paired_differences() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.normal(0.3, 0.05, 41)
+    lever = base + rng.normal(0.02, 0.03, 41)
+    res = _results({"baseline": list(base), "lever": list(lever[:40])})  # 40 pairs only
+    row = summarise(res).set_index(["indicator", "scenario"]).loc[("share_scaled", "lever")]
+    d = lever[:40] - base[:40]
+    ordered = np.sort(d)  # linear interpolation between order statistics, by hand
+    pos = 0.05 * 39, 0.95 * 39
+    want = [ordered[int(p)] + (p - int(p)) * (ordered[int(p) + 1] - ordered[int(p)]) for p in pos]
+    assert (row["effect_ppi_05"], row["effect_ppi_95"]) == pytest.approx(want)
+    # the predictive interval holds 90% of the replicates' effects; the CI is of their mean
+    inside = np.mean((d >= row["effect_ppi_05"]) & (d <= row["effect_ppi_95"]))
+    assert inside == pytest.approx(0.9, abs=0.03)
+    assert row["effect_ppi_05"] < row["diff_ci_low"] < row["diff_ci_high"] < row["effect_ppi_95"]
+    text = format_summary(summarise(res))
+    assert f"[{100 * want[0]:+.2f}, {100 * want[1]:+.2f}]" in text and "predictive 5-95%" in text

@@ -10,6 +10,7 @@ import pytest
 
 from aiadopt.model import params as params_module
 from aiadopt.model.params import (
+    POSTERIOR_MEDIAN,
     SHIPPED_FIT,
     ParameterError,
     Params,
@@ -107,6 +108,8 @@ def test_shipped_params_read_the_file_beside_the_model_or_fall_back(monkeypatch)
         meta = tomllib.loads(packaged.read_text(encoding="utf-8")).get("meta", {})
         if meta.get("method") == "hand-set":
             assert source.startswith("hand-set values") and "not fitted" in source
+        elif meta.get("method") == POSTERIOR_MEDIAN:
+            assert source.startswith("posterior median of ")
         else:
             assert source.startswith("shipped fit")
     monkeypatch.setattr(params_module, "SHIPPED_FIT", "no_such_fit.toml")
@@ -124,6 +127,20 @@ def test_a_hand_set_file_is_said_to_be_not_fitted(tmp_path, monkeypatch):
         monkeypatch.setattr(params_module.resources, "files", lambda _pkg, f=folder: f)
         params, source = shipped_params()
         assert params == Params(bass_q=0.07) and source.startswith(start), source
+
+
+def test_a_posterior_median_is_said_to_be_one_with_its_sample_and_draws(tmp_path, monkeypatch):
+    """Calibration v2 ships the median of its posterior sample, with [meta] method, draws and
+    source: ``aiadopt run`` prints it as such (issue 13, point 4)."""
+    meta = {"method": POSTERIOR_MEDIAN, "draws": 1200,
+            "source": "aiadopt/calibration/posterior.csv"}  # fmt: skip
+    Params(bass_q=0.07).to_toml(tmp_path / "fit.toml", meta=meta)
+    monkeypatch.setattr(params_module, "SHIPPED_FIT", "fit.toml")
+    monkeypatch.setattr(params_module.resources, "files", lambda _pkg: tmp_path)
+    params, source = shipped_params()
+    assert params == Params(bass_q=0.07)
+    assert source.startswith("posterior median of aiadopt/calibration/posterior.csv (1,200 draws)")
+    assert "fit.toml" in source
 
 
 # Removed in model v2 (issue 12): Direction decides by logit rules, collaboration emerges.

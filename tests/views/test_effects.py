@@ -52,3 +52,17 @@ def test_effects_say_what_each_scenario_changes(results) -> None:
     assert "no success factors: No firm has them, from 2022-11" in lines
     assert "No intervention" not in text  # the reference is not an effect
     assert "from 2025-06" not in header(plot_effects(summarise(results)))
+
+
+def test_effects_draw_the_predictive_interval_behind_the_ci(results) -> None:
+    summary = summarise(results)
+    axes = data_axes(plot_effects(summary))
+    thin = [ln for ln in axes[0].get_lines() if ln.get_marker() == "|"]
+    rows = summary[(summary["indicator"] == "share_scaled") & summary["diff"].notna()]
+    assert len(thin) == len(rows)  # one per scenario and month
+    for r in rows.itertuples():
+        want = [100 * r.effect_ppi_05, 100 * r.effect_ppi_95]
+        assert any(list(ln.get_xdata()) == pytest.approx(want) for ln in thin)
+    # a summary saved before the interval existed is drawn without it
+    old = summary.drop(columns=["effect_ppi_05", "effect_ppi_95"])
+    assert not [ln for ln in data_axes(plot_effects(old))[0].get_lines() if ln.get_marker() == "|"]

@@ -69,7 +69,7 @@ def test_report_holds_the_tables_and_provenance(page, experiment) -> None:
     assert text.count("<tr") >= len(experiment.fit_table)
     # the summary tables: share at scale and realised productivity, with paired differences
     assert "Share of firms at scale, August 2025" in text
-    assert "Paired 95% CI" in text
+    assert "Paired 95% CI" in text and "Predictive 5-95%" in text
     # the baseline's key values, with the study's
     assert "Key values of baseline" in text and "Study, Mar 2025" in text
     # the scenarios' definitions and the glossary
@@ -90,6 +90,7 @@ def test_report_opens_with_the_answer(page) -> None:
     assert "would say generative AI is in place" in summary and "the study found 15%" in summary
     # lever effects paired, with intervals; the counterfactual's meaning and the priors
     assert "strategy" in summary and "paired difference" in summary
+    assert "5-95% predictive</th>" in summary and "posterior-predictive interval" in summary
     assert "counterfactual, not a policy" in summary and "no firm has any" in summary
     assert "priors, not findings" in summary
     # the calibration's detail is folded away
