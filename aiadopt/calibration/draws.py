@@ -34,6 +34,7 @@ __all__ = [
     "POSTERIOR_FILE",
     "PosteriorSample",
     "load_posterior",
+    "packaged_lever_labels",
     "packaged_posterior",
     "posterior_median",
 ]
@@ -79,11 +80,17 @@ def load_posterior(
     built-in defaults, whose settings the calibration keeps).  A malformed file is refused
     with one line naming the file, the line or column, and what is wrong."""
     path = packaged_posterior() if path is None else Path(path)
-    return _load(str(path), base or Params())
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _load(str(path), base or Params(), stamp)
 
 
 @functools.lru_cache(maxsize=8)
-def _load(path: str, base: Params) -> PosteriorSample:
+def _load(path: str, base: Params, stamp: int = 0) -> PosteriorSample:
+    """Read a posterior file (cached on its path, base and modification time: a file
+    rewritten by a new calibration is read again)."""
     try:
         frame = pd.read_csv(path)
     except FileNotFoundError:
@@ -124,6 +131,22 @@ def _renormalise_shares(point: pd.Series) -> pd.Series:
     for names in fields.values():
         point[names] = point[names] / point[names].sum()
     return point
+
+
+LEVERS_FILE = "posterior_levers.csv"
+"""Shipped beside posterior.csv: each lever's drivers and whether the data inform them (the
+calibration's ``levers.csv``)."""
+
+
+def packaged_lever_labels() -> dict[str, str]:
+    """Each lever's label in the shipped calibration ("data-informed" or "prior-driven"); empty
+    when no calibration is shipped."""
+    ref = resources.files("aiadopt.calibration").joinpath(LEVERS_FILE)
+    if not ref.is_file():
+        return {}
+    with resources.as_file(ref) as p:
+        frame = pd.read_csv(p)
+    return dict(zip(frame["lever"], frame["label"], strict=True))
 
 
 def posterior_median(sample: PosteriorSample, base: Params | None = None) -> Params:

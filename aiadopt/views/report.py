@@ -43,6 +43,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..calibration.draws import packaged_lever_labels
 from ..calibration.report import FIT_TABLE_FILE, fit_counts, model_text, study_text
 from ..calibration.spec import load_spec
 from ..experiments.summary import INDICATORS, mean_interval
@@ -645,6 +646,17 @@ def _prior_caveat(params_source: str | None) -> str:
             f"coefficients ({factors}) and their complementarity are assumptions read from "
             "the study's text. The sign of an effect is a reading of the study; its size is "
             "the assumption's."
+        )
+    labels = packaged_lever_labels()
+    if params_source and "posterior" in params_source and labels:
+        informed = [k for k, v in labels.items() if v == "data-informed"]
+        driven = [k for k, v in labels.items() if v != "data-informed"]
+        return (
+            "<b>Which lever effects the data inform.</b> The parameters are a posterior "
+            f"({_e(params_source)}). Data-informed (the study narrows the lever's main "
+            f"coefficient by at least 20%): {_e(', '.join(informed) or 'none')}. Prior-driven "
+            f"(the data leave its coefficient at its prior, so its size is an assumption read "
+            f"from the study's text): {_e(', '.join(driven) or 'none')}."
         )
     try:
         fitted = [n for n in load_spec().names if n.split("[")[0] in SUCCESS_FACTORS]
