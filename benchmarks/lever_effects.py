@@ -64,7 +64,8 @@ def main() -> int:
     cmd = [sys.executable, "-m", "aiadopt", "experiment", "baseline", "strategy", "training",
            "outsourcing", *files, "--replicates", str(args.replicates), "--workers",
            str(args.workers), "--firms", str(args.firms), "--out", str(out / "experiment"),
-           "--indicators", "share_scaled,share_in_place,productivity_realised", "--months", MONTH]  # fmt: skip
+           "--indicators", "share_scaled,share_in_place,productivity_realised",
+           "--months", MONTH]  # fmt: skip
     subprocess.run(cmd, check=True)
     summary = pd.read_csv(out / "experiment" / "summary.csv")
     labels = packaged_lever_labels()
