@@ -105,8 +105,13 @@ class Emulator:
 
     @classmethod
     def fit(cls, z: np.ndarray, values: np.ndarray, is_mean: np.ndarray,
-            active: Sequence[int], columns: np.ndarray) -> Emulator:  # fmt: skip
-        """Fit on design coordinates ``z`` (m, all) and quantities ``values`` (m, Q)."""
+            active: Sequence[int], columns: np.ndarray,
+            reach_z: np.ndarray | None = None) -> Emulator:  # fmt: skip
+        """Fit on design coordinates ``z`` (m, all) and quantities ``values`` (m, Q).
+        ``reach_z``: the coordinates whose spread defines the emulator's reach (default: the
+        training runs'; the calibration passes every run of its design, the prior design's
+        included, so that the reach spans the prior and never narrows the posterior by
+        itself - only the data do)."""
         za = z[:, list(active)]
         poly = PolynomialFeatures(2, include_bias=False).fit(za[:1])
         features = poly.transform(za)
@@ -120,18 +125,19 @@ class Emulator:
         total = y.var(axis=0)
         r2 = 1.0 - loo / np.where(total > 0, total, 1.0)
         coef = np.atleast_2d(ridge.coef_).T.copy()  # (features, quantities), one or many
-        centre = za.mean(axis=0)
-        cov = np.cov(za, rowvar=False) + 1e-6 * np.eye(za.shape[1])
+        spread = za if reach_z is None else reach_z[:, list(active)]
+        centre = spread.mean(axis=0)
+        cov = np.cov(spread, rowvar=False) + 1e-6 * np.eye(za.shape[1])
         precision = np.linalg.inv(np.atleast_2d(cov))
-        d2 = _mahalanobis2(za, centre, precision)
+        d2 = _mahalanobis2(spread, centre, precision)
         return cls(tuple(int(a) for a in active), np.asarray(columns), is_mean[columns], poly,
                    coef, np.atleast_1d(ridge.intercept_), loo, r2, len(za), centre, precision,
                    float(np.quantile(d2, 0.95)))  # fmt: skip
 
     def reach_factor(self, z_active: np.ndarray) -> np.ndarray:
         """How much the emulator's error grows away from its design: ``1 + (d2 / r)^2`` with
-        ``d2`` the squared Mahalanobis distance from the training runs' centre and ``r`` the
-        95th percentile of the training runs' own.  About 1 inside the design, and growing as
+        ``d2`` the squared Mahalanobis distance from the design's centre and ``r`` the 95th
+        percentile of the design runs' own.  About 1 inside the design, and growing as
         the fourth power of the distance outside it (a quadratic's extrapolation error grows
         like its squared terms), so that the sampler cannot settle where the emulator
         invents a fit the model never showed."""

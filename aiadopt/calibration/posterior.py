@@ -335,6 +335,25 @@ def _select_training(design: Design, ll: np.ndarray, size: int) -> np.ndarray:
     return order[:size]
 
 
+PRIOR_SHARE = 0.2
+"""Share of the emulator's training runs drawn at random from the prior design (the rest:
+the runs with the best real likelihood), so that the emulator has seen the whole prior range
+in every direction, not only where the last wave looked: a direction the data do not inform
+stays as wide as its prior instead of inheriting the last wave's spread."""
+
+
+def _training(design: Design, ll: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """The emulator's training runs: the best by the real likelihood, and a random share of
+    the prior design (:data:`PRIOR_SHARE`)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 555]))
+    prior = np.flatnonzero((design.wave == 0) & design.valid & np.isfinite(ll))
+    k = min(int(PRIOR_SHARE * size), len(prior))
+    from_prior = rng.choice(prior, size=k, replace=False) if k else prior[:0]
+    taken = set(from_prior.tolist())
+    best = [i for i in _select_training(design, ll, size) if i not in taken]
+    return np.concatenate([np.asarray(best[: size - k], dtype=int), from_prior])
+
+
 def _start(design: Design, ll: np.ndarray, active: Sequence[int], walkers: int,
            n_nuisance: int, rng: np.random.Generator) -> np.ndarray:  # fmt: skip
     """Walkers start at the best design runs' active coordinates (jittered), nuisances near
@@ -434,9 +453,9 @@ def sample_posterior(
         emu = None
         for wave in range(1, s.waves + 1):
             ll = problem.real_loglik(design)
-            train = _select_training(design, ll, s.train_size)
+            train = _training(design, ll, s.train_size, s.seed + wave)
             emu = Emulator.fit(design.z[train], design.values[train], problem.is_mean,
-                               active, problem.columns)  # fmt: skip
+                               active, problem.columns, design.z[design.valid])  # fmt: skip
             log(f"wave {wave}: emulator on {len(train)} runs, median LOO R^2 "
                 f"{np.median(emu.r2):.2f}; best run log-lik {ll[train[0]]:.1f}")  # fmt: skip
             rng = np.random.default_rng(np.random.SeedSequence([s.seed, wave]))
@@ -461,9 +480,9 @@ def sample_posterior(
 
         # the final emulator and the long run
         ll = problem.real_loglik(design)
-        train = _select_training(design, ll, s.train_size)
+        train = _training(design, ll, s.train_size, s.seed)
         emu = Emulator.fit(design.z[train], design.values[train], problem.is_mean,
-                           active, problem.columns)  # fmt: skip
+                           active, problem.columns, design.z[design.valid])  # fmt: skip
         log(f"final emulator on {len(train)} runs, median LOO R^2 {np.median(emu.r2):.2f}")
         rng = np.random.default_rng(np.random.SeedSequence([s.seed, 10_000]))
         start = _start(design, ll, active, walkers, len(problem.nuisance), rng)
