@@ -563,7 +563,7 @@ def write_fit(fit: PosteriorFit, out: Path) -> None:
     """The fit's files: posterior.csv, posterior_checks.csv, screen.csv, emulator.csv and
     sampler.json (settings, active parameters, diagnostics)."""
     out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / POSTERIOR_FILE, fit.draws.to_csv(index=False, float_format="%.10g"))
+    write_atomic(out / POSTERIOR_FILE, fit.draws.to_csv(index=False, float_format="%.7g"))
     write_atomic(out / "posterior_checks.csv", fit.checks.to_csv(index=False,
                                                                 float_format="%.8g"))  # fmt: skip
     screen_frame = pd.DataFrame({
