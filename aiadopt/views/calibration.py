@@ -38,8 +38,10 @@ import numpy as np
 import pandas as pd
 
 from ..calibration.checks import LEVEL
+from ..calibration.design import ParameterSpace
 from ..calibration.pipeline import CONTRACTION_INFORMED
 from ..calibration.posterior import LEVER_DRIVERS, POSTERIOR_FILE
+from ..calibration.priors import load_priors
 from ..files import __version__, staged
 from .save import figure_bytes
 from .style import PALETTE, canvas, style
@@ -560,12 +562,47 @@ def prior_scale(row: Mapping[str, Any], values: Sequence[float]) -> np.ndarray:
     return np.where(x < m, below, above)
 
 
+Scale = Callable[[Sequence[float]], np.ndarray]
+
+
+def prior_scales(ident: pd.DataFrame) -> tuple[dict[str, Scale], int]:
+    """For each parameter of ``ident`` (``identifiability.csv``), the map of its values to its
+    prior's scale (the 90% prior interval is [-1, 1]): exact (``z / 1.645``, ``z`` the prior's
+    normal coordinate, :class:`~aiadopt.calibration.design.ParameterSpace`) when the row's
+    prior interval is the packaged prior's, else :func:`prior_scale`'s approximation.  Returns
+    the maps and how many are approximate."""
+    space = ParameterSpace.of(load_priors())
+    index = {name: j for j, name in enumerate(space.names)}
+    out: dict[str, Scale] = {}
+    approximate = 0
+    for row in ident.to_dict("records"):
+        name = str(row["parameter"])
+        j = index.get(name)
+        same = j is not None and np.allclose(space.priors[j].interval(0.9),
+                                             (row["prior_05"], row["prior_95"]),
+                                             rtol=1e-4, atol=1e-12)  # fmt: skip
+        if same:
+            out[name] = (lambda v, j=j: space.to_z(np.asarray(v, float)[:, None], [j])[:, 0]
+                         / _Z90)  # fmt: skip
+        else:
+            out[name] = lambda v, row=row: prior_scale(row, v)
+            approximate += 1
+    return out, approximate
+
+
 def _drivers() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for lever, names in LEVER_DRIVERS.items():
         for name in names:
             out.setdefault(name, []).append(lever)
     return out
+
+
+def _approx_note(approximate: int) -> str:
+    if not approximate:
+        return ""
+    return (f"; {approximate} not packaged priors placed approximately, from their 5th, 50th "
+            "and 95th percentiles")
 
 
 def plot_identifiability(data: CalibrationData):
@@ -577,13 +614,14 @@ def plot_identifiability(data: CalibrationData):
     rows = ident[ident["sampled"]].sort_values("contraction", ascending=False)
     drivers = _drivers()
     n = len(rows)
+    scales, approximate = prior_scales(rows)
     informed = int((rows["label"] == "data-informed").sum())
     title = f"{informed} of {n} sampled parameters informed by the data"
     subtitle = (
         f"Left: prior 90% interval (grey band, -1 to 1) against the posterior's (bar, dot: "
-        f"median) on the prior's scale (median 0; log or logit scale for lognormal or share "
-        f"priors). Right: contraction of the variance; data-informed from "
-        f"{CONTRACTION_INFORMED:.0%} (dashed). ◆ a lever's driver (its levers in purple). The "
+        f"median) on the prior's normal scale (median 0{_approx_note(approximate)}). Right: "
+        f"contraction of the variance; data-informed from {CONTRACTION_INFORMED:.0%} (dashed). "
+        "◆ a lever's driver (its levers in purple). The "
         f"{len(ident) - n} parameters not sampled keep their priors."
     )
     with style():
@@ -598,8 +636,8 @@ def plot_identifiability(data: CalibrationData):
                 for a in (ax, bx):
                     a.axhspan(y - 0.5, y + 0.5, color=PALETTE["stripe"], zorder=0, lw=0)
             ax.barh(y, 2.0, left=-1.0, height=0.7, color="0.85", lw=0, zorder=1)
-            lo, med, hi = prior_scale(row, [row["posterior_05"], row["posterior_median"],
-                                            row["posterior_95"]])  # fmt: skip
+            lo, med, hi = scales[str(row["parameter"])](
+                [row["posterior_05"], row["posterior_median"], row["posterior_95"]])
             ax.plot([lo, hi], [y, y], color=colour, lw=2.4, solid_capstyle="butt", zorder=3)
             ax.plot(med, y, "o", ms=4.5, color=colour, zorder=4)
             bx.barh(y, row["contraction"], height=0.6, color=colour, lw=0, zorder=2)

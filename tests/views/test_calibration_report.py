@@ -200,3 +200,19 @@ def test_the_cli_step_reports_a_broken_folder_in_one_line(tmp_path: Path, capsys
     assert _fit_report(str(folder), 10.0) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "levers.csv" in err
+
+
+def test_prior_scales_are_exact_for_the_packaged_priors() -> None:
+    from aiadopt.calibration.priors import load_priors
+
+    prior = load_priors().priors["bass_p"]
+    lo, hi = prior.interval(0.9)
+    mid = prior.interval(0.0)[0]  # the median of the prior, truncated to the range
+    packaged = {"parameter": "bass_p", "prior_05": lo, "prior_median": mid, "prior_95": hi}
+    edited = {**packaged, "parameter": "bass_q"}  # an interval that is not bass_q's prior
+    scales, approximate = vc.prior_scales(pd.DataFrame([packaged, edited]))
+    assert approximate == 1
+    np.testing.assert_allclose(scales["bass_p"]([lo, mid, hi]), [-1.0, 0.0, 1.0], atol=1e-6)
+    q = prior.interval(0.5)[1]  # the 75th percentile
+    np.testing.assert_allclose(scales["bass_p"]([q]), [0.6744897501960817 / 1.6448536269514722],
+                               atol=1e-6)  # fmt: skip
