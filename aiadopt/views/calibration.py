@@ -699,9 +699,11 @@ def plot_pairs(data: CalibrationData, k: int = PAIRS):
     cols = 3
     nrows = max(1, math.ceil(len(corr) / cols))
     ident = data.identifiability.set_index("parameter")
-    title = f"The {len(corr)} strongest posterior correlations"
+    drivers = _drivers()
+    title = (f"The {len(corr)} strongest posterior correlations" if len(corr)
+             else "No posterior correlation to show (correlations.csv is empty)")  # fmt: skip
     subtitle = (f"Each dot a posterior draw ({len(data.posterior)}); r: correlation on the "
-                "sampler's scale; dotted: the prior's 90% interval.")  # fmt: skip
+                "sampler's scale; dotted: the prior's 90% interval; ◆ a lever's driver.")
     with style():
         fig, body = canvas(11.0, 3.3 * nrows + 1.2, title, subtitle, data.meta)
         axes = np.atleast_1d(body.subplots(nrows, cols, squeeze=False)).ravel()
@@ -717,8 +719,8 @@ def plot_pairs(data: CalibrationData, k: int = PAIRS):
                 ax.set_xscale("log")
             if _log_like(data.identifiability, b):
                 ax.set_yscale("log")
-            ax.set_xlabel(a, fontsize=9)
-            ax.set_ylabel(b, fontsize=9)
+            ax.set_xlabel(f"◆ {a}" if a in drivers else a, fontsize=9)
+            ax.set_ylabel(f"◆ {b}" if b in drivers else b, fontsize=9)
             ax.set_title(f"r = {row['correlation']:+.2f}", fontsize=10)
             ax.tick_params(labelsize=8)
         for ax in axes[len(corr):]:
