@@ -731,6 +731,8 @@ def plot_pairs(data: CalibrationData, k: int = PAIRS):
 def plot_sampler(data: CalibrationData):
     """R-hat and bulk/tail effective sample size of every sampled dimension (``sampler.json``),
     with R-hat's 1.01 and the issue's 1,000 effective draws marked."""
+    from matplotlib.patches import Patch
+
     per = pd.DataFrame(data.sampler["diagnostics"].get("per_dimension", {})).T
     for c in ("rhat", "ess_bulk", "ess_tail"):
         if c not in per.columns:
@@ -754,7 +756,8 @@ def plot_sampler(data: CalibrationData):
         ax.set_xlabel("R-hat")
         ax.set_xlim(1.0, max(RHAT_GOOD * 1.02, float(np.nanmax(rhat)) * 1.02 if n else 1.1))
         ax.set_ylim(n - 0.5, -0.5)
-        ax.set_yticks(ys, list(per.index))
+        nuisance = set(data.sampler.get("nuisance", []))
+        ax.set_yticks(ys, [f"{n} (nuisance)" if n in nuisance else n for n in per.index])
         ax.tick_params(axis="y", length=0, labelsize=7.5)
         bulk = per["ess_bulk"].astype(float).to_numpy()
         bx.barh(ys - 0.18, bulk, height=0.36, lw=0, label="bulk",
@@ -763,7 +766,10 @@ def plot_sampler(data: CalibrationData):
                 color=PALETTE["study"])  # fmt: skip
         bx.axvline(ESS_REQUIRED, color=PALETTE["zero"], ls="--", lw=1.0)
         bx.set_xlabel("effective sample size")
-        bx.legend(loc="lower right", fontsize=8, frameon=True)
+        handles = [Patch(color=PALETTE["model"], label=f"bulk ESS ({ESS_REQUIRED:,.0f} or more)"),
+                   Patch(color=PALETTE["miss"], label=f"bulk ESS (below {ESS_REQUIRED:,.0f})"),
+                   Patch(color=PALETTE["study"], label="tail ESS")]  # fmt: skip
+        bx.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8)
         for a in (ax, bx):
             a.grid(axis="x", color=PALETTE["grid"], lw=0.6)
     return fig
