@@ -320,9 +320,11 @@ def _sampler_lines(data: CalibrationData, seconds: float | None) -> list[str]:
         f"{_num(d.get('min_ess_tail'), '.0f')} ({enough}"
         f" the {ESS_REQUIRED:.0f} effective draws issue 13 asks for); max autocorrelation "
         f"time {_num(d.get('max_tau'), '.1f')} steps.",
-        f"- {len(data.sampler.get('active', []))} parameters active after the screen, "
-        f"{len(d.get('per_dimension', {}))} dimensions sampled (nuisances included: "
-        f"{', '.join(data.sampler.get('nuisance', [])) or 'none'}).",
+        f"- {len(data.sampler.get('active', []))} parameters sampled (those the screen found "
+        f"the data move, and the levers' drivers) and "
+        f"{len(data.sampler.get('nuisance', []))} nuisances of the measurement models "
+        f"({', '.join(data.sampler.get('nuisance', [])) or 'none'}): "
+        f"{len(d.get('per_dimension', {}))} dimensions.",
         f"- {data.sampler.get('runs', 'n/a')} model runs "
         f"({settings.get('n_firms', '?')} firms each), emulator trained on "
         f"{data.sampler.get('emulator_train', 'n/a')}; {len(data.posterior)} posterior draws; "
