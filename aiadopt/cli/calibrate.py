@@ -25,12 +25,13 @@ def add_parser(sub) -> None:
             "posterior sample, for 'aiadopt experiment --param-set'), fitted.toml (its median,\n"
             "for 'aiadopt run --params'), fit_checks.csv and fit_summary.json (every figure\n"
             "against its 90% posterior-predictive interval; validation apart),\n"
-            "identifiability.csv, levers.csv, correlations.csv, sampler.json (R-hat, ESS) and\n"
-            "the runs (design/). The same command resumes an interrupted calibration from its\n"
-            "saved runs. With --write-spec, write the default plan (calibration.toml) to a file\n"
-            "to edit instead. With --report, survey --params (default: the shipped parameters)\n"
-            "in sampled mode and compare every target with the study instead (fit_report.csv,\n"
-            ".md, .png, .svg)."
+            "identifiability.csv, levers.csv, correlations.csv, sampler.json (R-hat, ESS), the\n"
+            "runs (design/), and their report: fit_report.md with fit_checks, identifiability,\n"
+            "pairs and sampler figures (.png, .svg). The same command resumes an interrupted\n"
+            "calibration from its saved runs. With --write-spec, write the default plan\n"
+            "(calibration.toml) to a file to edit instead. With --report, survey --params\n"
+            "(default: the shipped parameters) in sampled mode and compare every target with\n"
+            "the study instead (fit_report.csv, .md, .png, .svg)."
         ),
         examples=(
             "examples:\n"
@@ -129,6 +130,22 @@ def _fit(args: argparse.Namespace, out: str) -> int:
     if outcome.code:
         return outcome.code
     print(result.summary())
+    return _fit_report(out, result.seconds)
+
+
+def _fit_report(out: str, seconds: float) -> int:
+    """The calibration's report for a person (fit_report.md and its figures) into ``out``,
+    drawn from the files the calibration just wrote."""
+    from ..views.calibration import CalibrationViewError, write_calibration_report
+
+    with common.exit_codes(writing="the fit report") as outcome:
+        try:
+            report = write_calibration_report(out, seconds=seconds)
+        except CalibrationViewError as exc:  # the calibration's own files: not bad input
+            raise common.CommandError(str(exc), 1) from None
+    if outcome.code:
+        return outcome.code
+    print(report.summary())
     return 0
 
 
