@@ -1,0 +1,156 @@
+"""Simulation-based calibration of calibration v2 (issue 13, point 6): draw synthetic studies
+from the prior predictive, refit each with the shipped method at smaller budgets, and report
+the coverage of the 90% credible intervals (acceptance: 80-98%).
+
+    python benchmarks/sbc.py [--studies 20] [--workers 2] [--work DIR] [--seed 1]
+                             [--set key=value ...] [--results benchmarks/results]
+
+``--set`` changes one sampler setting of the reduced budget
+(``aiadopt.calibration.sbc.reduced_settings``: n_firms 5000, prior_runs 1500, 2 waves of
+600, steps 800, final_steps 2000, draws 500, check_runs 30), e.g. ``--set final_steps=3000``.
+
+Resumable: every refit's scored rows are saved in ``WORK/refit_NNN/sbc_rows.csv`` as it
+ends, and a re-run skips the refits already there (a killed refit resumes from its saved
+runs and wave points); the prior design's runs (``WORK/design``) are shared by all refits.
+A finished run writes ``RESULTS/sbc_<date>.json`` and ``.md``: coverage, timings, settings.
+Nothing in tests/ runs this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from aiadopt.calibration import sbc
+from aiadopt.calibration.posterior import SamplerSettings
+from aiadopt.files import write_atomic
+
+ROWS_FILE = "sbc_rows.csv"
+TIME_FILE = "refit.json"
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, Any]:
+    fields = {f.name: f for f in dataclasses.fields(SamplerSettings)}
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key not in fields or not value:
+            sys.exit(f"--set {pair!r}: expected key=value with key one of {', '.join(fields)}")
+        out[key] = type(fields[key].default)(float(value))
+    return out
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _load() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        return []
+
+
+def run_one(study: sbc.SyntheticStudy, settings: SamplerSettings, work: Path, workers: int,
+            seed: int) -> pd.DataFrame:  # fmt: skip
+    """Refit one study (or read its saved rows back)."""
+    folder = work / f"refit_{study.index:03d}"
+    rows_path = folder / ROWS_FILE
+    if rows_path.is_file():
+        _log(f"refit {study.index}: already done, read back")
+        return pd.read_csv(rows_path)
+    t0 = time.perf_counter()
+    fit = sbc.refit(study, settings, folder, work / "design", workers=workers,
+                    log=lambda m: _log(f"refit {study.index}: {m}"))  # fmt: skip
+    rows = sbc.score_refit(study, fit, sbc.KEY_OUTPUTS, seed)
+    seconds = time.perf_counter() - t0
+    doc = {"seconds": seconds, "load": _load(), "max_rhat": fit.diagnostics["max_rhat"],
+           "min_ess_bulk": fit.diagnostics["min_ess_bulk"], "active": fit.active_names,
+           "emulator_median_r2": float(pd.Series(fit.emulator.r2).median()),
+           "runs": len(fit.design.x)}  # fmt: skip
+    write_atomic(folder / TIME_FILE, json.dumps(doc, indent=1, default=float))
+    write_atomic(rows_path, rows.to_csv(index=False, float_format="%.8g"))
+    p = rows[rows["kind"] != "output"]
+    _log(f"refit {study.index}: {seconds:.0f} s; parameters inside {p['inside'].mean():.0%} "
+         f"of {len(p)}; max R-hat {doc['max_rhat']:.3f}")  # fmt: skip
+    return rows
+
+
+def _markdown(doc: dict[str, Any]) -> str:
+    lines = [f"# Simulation-based calibration, {doc['date']}", "",
+             f"{doc['refits']} synthetic studies drawn from the prior predictive and refitted "
+             "with the shipped method (prior design, screen, history matching, emcee) at "
+             "smaller budgets (settings below); 90% central intervals.  Command: "
+             f"`{doc['command']}`.", "",
+             f"Wall time {doc['seconds'] / 60:.1f} min; per refit median "
+             f"{doc['refit_seconds_median']:.0f} s; load average at the end {doc['load']}.", "",
+             "| group | inside / pairs | coverage | 90% interval | rank chi2 p |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for label, g in doc["coverage"].items():
+        a = g["all"]
+        lines.append(f"| {label} | {a['inside']} / {a['pairs']} | {a['coverage']:.1%} | "
+                     f"{a['coverage_lo']:.1%}-{a['coverage_hi']:.1%} | "
+                     f"{g['ranks']['chi2_p']:.3f} |")  # fmt: skip
+    for label, g in doc["coverage"].items():
+        lines += ["", f"## {label}: per item", "", "| item | inside / refits | coverage |",
+                  "|---|---|---|"]  # fmt: skip
+        for item, a in g["per_item"].items():
+            lines.append(f"| {item} | {a['inside']} / {a['pairs']} | {a['coverage']:.0%} |")
+        lines += ["", f"Pooled rank histogram (10 bins): {g['ranks']['bins']}"]
+    lines += ["", "## Settings", "", "```", json.dumps(doc["settings"], indent=1), "```", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--studies", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--work", type=Path, default=Path("sbc_work"))
+    ap.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--set", dest="sets", action="append", default=[])
+    args = ap.parse_args(argv)
+    settings = sbc.reduced_settings(**_parse_sets(args.sets))
+    _log(f"SBC: {args.studies} studies, settings {settings}")
+    t0 = time.perf_counter()
+    studies = sbc.synthetic_studies(args.studies, settings, seed=args.seed, log=_log)
+    frames, seconds = [], []
+    for study in studies:
+        frames.append(run_one(study, settings, args.work, args.workers, args.seed))
+        timing = args.work / f"refit_{study.index:03d}" / TIME_FILE
+        seconds.append(json.loads(timing.read_text())["seconds"])
+        _log(f"{len(frames)}/{len(studies)} refits done ({time.perf_counter() - t0:.0f} s)")
+    rows = pd.concat(frames, ignore_index=True)
+    cov = sbc.coverage(rows)
+    date = time.strftime("%Y-%m-%d")
+    doc = {
+        "date": date, "refits": len(studies), "seconds": time.perf_counter() - t0,
+        "refit_seconds": seconds, "refit_seconds_median": float(pd.Series(seconds).median()),
+        "workers": args.workers, "load": _load(), "machine": platform.platform(),
+        "settings": dataclasses.asdict(settings), "seed": args.seed,
+        "command": "python benchmarks/sbc.py " + " ".join(argv or sys.argv[1:]),
+        "coverage": cov,
+    }  # fmt: skip
+    args.results.mkdir(parents=True, exist_ok=True)
+    write_atomic(args.results / f"sbc_{date}.json", json.dumps(doc, indent=1, default=float))
+    write_atomic(args.results / f"sbc_{date}.md", _markdown(doc))
+    write_atomic(args.results / f"sbc_{date}_rows.csv", rows.to_csv(index=False,
+                                                                     float_format="%.6g"))
+    for label, g in cov.items():
+        a = g["all"]
+        _log(f"{label}: {a['coverage']:.1%} inside ({a['inside']}/{a['pairs']}), 90% interval "
+             f"{a['coverage_lo']:.1%}-{a['coverage_hi']:.1%}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
