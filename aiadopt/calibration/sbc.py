@@ -190,6 +190,7 @@ def refit(
     """The posterior given a synthetic study: the shipped method
     (:func:`~aiadopt.calibration.posterior.sample_posterior`) into ``out``, the runs saved in
     ``design_dir`` (shared by refits: their prior design is the same)."""
+    Path(out).mkdir(parents=True, exist_ok=True)
     return po.sample_posterior(Path(out), settings, priors, base, workers, None, paths, log,
                                study=study.study, design_dir=Path(design_dir))  # fmt: skip
 

@@ -184,3 +184,17 @@ def test_a_tiny_calibration_writes_its_files_and_resumes_to_the_same_posterior(
     calibrate_posterior(str(f), out, workers=1, log=lambda _: None)
     assert (out / "posterior.csv").read_bytes() == text
     assert Params.from_toml(out / "fitted.toml").n_firms == Params().n_firms
+
+
+def test_the_sampler_maps_nuisance_coordinates_as_the_parameter_space_does() -> None:
+    """The sampler's cached nuisance map (built once, called at every step) gives the values
+    of :meth:`ParameterSpace.from_z` bit for bit, in and beyond the priors' ranges."""
+    from aiadopt.calibration import posterior as po
+
+    problem = po._Problem.load(load_priors(), Params(), None, None, None)
+    z = 3.0 * np.random.default_rng(5).standard_normal((200, len(problem.nuisance)))
+    got = problem.nuisance_values(z)
+    assert list(got) == [p.name for p in problem.nuisance]
+    for j, p in enumerate(problem.nuisance):
+        want = ds.ParameterSpace((p,), ()).from_z(z[:, j : j + 1])[:, 0]
+        assert np.array_equal(got[p.name], want), p.name
