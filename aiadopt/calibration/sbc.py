@@ -218,14 +218,31 @@ def sbc_rank(true: float, draws: np.ndarray, rng: np.random.Generator) -> int:
 
 
 def _row(refit_index: int, kind: str, item: str, method: str, true: float,
-         draws: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:  # fmt: skip
+         draws: np.ndarray, rng: np.random.Generator,
+         contraction: float = float("nan")) -> dict[str, Any]:  # fmt: skip
+    """One scored item: the truth, the central interval, inside or not (``side``: where the
+    truth fell when outside), the SBC rank and, for a parameter, its contraction."""
     d = np.asarray(draws, dtype=float)
     d = d[np.isfinite(d)]
     lo, hi = np.quantile(d, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
+    side = "below" if true < lo else "above" if true > hi else ""
     return {"refit": refit_index, "kind": kind, "item": item, "method": method,
             "true": float(true), "lo": float(lo), "hi": float(hi),
-            "median": float(np.median(d)), "inside": bool(lo <= true <= hi),
-            "rank": sbc_rank(true, d, rng), "draws": int(d.size)}  # fmt: skip
+            "median": float(np.median(d)), "inside": bool(lo <= true <= hi), "side": side,
+            "rank": sbc_rank(true, d, rng), "draws": int(d.size),
+            "contraction": float(contraction)}  # fmt: skip
+
+
+def _contraction(fit: po.PosteriorFit, name: str) -> float:
+    """``1 - posterior variance`` of a sampled parameter's or nuisance's coordinate (N(0, 1)
+    under its prior): 0 when the data say nothing, 1 when they pin it."""
+    if name.startswith(NUISANCE_PREFIX):
+        prior = next(p for p in fit.nuisance if NUISANCE_PREFIX + p.name == name)
+        space, column = ParameterSpace((prior,), ()), [0]
+    else:
+        space, column = fit.space, [fit.space.names.index(name)]
+    z = space.to_z(fit.draws[[name]].to_numpy(), column)[:, 0]
+    return float(1.0 - np.var(z))
 
 
 def emulated_outputs(fit: po.PosteriorFit, rng: np.random.Generator) -> pd.DataFrame:
@@ -252,7 +269,7 @@ def score_refit(study: SyntheticStudy, fit: po.PosteriorFit, key_outputs: Sequen
     for name in items:
         kind = "nuisance" if name.startswith(NUISANCE_PREFIX) else "parameter"
         rows.append(_row(study.index, kind, name, "posterior", truth[name],
-                         fit.draws[name].to_numpy(), rng))  # fmt: skip
+                         fit.draws[name].to_numpy(), rng, _contraction(fit, name)))  # fmt: skip
     true_q = study.quantities()
     wanted = list(dict.fromkeys([*key_outputs, *(n for n in study.names
                                                  if n.startswith(outputs.SERIES_PREFIX))]))
