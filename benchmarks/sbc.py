@@ -39,7 +39,7 @@ from typing import Any  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from aiadopt.calibration import sbc  # noqa: E402
-from aiadopt.calibration.posterior import SamplerSettings  # noqa: E402
+from aiadopt.calibration.posterior import SamplerSettings, write_fit  # noqa: E402
 from aiadopt.files import write_atomic  # noqa: E402
 
 ROWS_FILE = "sbc_rows.csv"
@@ -80,6 +80,7 @@ def run_one(study: sbc.SyntheticStudy, settings: SamplerSettings, work: Path, wo
     fit = sbc.refit(study, settings, folder, work / "design", workers=workers,
                     log=lambda m: _log(f"refit {study.index}: {m}"))  # fmt: skip
     rows = sbc.score_refit(study, fit, sbc.KEY_OUTPUTS, seed)
+    write_fit(fit, folder)  # the posterior sample and diagnostics, for a closer look
     seconds = time.perf_counter() - t0
     doc = {"seconds": seconds, "load": _load(), "max_rhat": fit.diagnostics["max_rhat"],
            "min_ess_bulk": fit.diagnostics["min_ess_bulk"], "active": fit.active_names,
@@ -101,19 +102,29 @@ def _markdown(doc: dict[str, Any]) -> str:
              f"`{doc['command']}`.", "",
              f"Wall time {doc['seconds'] / 60:.1f} min; per refit median "
              f"{doc['refit_seconds_median']:.0f} s; load average at the end {doc['load']}.", "",
-             "| group | inside / pairs | coverage | 90% interval | rank chi2 p |",
-             "|---|---|---|---|---|"]  # fmt: skip
+             "| group | inside / pairs | coverage | 90% interval | misses below / above | "
+             "rank chi2 p |", "|---|---|---|---|---|---|"]  # fmt: skip
     for label, g in doc["coverage"].items():
         a = g["all"]
         lines.append(f"| {label} | {a['inside']} / {a['pairs']} | {a['coverage']:.1%} | "
-                     f"{a['coverage_lo']:.1%}-{a['coverage_hi']:.1%} | "
-                     f"{g['ranks']['chi2_p']:.3f} |")  # fmt: skip
+                     f"{a['coverage_lo']:.1%}-{a['coverage_hi']:.1%} | {a['below']} / "
+                     f"{a['above']} | {g['ranks']['chi2_p']:.3f} |")  # fmt: skip
     for label, g in doc["coverage"].items():
-        lines += ["", f"## {label}: per item", "", "| item | inside / refits | coverage |",
-                  "|---|---|---|"]  # fmt: skip
+        lines += ["", f"## {label}: per item", "",
+                  "| item | inside / refits | coverage | below / above | mean contraction |",
+                  "|---|---|---|---|---|"]  # fmt: skip
         for item, a in g["per_item"].items():
-            lines.append(f"| {item} | {a['inside']} / {a['pairs']} | {a['coverage']:.0%} |")
+            lines.append(f"| {item} | {a['inside']} / {a['pairs']} | {a['coverage']:.0%} | "
+                         f"{a['below']} / {a['above']} | "
+                         f"{a.get('mean_contraction', float('nan')):.2f} |")  # fmt: skip
         lines += ["", f"Pooled rank histogram (10 bins): {g['ranks']['bins']}"]
+    lines += ["", "## Per refit", "",
+              "| refit | seconds | max R-hat | min bulk ESS | emulator median LOO R^2 | "
+              "parameters inside | mean contraction |", "|---|---|---|---|---|---|---|"]
+    for r in doc["per_refit"]:
+        lines.append(f"| {r['refit']} | {r['seconds']:.0f} | {r['max_rhat']:.3f} | "
+                     f"{r['min_ess_bulk']:.0f} | {r['emulator_median_r2']:.2f} | "
+                     f"{r['parameters_inside']:.0%} | {r['mean_contraction']:.2f} |")
     lines += ["", "## Settings", "", "```", json.dumps(doc["settings"], indent=1), "```", ""]
     return "\n".join(lines)
 
@@ -131,11 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     _log(f"SBC: {args.studies} studies, settings {settings}")
     t0 = time.perf_counter()
     studies = sbc.synthetic_studies(args.studies, settings, seed=args.seed, log=_log)
-    frames, seconds = [], []
+    frames, seconds, per_refit = [], [], []
     for study in studies:
         frames.append(run_one(study, settings, args.work, args.workers, args.seed))
-        timing = args.work / f"refit_{study.index:03d}" / TIME_FILE
-        seconds.append(json.loads(timing.read_text())["seconds"])
+        timing = json.loads((args.work / f"refit_{study.index:03d}" / TIME_FILE).read_text())
+        seconds.append(timing["seconds"])
+        p = frames[-1][frames[-1]["kind"] == "parameter"]
+        per_refit.append({"refit": study.index, "seconds": round(timing["seconds"], 1),
+                          "max_rhat": timing["max_rhat"], "min_ess_bulk": timing["min_ess_bulk"],
+                          "emulator_median_r2": timing["emulator_median_r2"],
+                          "parameters_inside": float(p["inside"].mean()),
+                          "mean_contraction": float(p["contraction"].mean())})  # fmt: skip
         _log(f"{len(frames)}/{len(studies)} refits done ({time.perf_counter() - t0:.0f} s)")
     rows = pd.concat(frames, ignore_index=True)
     cov = sbc.coverage(rows)
@@ -146,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers, "load": _load(), "machine": platform.platform(),
         "settings": dataclasses.asdict(settings), "seed": args.seed,
         "command": "python benchmarks/sbc.py " + " ".join(argv or sys.argv[1:]),
-        "coverage": cov,
+        "coverage": cov, "per_refit": per_refit,
     }  # fmt: skip
     args.results.mkdir(parents=True, exist_ok=True)
     write_atomic(args.results / f"sbc_{date}.json", json.dumps(doc, indent=1, default=float))

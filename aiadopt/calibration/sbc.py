@@ -51,6 +51,7 @@ from .design import ParameterSpace
 from .draws import NUISANCE_PREFIX
 from .emulator import from_scale
 from .errors import CalibrationError
+from .pipeline import CONTRACTION_INFORMED
 from .priors import PriorSet, load_priors
 
 __all__ = [
@@ -302,9 +303,13 @@ def binomial_interval(k: int, n: int, level: float = LEVEL) -> tuple[float, floa
 def _summary(frame: pd.DataFrame) -> dict[str, Any]:
     k, n = int(frame["inside"].sum()), len(frame)
     lo, hi = binomial_interval(k, n)
-    return {"inside": k, "pairs": n, "coverage": k / n if n else float("nan"),
-            "coverage_lo": lo, "coverage_hi": hi,
-            "refits": int(frame["refit"].nunique())}  # fmt: skip
+    side = frame["side"].fillna("") if "side" in frame else pd.Series("", index=frame.index)
+    out = {"inside": k, "pairs": n, "coverage": k / n if n else float("nan"),
+           "coverage_lo": lo, "coverage_hi": hi, "refits": int(frame["refit"].nunique()),
+           "below": int((side == "below").sum()), "above": int((side == "above").sum())}
+    if "contraction" in frame and frame["contraction"].notna().any():
+        out["mean_contraction"] = float(frame["contraction"].mean())
+    return out  # fmt: skip
 
 
 def rank_uniformity(frame: pd.DataFrame, bins: int = 10) -> dict[str, Any]:
@@ -318,14 +323,22 @@ def rank_uniformity(frame: pd.DataFrame, bins: int = 10) -> dict[str, Any]:
 
 def coverage(rows: pd.DataFrame) -> dict[str, Any]:
     """Coverage of the 90% intervals from :func:`score_refit` rows of many refits: over all
-    (refit, item) pairs and per item, for the parameters (with the nuisances) and for the
-    outputs (per method), each with its binomial 90% interval, and the ranks' histogram.
+    (refit, item) pairs and per item, each with its binomial 90% interval, where the misses
+    fell (truth below or above the interval) and the ranks' histogram.  Groups: the sampled
+    parameters; those of them the data inform in that refit (contraction at least
+    :data:`~aiadopt.calibration.pipeline.CONTRACTION_INFORMED`: the others' intervals are
+    nearly their priors', which cover by construction); the nuisances; the key outputs by
+    method (model runs at posterior draws, emulator with its error).
 
     The pooled interval treats pairs as independent; items of one refit are not (they share
     its study), so the per-item intervals (one pair per refit) are the conservative read."""
     out: dict[str, Any] = {}
+    params = rows[rows["kind"] == "parameter"]
+    informed = params["contraction"] >= CONTRACTION_INFORMED if "contraction" in params else []
     groups = {
-        "parameters": rows[rows["kind"].isin(["parameter", "nuisance"])],
+        "parameters": params,
+        "parameters_data_informed": params[informed] if len(informed) else params.iloc[:0],
+        "nuisances": rows[rows["kind"] == "nuisance"],
         **{f"outputs_{m}": rows[(rows["kind"] == "output") & (rows["method"] == m)]
            for m in ("model", "emulator")},
     }  # fmt: skip

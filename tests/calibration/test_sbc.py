@@ -59,12 +59,16 @@ def test_ranks_and_intervals() -> None:
 
 def test_coverage_is_reported_per_item_and_per_output_method() -> None:
     rows = pd.concat([_toy_rows(50, 1.0).assign(item="a"),
+                      _toy_rows(50, 1.0, seed=5).assign(item="c", contraction=0.5),
                       _toy_rows(50, 0.2, seed=4).assign(item="b", kind="output",
                                                         method="model")])  # fmt: skip
     cov = sbc.coverage(rows)
-    assert set(cov) == {"parameters", "outputs_model"}
-    assert list(cov["parameters"]["per_item"]) == ["a"]
+    assert set(cov) == {"parameters", "parameters_data_informed", "outputs_model"}
+    assert list(cov["parameters"]["per_item"]) == ["a", "c"]
+    assert list(cov["parameters_data_informed"]["per_item"]) == ["c"]
     assert cov["outputs_model"]["all"]["coverage"] < cov["parameters"]["all"]["coverage"]
+    narrow = cov["outputs_model"]["all"]
+    assert narrow["below"] + narrow["above"] == narrow["pairs"] - narrow["inside"]
 
 
 @pytest.mark.slow
