@@ -90,3 +90,49 @@ def test_a_synthetic_study_is_drawn_from_the_prior_with_its_truth() -> None:
     kinds = np.array(first.study.kinds)
     statements = np.isin(kinds, ["bound", "ordering"])
     assert set(np.unique(real[statements])) <= {0.0, 1.0}
+
+
+def test_a_refit_is_scored_on_its_sampled_parameters_nuisances_and_outputs() -> None:
+    """score_refit on a stand-in fit: the truth at the posterior's centre is inside, a truth
+    far in a tail is outside on its side; outputs are scored against the check runs and the
+    emulator (with its error) where each has the quantity."""
+    from types import SimpleNamespace
+
+    from aiadopt.calibration.emulator import Emulator
+    from aiadopt.calibration.priors import Prior
+
+    space = ParameterSpace.of(load_priors())
+    rng = np.random.default_rng(2)
+    active = [0, 1]
+    nuisance = Prior("design_effect", "lognormal", {"median": 1.3, "sigma": 0.2}, "", 1.0, 3.0)
+    z_post = np.zeros((300, len(space.names)))
+    z_post[:, active] = 0.1 * rng.standard_normal((300, 2))
+    draws = pd.DataFrame(space.from_z(z_post), columns=list(space.names))
+    draws[NUISANCE_PREFIX + "design_effect"] = rng.normal(1.3, 0.01, 300)
+    names = ("engaged_share", "series:x", "other")
+    z_design = rng.standard_normal((60, len(space.names)))
+    values = np.column_stack([1 / (1 + np.exp(-z_design[:, 0])), np.full(60, 0.2),
+                              np.full(60, 0.5)])  # fmt: skip
+    emulator = Emulator.fit(z_design, values, np.zeros(3, bool), active, np.array([0, 1]))
+    checks = pd.DataFrame({"draw": range(30), "engaged_share": rng.normal(0.5, 0.01, 30),
+                           "series:x": rng.normal(0.2, 0.01, 30)})  # fmt: skip
+    fit = SimpleNamespace(space=space, active_names=[space.names[j] for j in active],
+                          nuisance=(nuisance,), draws=draws, checks=checks,
+                          emulator=emulator)  # fmt: skip
+    z_true = np.zeros(len(space.names))
+    z_true[1] = 5.0  # far above the posterior of the second parameter
+    study = sbc.SyntheticStudy(0, 1, z_true, space.from_z(z_true[None, :])[0], np.empty(0),
+                               {"design_effect": 1.3}, names, np.array([0.5, 0.2, 0.5]),
+                               None)  # type: ignore[arg-type]
+    rows = sbc.score_refit(study, fit, ("engaged_share",)).set_index(["item", "method"])
+    first, second = space.names[0], space.names[1]
+    assert rows.loc[(first, "posterior"), "inside"]
+    assert not rows.loc[(second, "posterior"), "inside"]
+    assert rows.loc[(second, "posterior"), "side"] == "above"
+    assert rows.loc[(second, "posterior"), "rank"] == 300
+    assert rows.loc[(first, "posterior"), "contraction"] > 0.9
+    assert rows.loc[(NUISANCE_PREFIX + "design_effect", "posterior"), "inside"]
+    for item in ("engaged_share", "series:x"):
+        for method in ("model", "emulator"):
+            assert rows.loc[(item, method), "inside"], (item, method)
+    assert "other" not in rows.index.get_level_values("item")
