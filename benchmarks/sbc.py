@@ -44,6 +44,7 @@ from aiadopt.files import write_atomic  # noqa: E402
 
 ROWS_FILE = "sbc_rows.csv"
 TIME_FILE = "refit.json"
+EMULATOR_FILE = "emulator_at_truth.csv"
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:
@@ -81,6 +82,8 @@ def run_one(study: sbc.SyntheticStudy, settings: SamplerSettings, work: Path, wo
                     log=lambda m: _log(f"refit {study.index}: {m}"))  # fmt: skip
     rows = sbc.score_refit(study, fit, sbc.KEY_OUTPUTS, seed)
     write_fit(fit, folder)  # the posterior sample and diagnostics, for a closer look
+    write_atomic(folder / EMULATOR_FILE, sbc.emulator_at_truth(study, fit).to_csv(
+        index=False, float_format="%.6g"))  # fmt: skip
     seconds = time.perf_counter() - t0
     doc = {"seconds": seconds, "load": _load(), "max_rhat": fit.diagnostics["max_rhat"],
            "min_ess_bulk": fit.diagnostics["min_ess_bulk"], "active": fit.active_names,

@@ -49,7 +49,7 @@ from . import outputs
 from . import posterior as po
 from .design import ParameterSpace
 from .draws import NUISANCE_PREFIX
-from .emulator import from_scale
+from .emulator import from_scale, to_scale
 from .errors import CalibrationError
 from .pipeline import CONTRACTION_INFORMED
 from .priors import PriorSet, load_priors
@@ -58,6 +58,7 @@ __all__ = [
     "KEY_OUTPUTS",
     "SyntheticStudy",
     "coverage",
+    "emulator_at_truth",
     "interval_inside",
     "reduced_settings",
     "refit",
@@ -255,6 +256,22 @@ def emulated_outputs(fit: po.PosteriorFit, rng: np.random.Generator) -> pd.DataF
     y = emu.poly.transform(z) @ emu.coef + emu.intercept
     y = y + np.sqrt(emu.loo_var)[None, :] * rng.standard_normal(y.shape)
     return pd.DataFrame(from_scale(y, emu.is_mean), columns=[int(c) for c in emu.columns])
+
+
+def emulator_at_truth(study: SyntheticStudy, fit: po.PosteriorFit) -> pd.DataFrame:
+    """The final emulator at the true parameters against the true run, per emulated quantity,
+    on the emulator's scale, in units of its leave-one-out error sd: ``z`` should look like
+    N(0, 1) (the true run is one noisy run, as the design's are).  Larger errors mean the
+    likelihood trusts the emulator more than it should, and the posterior is too narrow."""
+    emu = fit.emulator
+    za = np.asarray(study.z, dtype=float)[None, list(emu.active)]
+    predicted = emu.poly.transform(za) @ emu.coef + emu.intercept
+    true = to_scale(study.values[None, emu.columns], emu.is_mean)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (true - predicted)[0] / np.sqrt(emu.loo_var)
+    return pd.DataFrame({"refit": study.index,
+                         "quantity": [study.names[c] for c in emu.columns],
+                         "loo_r2": emu.r2, "z": z})  # fmt: skip
 
 
 def score_refit(study: SyntheticStudy, fit: po.PosteriorFit, key_outputs: Sequence[str] = (),

@@ -136,3 +136,6 @@ def test_a_refit_is_scored_on_its_sampled_parameters_nuisances_and_outputs() -> 
         for method in ("model", "emulator"):
             assert rows.loc[(item, method), "inside"], (item, method)
     assert "other" not in rows.index.get_level_values("item")
+    check = sbc.emulator_at_truth(study, fit).set_index("quantity")
+    assert list(check.index) == ["engaged_share", "series:x"]
+    assert abs(check.loc["engaged_share", "z"]) < 3.0
