@@ -3,7 +3,7 @@ from the prior predictive, refit each with the shipped method at smaller budgets
 the coverage of the 90% credible intervals (acceptance: 80-98%).
 
     python benchmarks/sbc.py [--studies 20] [--workers 2] [--work DIR] [--seed 1]
-                             [--set key=value ...] [--results benchmarks/results]
+                             [--set key=value ...] [--results benchmarks/results] [--tag T]
 
 ``--set`` changes one sampler setting of the reduced budget
 (``aiadopt.calibration.sbc.reduced_settings``: n_firms 5000, prior_runs 1500, 2 waves of
@@ -97,6 +97,26 @@ def run_one(study: sbc.SyntheticStudy, settings: SamplerSettings, work: Path, wo
     return rows
 
 
+def _emulator_summary(work: Path, indices: list[int]) -> dict[str, Any]:
+    """The final emulators at the true parameters (``sbc.emulator_at_truth``) over the refits
+    that saved them: mean z^2 (1 if the leave-one-out error is the right size) and the share
+    of |z| > 1.645 (10%), overall and for the worst quantities."""
+    files = [work / f"refit_{i:03d}" / EMULATOR_FILE for i in indices]
+    frames = [pd.read_csv(f) for f in files if f.is_file()]
+    if not frames:
+        return {}
+    e = pd.concat(frames, ignore_index=True)
+    e = e[e["z"].notna() & (e["z"].abs() < 1e6)]
+    e["z2"] = e["z"] ** 2
+    e["out"] = e["z"].abs() > 1.645
+    by = e.groupby("quantity").agg(mean_z2=("z2", "mean"), share_out=("out", "mean"),
+                                   loo_r2=("loo_r2", "mean"), mean_z=("z", "mean"))  # fmt: skip
+    worst = by.sort_values("mean_z2", ascending=False).head(12)
+    return {"refits": len(frames), "pairs": len(e), "mean_z2": float(e["z2"].mean()),
+            "median_z2": float(e["z2"].median()), "share_abs_z_over_1645": float(e["out"].mean()),
+            "worst": {q: {k: float(v) for k, v in r.items()} for q, r in worst.iterrows()}}
+
+
 def _markdown(doc: dict[str, Any]) -> str:
     lines = [f"# Simulation-based calibration, {doc['date']}", "",
              f"{doc['refits']} synthetic studies drawn from the prior predictive and refitted "
@@ -121,6 +141,19 @@ def _markdown(doc: dict[str, Any]) -> str:
                          f"{a['below']} / {a['above']} | "
                          f"{a.get('mean_contraction', float('nan')):.2f} |")  # fmt: skip
         lines += ["", f"Pooled rank histogram (10 bins): {g['ranks']['bins']}"]
+    em = doc.get("emulator_at_truth") or {}
+    if em:
+        lines += ["", "## The emulator at the true parameters", "",
+                  f"Over {em['refits']} refits and {em['pairs']} (refit, quantity) pairs, the "
+                  "final emulator's error at the true parameters in units of its "
+                  f"leave-one-out sd: mean z^2 {em['mean_z2']:.2f} (median "
+                  f"{em['median_z2']:.2f}; 1 if the error is the right size), |z| > 1.645 in "
+                  f"{em['share_abs_z_over_1645']:.0%} (10% if so).  Worst quantities:", "",
+                  "| quantity | mean z^2 | share |z| > 1.645 | mean z | LOO R^2 |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for q, r in em["worst"].items():
+            lines.append(f"| {q} | {r['mean_z2']:.2f} | {r['share_out']:.0%} | "
+                         f"{r['mean_z']:+.2f} | {r['loo_r2']:.2f} |")
     lines += ["", "## Per refit", "",
               "| refit | seconds | max R-hat | min bulk ESS | emulator median LOO R^2 | "
               "parameters inside | mean contraction |", "|---|---|---|---|---|---|---|"]
@@ -140,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--set", dest="sets", action="append", default=[])
+    ap.add_argument("--tag", default="", help="appended to the result files' names")
     args = ap.parse_args(argv)
     settings = sbc.reduced_settings(**_parse_sets(args.sets))
     _log(f"SBC: {args.studies} studies, settings {settings}")
@@ -159,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"{len(frames)}/{len(studies)} refits done ({time.perf_counter() - t0:.0f} s)")
     rows = pd.concat(frames, ignore_index=True)
     cov = sbc.coverage(rows)
+    emulator = _emulator_summary(args.work, [s.index for s in studies])
     date = time.strftime("%Y-%m-%d")
     doc = {
         "date": date, "refits": len(studies), "seconds": time.perf_counter() - t0,
@@ -166,13 +201,14 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers, "load": _load(), "machine": platform.platform(),
         "settings": dataclasses.asdict(settings), "seed": args.seed,
         "command": "python benchmarks/sbc.py " + " ".join(argv or sys.argv[1:]),
-        "coverage": cov, "per_refit": per_refit,
+        "coverage": cov, "per_refit": per_refit, "emulator_at_truth": emulator,
     }  # fmt: skip
     args.results.mkdir(parents=True, exist_ok=True)
-    write_atomic(args.results / f"sbc_{date}.json", json.dumps(doc, indent=1, default=float))
-    write_atomic(args.results / f"sbc_{date}.md", _markdown(doc))
-    write_atomic(args.results / f"sbc_{date}_rows.csv", rows.to_csv(index=False,
-                                                                     float_format="%.6g"))
+    stem = f"sbc_{date}" + (f"_{args.tag}" if args.tag else "")
+    write_atomic(args.results / f"{stem}.json", json.dumps(doc, indent=1, default=float))
+    write_atomic(args.results / f"{stem}.md", _markdown(doc))
+    write_atomic(args.results / f"{stem}_rows.csv", rows.to_csv(index=False,
+                                                                float_format="%.6g"))
     for label, g in cov.items():
         a = g["all"]
         _log(f"{label}: {a['coverage']:.1%} inside ({a['inside']}/{a['pairs']}), 90% interval "
