@@ -637,12 +637,15 @@ class Likelihood:
         self, values: np.ndarray, sim_var: np.ndarray | float, nuisance: Mapping[str, Any]
     ) -> np.ndarray:
         """Log-likelihood of each scored observation, (m, n_obs), in the order of
-        :attr:`ids`.  A NaN model quantity gives NaN."""
+        :attr:`ids`.  A NaN model quantity gives NaN.  A share's is the log-density of the
+        observed share ``p``: the (beta-)binomial probability of ``k = p n`` times the
+        Jacobian ``n`` (``n = base / design_effect``: without it a larger design effect,
+        fewer trials, always scored higher, and the design effect went to its bound)."""
         v, s, nu = self._inputs(values, sim_var, nuisance)
         out = np.empty((v.shape[0], self.n_obs))
         cols, q, var, n, p = self._shares(v, s, nu)
         if cols.size:
-            out[:, cols] = beta_binomial_loglik(p[None, :] * n, n, q, var)
+            out[:, cols] = beta_binomial_loglik(p[None, :] * n, n, q, var) + np.log(n)
         b = self._blocks["mean"]
         if b.cols.size:
             mean, se = self._mean_parts(v, s, nu, "observed")
@@ -681,7 +684,8 @@ class Likelihood:
         out = np.zeros((m, self.n_obs))
         cols, _, _, n, p = self._shares(v, s, nu)
         if cols.size:
-            out[:, cols] = binomial_loglik(p[None, :] * n, n, np.broadcast_to(p, n.shape))
+            out[:, cols] = (binomial_loglik(p[None, :] * n, n, np.broadcast_to(p, n.shape))
+                            + np.log(n))  # the same Jacobian as logliks  # fmt: skip
         b = self._blocks["mean"]
         if b.cols.size:
             _, se = self._mean_parts(v, s, nu, "observed")

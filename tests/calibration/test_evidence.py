@@ -147,6 +147,7 @@ def test_conditional_stage_binomials_equal_the_multinomial() -> None:
     model = np.array([0.55, 0.3, 0.12])  # engaged, active, in place: shares of all
     values = np.array([[*model, 0.5, 0.5]])
     got = lik.logliks(values, 0.0, {"design_effect": 1.0})[0, :3].sum()
+    got -= np.log([200.0, 90.0, 50.0]).sum()  # densities of shares: counts' pmf x trials
     probs = [1 - model[0], model[0] - model[1], model[1] - model[2], model[2]]
     assert got == pytest.approx(stats.multinomial.logpmf(counts, n, probs), rel=1e-10)
 
@@ -199,7 +200,8 @@ def test_series_rows_follow_their_measurement_model(study, names) -> None:
     pred = b + (1 - b) * r * values[:, j]
     k = round(m.observed * m.n_eff)
     assert k == pytest.approx(m.observed * m.n_eff, abs=1e-9)  # whole counts in the shipped rows
-    np.testing.assert_allclose(got, stats.binom.logpmf(k, m.n_eff, pred), rtol=1e-8)
+    want = stats.binom.logpmf(k, m.n_eff, pred) + np.log(m.n_eff)  # density of the share
+    np.testing.assert_allclose(got, want, rtol=1e-8)
 
 
 def test_targets_the_model_cannot_speak_to_are_left_out(study) -> None:
@@ -378,3 +380,31 @@ def test_five_hundred_sets_are_fast(study, names) -> None:
         lik.total(values, sim_var, nuisance)
         best = min(best, time.perf_counter() - start)
     assert best < 0.05
+
+
+def test_the_design_effect_is_recovered_from_shares_drawn_with_it() -> None:
+    """Shares drawn by the likelihood's own measurement at a design effect of 1.6 (60
+    proportions on bases of 300) are best explained, over a grid of design effects, near
+    1.6: the share's log-likelihood is a density of the observed share (the Jacobian of
+    k = p n), so fewer trials are not favoured for themselves.  Without the Jacobian the
+    profile ran to the grid's end (found by simulation-based calibration, issue 13)."""
+    k = 60
+    data = ev.StudyData(
+        ids=tuple(f"p{i}" for i in range(k)), kinds=("proportion",) * k,
+        observed=(0.5,) * k, bases=((300.0,),) * k, uses=("calibration",) * k,
+        quantities=tuple((f"p{i}",) for i in range(k)), thresholds=(None,) * k,
+        sides=(None,) * k, measurements=(None,) * k, mean_cv=1.0,
+        nuisance={"design_effect": ev.load_nuisance()["design_effect"]},
+    )  # fmt: skip
+    names = data.ids
+    lik = ev.Likelihood(data, names)
+    rng = np.random.default_rng(11)
+    q = rng.uniform(0.1, 0.6, k)
+    grid = np.linspace(1.0, 3.0, 41)
+    best = []
+    for _ in range(20):
+        drawn = lik.draw(q, 0.0, {"design_effect": 1.6}, rng)
+        ll = ev.Likelihood(drawn, names).total(np.tile(q, (len(grid), 1)), 0.0,
+                                               {"design_effect": grid})  # fmt: skip
+        best.append(grid[np.argmax(ll)])
+    assert 1.35 < np.mean(best) < 1.85

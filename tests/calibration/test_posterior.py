@@ -208,3 +208,17 @@ def test_design_runs_on_a_dask_cluster_equal_the_serial_ones(
         on_dask = runner.run("w0", z, shares, seeds, 0)
     np.testing.assert_array_equal(on_dask.values, serial.values)
     np.testing.assert_array_equal(on_dask.group_n, serial.group_n)
+
+
+def test_the_sampler_maps_nuisance_coordinates_as_the_parameter_space_does() -> None:
+    """The sampler's cached nuisance map (built once, called at every step) gives the values
+    of :meth:`ParameterSpace.from_z` bit for bit, in and beyond the priors' ranges."""
+    from aiadopt.calibration import posterior as po
+
+    problem = po._Problem.load(load_priors(), Params(), None, None, None)
+    z = 3.0 * np.random.default_rng(5).standard_normal((200, len(problem.nuisance)))
+    got = problem.nuisance_values(z)
+    assert list(got) == [p.name for p in problem.nuisance]
+    for j, p in enumerate(problem.nuisance):
+        want = ds.ParameterSpace((p,), ()).from_z(z[:, j : j + 1])[:, 0]
+        assert np.array_equal(got[p.name], want), p.name
