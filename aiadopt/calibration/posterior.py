@@ -45,6 +45,7 @@ from typing import Any
 import emcee
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ..files import write_atomic
 from ..model import ParameterError, Params
@@ -293,10 +294,13 @@ def run_ensemble(log_prob: Callable[[np.ndarray], np.ndarray], start: np.ndarray
     sampler.random_state = np.random.RandomState(seed % 2**32).get_state()
     every = max(steps // 10, 1)
     t0 = time.perf_counter()
-    for i, _ in enumerate(sampler.sample(start, iterations=steps), start=1):
-        if log is not None and (i % every == 0 or i == steps):
-            log(f"  ensemble step {i}/{steps} ({time.perf_counter() - t0:.0f} s, acceptance "
-                f"{np.mean(sampler.acceptance_fraction):.2f})")  # fmt: skip
+    # one BLAS thread: the emulator's small matrix products are slower with OpenBLAS's threads
+    # spinning against the model's worker processes (11x, measured on the loaded 2-core machine)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for i, _ in enumerate(sampler.sample(start, iterations=steps), start=1):
+            if log is not None and (i % every == 0 or i == steps):
+                log(f"  ensemble step {i}/{steps} ({time.perf_counter() - t0:.0f} s, "
+                    f"acceptance {np.mean(sampler.acceptance_fraction):.2f})")  # fmt: skip
     return sampler.get_chain()
 
 
