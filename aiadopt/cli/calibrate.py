@@ -26,8 +26,9 @@ def add_parser(sub) -> None:
             "for 'aiadopt run --params'), fit_checks.csv and fit_summary.json (every figure\n"
             "against its 90% posterior-predictive interval; validation apart),\n"
             "identifiability.csv, levers.csv, correlations.csv, sampler.json (R-hat, ESS), the\n"
-            "runs (design/), and their report: fit_report.md with fit_checks, identifiability,\n"
-            "pairs and sampler figures (.png, .svg). The same command resumes an interrupted\n"
+            "runs (design/), and their report: calibration_report.md with the fit_checks,\n"
+            "identifiability, pairs and sampler figures (.png, .svg). The same command resumes\n"
+            "an interrupted\n"
             "calibration from its saved runs. With --write-spec, write the default plan\n"
             "(calibration.toml) to a file to edit instead. With --report, survey --params\n"
             "(default: the shipped parameters) in sampled mode and compare every target with\n"
@@ -134,7 +135,7 @@ def _fit(args: argparse.Namespace, out: str) -> int:
 
 
 def _fit_report(out: str, seconds: float) -> int:
-    """The calibration's report for a person (fit_report.md and its figures) into ``out``,
+    """The calibration's report for a person (calibration_report.md and its figures) into ``out``,
     drawn from the files the calibration just wrote."""
     from ..views.calibration import CalibrationViewError, write_calibration_report
 

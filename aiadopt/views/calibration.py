@@ -2,7 +2,7 @@
 calibrate`` found, read from the files it wrote into its folder, as one Markdown page and four
 figures.
 
-- ``fit_report.md``: the headline (the share of calibration figures inside their 90%
+- ``calibration_report.md``: the headline (the share of calibration figures inside their 90%
   posterior-predictive interval, the issue's acceptance measure), validation apart with its
   log scores against the prior predictive and the naive baseline, the sampler's diagnostics,
   every figure against its interval (misses first), the identifiability summary and the
@@ -63,7 +63,7 @@ __all__ = [
     "write_calibration_report",
 ]
 
-REPORT_FILE = "fit_report.md"
+REPORT_FILE = "calibration_report.md"
 """The Markdown report, written into the calibration folder."""
 
 CALIBRATION_FIGURES: dict[str, str] = {
@@ -801,7 +801,7 @@ def write_calibration_report(
     seconds: float | None = None,
     formats: Sequence[str] = ("png", "svg"),
 ) -> CalibrationReport:
-    """Read a calibration folder and write into it ``fit_report.md`` and the figures of
+    """Read a calibration folder and write into it ``calibration_report.md`` and the figures of
     :data:`CALIBRATION_FIGURES` in each of ``formats`` (all of them or none)."""
     data = load_calibration(folder)
     makers: dict[str, Callable[[CalibrationData], Any]] = {

@@ -128,6 +128,20 @@ def test_log_of_another_objective_is_refused(tiny, tmp_path: Path) -> None:
 # --- command line ---------------------------------------------------------------------------------
 
 
+TINY_PLAN = """[sampler]
+n_firms = 1000
+prior_runs = 40
+waves = 1
+wave_runs = 16
+train_size = 56
+steps = 12
+final_steps = 24
+draws = 12
+check_runs = 3
+max_active = 3
+"""
+
+
 def _cli(argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -136,26 +150,35 @@ def _cli(argv: list[str]) -> tuple[int, str, str]:
 
 
 def test_cli_write_spec_and_errors(tmp_path: Path) -> None:
-    path = tmp_path / "my_spec.toml"
+    """--write-spec writes the calibration plan (v2); a plan with an unknown key is refused
+    with one line naming the file and the key."""
+    path = tmp_path / "my_plan.toml"
     code, out, _ = _cli(["calibrate", "--write-spec", str(path)])
     assert code == 0 and path.is_file() and str(path) in out
+    assert "[sampler]" in path.read_text(encoding="utf-8")
     code, _, err = _cli(["calibrate", "--write-spec", str(path)])
     assert code == 2 and "--force" in err  # bad input: the file is there
     assert _cli(["calibrate", "--write-spec", str(path), "--force"])[0] == 0
-    bad = _write(tmp_path, TINY_SPEC.replace("popsize = 4", "popsize = 4\nspeed = 2"), "bad.toml")
+    bad = _write(tmp_path, "[sampler]\nwaves = 1\nspeed = 2\n", "bad.toml")
     code, _, err = _cli(["calibrate", "--spec", str(bad), "--out", str(tmp_path / "o")])
     assert code == 2
-    assert err.startswith("aiadopt: error: ") and str(bad) in err and "'speed'" in err
+    assert err.startswith("aiadopt: error: ") and str(bad) in err and "'sampler.speed'" in err
 
 
+@pytest.mark.slow
 def test_cli_calibrate_tiny(tmp_path: Path) -> None:
-    spec = _write(tmp_path, TINY_SPEC.replace("maxiter = 3", "maxiter = 1"))
+    """``aiadopt calibrate`` end to end on a tiny plan: the posterior, its median and the
+    report for a person are written, and the summary states the share inside the 90%
+    posterior-predictive intervals."""
+    plan = _write(tmp_path, TINY_PLAN, "plan.toml")
     out = tmp_path / "fit"
-    code, stdout, stderr = _cli(["calibrate", "--spec", str(spec), "--out", str(out), "--quiet"])
+    code, stdout, stderr = _cli(["calibrate", "--spec", str(plan), "--out", str(out), "--quiet",
+                                 "--workers", "1"])  # fmt: skip
     assert code == 0, stderr
-    assert "loss" in stdout
-    assert Params.from_toml(out / "fitted.toml").n_firms == 300
-    assert (out / "fitted_set.csv").is_file()
+    assert "90% posterior-predictive interval" in stdout
+    assert Params.from_toml(out / "fitted.toml").n_firms == Params().n_firms
+    for name in ("posterior.csv", "calibration_report.md", "fit_checks.png"):
+        assert (out / name).is_file(), name
 
 
 def test_cli_report_and_option_conflicts(tmp_path: Path) -> None:
