@@ -464,8 +464,10 @@ def _end_labels(ax, ends: Mapping[str, float], colours: Mapping[str, str], fmt: 
 def _intervention_starts(
     starts: Mapping[str, str] | None, names: Sequence[str], lo: pd.Timestamp, hi: pd.Timestamp
 ) -> list[tuple[pd.Timestamp, str]]:
-    """The distinct first months of the scenarios' interventions within ``lo``-``hi``, each
-    with its label ("interventions start Jun 2025", or the scenarios that start then)."""
+    """The distinct first months of the scenarios' interventions after ``lo`` up to ``hi``
+    (a counterfactual from the first month, such as no_success_factors, parts from the start:
+    no line), each with its label ("interventions start Jun 2025", or the scenarios that
+    start then)."""
     when: dict[pd.Timestamp, list[str]] = {}
     for name in names:
         month = (starts or {}).get(name)
@@ -475,7 +477,7 @@ def _intervention_starts(
             t = pd.Timestamp(f"{str(month)[:7]}-01")
         except ValueError:
             continue
-        if lo <= t <= hi:
+        if lo < t <= hi:  # a change from the first month on needs no mark
             when.setdefault(t, []).append(name)
     if len(when) == 1:
         (t,) = when
