@@ -49,7 +49,10 @@ def add_parser(sub) -> None:
             "  aiadopt experiment baseline strategy --fit --plot   with the fit and the figures\n"
             "  aiadopt experiment --out exp/ --replicates 40   extends exp/ from 20 to 40\n"
             "  aiadopt experiment --out exp/ --indicators share_in_place,revenue_realised \\\n"
-            "      --months 2026-12,2030-12                    the summary you need"
+            "      --months 2026-12,2030-12                    the summary you need\n"
+            "  aiadopt experiment --out exp/ --compare strategy,training   P(strategy beats "
+            "training)\n"
+            "  aiadopt experiment --out exp/ --compare all     P(row beats column), every pair"
         ),
     )
     experiment.add_argument(
@@ -100,6 +103,15 @@ def add_parser(sub) -> None:
         "else the shipped point), 'none' (the shipped point only), or a posterior.csv "
         "(one draw per replicate)",
     )
+    experiment.add_argument(
+        "--compare",
+        type=compare_spec,
+        metavar="A,B|all",
+        help="also print scenario A against scenario B, paired on the replicate (mean "
+        "difference, its 95%% CI, the 5-95%% predictive interval and the probability that A "
+        "beats B), or with 'all' the matrix of the probability that each scenario beats each "
+        "other, for the summary's indicators and months",
+    )
     common.add_quiet(experiment)
     common.add_fit(experiment, "OUT", replicates=False)
     common.add_plot(experiment)
@@ -119,6 +131,10 @@ def handle(args: argparse.Namespace) -> int:
         print(f"\nParameters ('--param-set shipped'): {_shipped_parameters()}")
         return 0
     out = args.out or common.default_out(NAME)
+    if args.compare:
+        code = _check_compare(args)
+        if code:
+            return code
     usage = (
         ParameterError,
         experiments.ScenarioError,
@@ -147,6 +163,8 @@ def handle(args: argparse.Namespace) -> int:
     if outcome.code:
         return outcome.code
     print(result.format_summary())
+    if args.compare:
+        print("\n" + format_comparison(result, args.compare))
     code = after_run(str(out), args)
     if code:
         return code
@@ -167,3 +185,51 @@ def _shipped_parameters() -> str:
         return parameter_source("shipped").description
     except ValueError as exc:
         return f"unusable ({exc})"
+
+
+def compare_spec(text: str) -> tuple[str, ...]:
+    """``--compare``: ``A,B`` (two different scenarios) or ``all``."""
+    if text.strip() == "all":
+        return ("all",)
+    names = tuple(t.strip() for t in text.split(","))
+    if len(names) != 2 or not all(names) or names[0] == names[1]:
+        raise argparse.ArgumentTypeError(
+            f"give two different scenarios as A,B (e.g. strategy,training) or 'all', got {text!r}"
+        )
+    return names
+
+
+def _check_compare(args: argparse.Namespace) -> int:
+    """The scenarios of ``--compare`` are among the experiment's (exit code 2 if not, before
+    anything runs)."""
+    from .. import experiments
+
+    if args.compare == ("all",):
+        return 0
+    with common.exit_codes((experiments.ScenarioError,)) as outcome:
+        names = [
+            s.name
+            for s in experiments.load_scenarios(args.scenarios or experiments.BUILTIN_SCENARIOS)
+        ]
+        unknown = [n for n in args.compare if n not in names]
+        if unknown:
+            raise common.CommandError(
+                f"--compare: unknown scenario {unknown[0]!r}; the experiment's scenarios: "
+                f"{', '.join(names)}"
+            )
+    return outcome.code
+
+
+def format_comparison(result, compare: tuple[str, ...]) -> str:
+    """The text of ``--compare``: A against B, or the matrix of P(row beats column), for the
+    summary's indicators and months."""
+    from ..experiments.summary import beats_matrix, format_beats
+    from ..views.results import format_compare
+
+    months = sorted(set(result.summary["month"].astype(str)))
+    if compare == ("all",):
+        blocks = [format_beats(beats_matrix(result.results, ind, month))
+                  for ind in result.indicators for month in months]  # fmt: skip
+        return "\n\n".join(blocks)
+    a, b = compare
+    return format_compare(result.results, a, b, result.indicators, months)

@@ -460,7 +460,8 @@ def _check_lever_path(path: str, origin: str, key: str) -> None:
         raise ScenarioError(f"{origin}: {key}: {name!r}: {_BY_STATE}")
     if name not in _PARAM_NAMES:
         raise ScenarioError(
-            f"{origin}: {key}: {path!r} is neither a model parameter nor intervention.NAME.FIELD"
+            f"{origin}: {key}: {path!r} is neither a model parameter ('aiadopt params' lists "
+            f"them) nor intervention.NAME.FIELD (FIELD one of {', '.join(INTERVENTION_FIELDS)})"
         )
 
 

@@ -37,6 +37,11 @@ random numbers):
   the share of all firms at scale in 2030), not estimates from a sample of respondents.
   Without a posterior sample (one parameter point) the interval is the stochastic spread
   only.  Its quantiles are read off the replicates: with fewer than about 20 they are rough;
+- ``p_effect_positive``: the probability that the scenario raises the indicator, the share of
+  the replicates whose paired difference is above 0 (each replicate its own posterior draw
+  and seed, as above).  A tie (the same value in both, which happens for shares of a small
+  population) counts as not raised, so ``p_effect_positive`` and the share of replicates
+  lowered need not add up to 1.  With 20 replicates it moves in steps of 5 points;
 - ``unpaired_ci_low``/``unpaired_ci_high``: for comparison, the unpaired (Welch) 95% interval
   of the difference of the means, which ignores the pairing.  With common random numbers the
   paired interval is narrower.
@@ -57,11 +62,15 @@ __all__ = [
     "NAMED_INDICATORS",
     "SUMMARY_MONTH",
     "Indicator",
+    "beats_matrix",
+    "format_beats",
     "format_summary",
     "indicator",
+    "paired_differences",
     "parse_indicators",
     "parse_months",
     "predictive_interval",
+    "probability_positive",
     "summarise",
 ]
 
@@ -163,6 +172,7 @@ def parse_months(text: str | Sequence[str]) -> list[str]:
         )
     return sorted(dict.fromkeys(items))
 
+
 SUMMARY_COLUMNS = (
     "indicator",
     "metric",
@@ -180,6 +190,7 @@ SUMMARY_COLUMNS = (
     "diff_ci_high",
     "effect_ppi_05",
     "effect_ppi_95",
+    "p_effect_positive",
     "unpaired_ci_low",
     "unpaired_ci_high",
 )
@@ -211,6 +222,14 @@ def predictive_interval(d: np.ndarray) -> tuple[float, float]:
         return math.nan, math.nan
     lo, hi = np.quantile(d, PREDICTIVE)
     return float(lo), float(hi)
+
+
+def probability_positive(d: np.ndarray) -> float:
+    """The share of the paired differences ``d`` that are above 0 (NaN for none): the
+    probability that the scenario raises the outcome, over the posterior draws and seeds of the
+    replicates.  Ties count as not raised."""
+    d = np.asarray(d, dtype=float)
+    return float(np.mean(d > 0)) if len(d) else math.nan
 
 
 def welch_interval(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -253,10 +272,7 @@ def summarise(
     the results lack them (an experiment that kept other metrics).
     """
     scenarios = _scenario_order(results)
-    if reference is None:
-        reference = "baseline" if "baseline" in scenarios else (scenarios[0] if scenarios else None)
-    elif reference not in scenarios:
-        raise ValueError(f"reference scenario {reference!r} is not among {', '.join(scenarios)}")
+    reference = _reference(scenarios, reference)
     if indicators is not None:  # asked for: each must be in the results
         _check_indicators(results, indicators)
     if months is not None:
@@ -265,13 +281,8 @@ def summarise(
     indicators = INDICATORS if indicators is None else indicators
     rows = []
     for ind in indicators:
-        sel = _indicator_rows(results, ind)
         for month in months:
-            at = sel[sel["date"] == pd.Timestamp(f"{month}-01")]
-            by = {
-                name: g.set_index("replicate")["value"].dropna()
-                for name, g in at.groupby(at["scenario"].astype(str), sort=False)
-            }
+            by = _values_at(results, ind, month)
             ref = by.get(reference, pd.Series(dtype=float)) if reference else None
             for name in scenarios:
                 x = by.get(name, pd.Series(dtype=float))
@@ -293,6 +304,7 @@ def summarise(
                     "diff_ci_high": math.nan,
                     "effect_ppi_05": math.nan,
                     "effect_ppi_95": math.nan,
+                    "p_effect_positive": math.nan,
                     "unpaired_ci_low": math.nan,
                     "unpaired_ci_high": math.nan,
                 }
@@ -302,11 +314,154 @@ def summarise(
                     row["n_pairs"] = len(common)
                     row["diff"], row["diff_ci_low"], row["diff_ci_high"] = mean_interval(d)
                     row["effect_ppi_05"], row["effect_ppi_95"] = predictive_interval(d)
+                    row["p_effect_positive"] = probability_positive(d)
                     _, row["unpaired_ci_low"], row["unpaired_ci_high"] = welch_interval(
                         x.to_numpy(), ref.to_numpy()
                     )
                 rows.append(row)
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def _values_at(results: pd.DataFrame, ind: Indicator, month: str) -> dict[str, pd.Series]:
+    """Each scenario's values of ``ind`` at ``month``, indexed by replicate."""
+    sel = _indicator_rows(results, ind)
+    at = sel[sel["date"] == pd.Timestamp(f"{month}-01")]
+    return {
+        name: g.set_index("replicate")["value"].dropna()
+        for name, g in at.groupby(at["scenario"].astype(str), sort=False)
+    }
+
+
+def _resolve(
+    results: pd.DataFrame, ind: Indicator | str | None, months: Sequence[str] | str | None
+) -> tuple[Indicator, list[str]]:
+    """The indicator (default share at scale) and months (default :func:`summary_months`) of
+    a question on ``results``, checked against them (ValueError naming what is missing)."""
+    chosen = INDICATORS[0] if ind is None else (indicator(ind) if isinstance(ind, str) else ind)
+    _check_indicators(results, [chosen])
+    if months is None:
+        wanted = summary_months(results)
+    else:
+        wanted = parse_months(months)
+        _check_months(results, wanted)
+    return chosen, wanted
+
+
+PAIRED_COLUMNS = ("indicator", "month", "scenario", "reference", "replicate", "value",
+                  "reference_value", "diff")  # fmt: skip
+
+
+def paired_differences(
+    results: pd.DataFrame,
+    indicator: Indicator | str | None = None,
+    months: Sequence[str] | str | None = None,
+    reference: str | None = None,
+) -> pd.DataFrame:
+    """The replicates' own effects: for each month and scenario but the reference, one row
+    per replicate both have, with the scenario's value, the reference's and their difference
+    ``diff`` (replicate k of both shares its seed and posterior draw: the effect in one
+    possible world).  Their mean is the summary's ``diff``, their 5-95% quantiles its
+    predictive interval, their share above 0 its ``p_effect_positive``.
+
+    ``indicator``: an :class:`Indicator` or a spec of :func:`indicator` (default share at
+    scale); ``months``: ``YYYY-MM`` (default :func:`summary_months`); ``reference``: default
+    ``baseline``, else the first scenario."""
+    ind, wanted = _resolve(results, indicator, months)
+    scenarios = _scenario_order(results)
+    ref = _reference(scenarios, reference)
+    frames = []
+    for month in wanted:
+        by = _values_at(results, ind, month)
+        base = by.get(ref, pd.Series(dtype=float))
+        for name in scenarios:
+            if name == ref:
+                continue
+            x = by.get(name, pd.Series(dtype=float))
+            common = x.index.intersection(base.index).sort_values()
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "indicator": ind.name,
+                        "month": month,
+                        "scenario": name,
+                        "reference": ref,
+                        "replicate": common.to_numpy(),
+                        "value": x.loc[common].to_numpy(),
+                        "reference_value": base.loc[common].to_numpy(),
+                    }
+                )
+            )
+    if not frames:
+        return pd.DataFrame(columns=list(PAIRED_COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
+    out["diff"] = out["value"] - out["reference_value"]
+    return out[list(PAIRED_COLUMNS)]
+
+
+def beats_matrix(
+    results: pd.DataFrame,
+    indicator: Indicator | str | None = None,
+    month: str | None = None,
+    scenarios: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The probability that the row's scenario beats the column's (raises ``indicator`` above
+    it at ``month``): the share of the replicates both have in which the row's value is the
+    higher (replicate k of both shares its posterior draw and seed, so each replicate is one
+    possible world with both levers in it).  Ties count as not beating; the diagonal is NaN.
+    ``month``: default the last of the results."""
+    ind, wanted = _resolve(results, indicator, None if month is None else [month])
+    month = wanted[-1] if wanted else None
+    names = list(scenarios) if scenarios is not None else _scenario_order(results)
+    unknown = [n for n in names if n not in _scenario_order(results)]
+    if unknown:
+        raise ValueError(
+            f"unknown scenario {unknown[0]!r}; the results have "
+            f"{', '.join(_scenario_order(results))}"
+        )
+    by = _values_at(results, ind, month) if month else {}
+    matrix = pd.DataFrame(math.nan, index=pd.Index(names, name=ind.name),
+                          columns=pd.Index(names, name=month), dtype=float)  # fmt: skip
+    for a in names:
+        for b in names:
+            if a == b:
+                continue
+            x, y = by.get(a, pd.Series(dtype=float)), by.get(b, pd.Series(dtype=float))
+            common = x.index.intersection(y.index)
+            matrix.loc[a, b] = probability_positive((x.loc[common] - y.loc[common]).to_numpy())
+    return matrix
+
+
+def format_beats(matrix: pd.DataFrame) -> str:
+    """:func:`beats_matrix` as aligned text, in percent (row beats column)."""
+    names = [str(n) for n in matrix.index]
+    head = (
+        f"Probability that the row's scenario beats the column's ({matrix.index.name} higher, "
+        f"{matrix.columns.name}; share of paired replicates)"
+    )
+    width = max([len(n) for n in names] + [8])
+    cols = [max(len(n), 5) for n in names]
+    lines = [
+        head,
+        " " * width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, cols, strict=True)),
+    ]
+    for a in names:
+        cells = [
+            (
+                "-" if a == b or pd.isna(matrix.loc[a, b]) else f"{100 * matrix.loc[a, b]:.0f}%"
+            ).rjust(w)
+            for b, w in zip(names, cols, strict=True)
+        ]
+        lines.append(a.ljust(width) + "  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def _reference(scenarios: Sequence[str], reference: str | None) -> str | None:
+    """``reference`` (checked), else ``baseline`` when present, else the first scenario."""
+    if reference is None:
+        return "baseline" if "baseline" in scenarios else (scenarios[0] if scenarios else None)
+    if reference not in scenarios:
+        raise ValueError(f"reference scenario {reference!r} is not among {', '.join(scenarios)}")
+    return reference
 
 
 def _indicator_rows(results: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
@@ -375,6 +530,10 @@ def _diff(x: float, unit: str) -> str:
     return f"{100 * x:+.2f}" if unit == "share" else f"{x:+.3f}"
 
 
+def _percent(p: float) -> str:
+    return "n/a" if p is None or (isinstance(p, float) and math.isnan(p)) else f"{100 * p:.0f}%"
+
+
 def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDICATORS) -> str:
     """The summary table as aligned text: one block per indicator and month."""
     if summary.empty:
@@ -390,22 +549,23 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
         )
         table = [
             ("scenario", "n", "mean", "95% CI", f"- {ref}", "paired 95% CI", "predictive 5-95%",
-             "unpaired 95% CI")
+             "P(raises)", "unpaired 95% CI")
         ]  # fmt: skip
         for r in block.itertuples(index=False):
             ci = f"[{_value(r.ci_low, ind.unit)}, {_value(r.ci_high, ind.unit)}]"
             if r.scenario == ref:
-                diff = paired = ppi = unpaired = "-"
+                diff = paired = ppi = raises = unpaired = "-"
             else:
                 diff = _diff(r.diff, ind.unit)
                 paired = f"[{_diff(r.diff_ci_low, ind.unit)}, {_diff(r.diff_ci_high, ind.unit)}]"
                 ppi = f"[{_diff(r.effect_ppi_05, ind.unit)}, {_diff(r.effect_ppi_95, ind.unit)}]"
+                raises = _percent(getattr(r, "p_effect_positive", math.nan))
                 unpaired = (
                     f"[{_diff(r.unpaired_ci_low, ind.unit)}, {_diff(r.unpaired_ci_high, ind.unit)}]"
                 )
             table.append(
                 (str(r.scenario), str(r.n), _value(r.mean, ind.unit), ci, diff, paired, ppi,
-                 unpaired)
+                 raises, unpaired)
             )  # fmt: skip
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         lines = [head]
@@ -419,6 +579,7 @@ def format_summary(summary: pd.DataFrame, indicators: Sequence[Indicator] = INDI
     blocks.append(
         "paired 95% CI: of the mean effect over the replicates; predictive 5-95%: the 5% and "
         "95% quantiles of the\nreplicates' own effects (each with its parameter draw and seed: "
-        "the posterior-predictive interval of the effect)"
+        "the posterior-predictive interval of the effect);\nP(raises): the share of the "
+        "replicates whose own effect is above 0 (p_effect_positive in summary.csv)"
     )
     return "\n\n".join(blocks)

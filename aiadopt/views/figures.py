@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..calibration.report import FIT_TABLE_FILE
 from ..files import PROVENANCE_KEYS
+from .dose import plot_dose_heatmap, plot_dose_response, plot_effect_distribution, sweep_families
 from .effects import plot_effects
 from .fit import plot_fit
 from .folder import Results, ResultsError, load_results_folder, run_results
@@ -46,6 +47,10 @@ FIGURES: dict[str, str] = {
     "stage_shares": "Adoption stages over time (stacked areas, one panel per scenario)",
     "share_at_scale": "Share of firms at scale over time: levels and paired effects",
     "effects": "Paired effect of each intervention on share at scale and realised productivity",
+    "effect_distribution": "Each intervention's effect replicate by replicate (posterior-"
+    "predictive distribution) and the probability that it raises the outcome",
+    "dose_response": "A one-lever sweep: the effect over the lever's value, at a few months",
+    "dose_heatmap": "A two-lever sweep: the effect of each mix at the last month (heatmap)",
     "hype_cycle": "The hype cycle: mean enthusiasm and interest in each use case over time",
     "gains": "Expected against realised gains: productivity, cost, revenue",
     "deployed_views": 'The Technique and Business views of "deployed" over time (10% vs 21%)',
@@ -79,14 +84,20 @@ def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
         "gains": lambda: plot_gains(data.results, scenario=ref, meta=meta),
         "deployed_views": lambda: plot_deployed_views(data.results, scenario=ref, meta=meta),
     }
+    makers["effect_distribution"] = lambda: plot_effect_distribution(
+        data.results, meta=meta, reference=ref
+    )
     for name, make in makers.items():
-        if name == "effects" and (data.summary is None or len(data.scenarios) < 2):
+        if name in ("effects", "effect_distribution") and (
+            data.summary is None or len(data.scenarios) < 2
+        ):
             skipped[name] = "one scenario only: no intervention to compare"
             continue
         try:
             figures[name] = make()
         except MissingDataError as exc:
             skipped[name] = str(exc)
+    _draw_sweeps(data, figures, skipped)
     if data.fit_table is not None:
         figures["fit"] = plot_fit(data.fit_table, subtitle=f"Model: {data.fit_source()}.")
     elif data.fit_problem is not None:
@@ -94,6 +105,26 @@ def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
     else:
         skipped["fit"] = f"no calibration fit: {FIT_TABLE_FILE} is not in the results folder"
     return figures, skipped
+
+
+def _draw_sweeps(data: Results, figures: dict[str, Any], skipped: dict[str, str]) -> None:
+    """The dose-response figure of each one-lever sweep and the heatmap of each two-lever
+    sweep among the scenarios (the first of each kind under the plain name, the others with
+    the sweep's name appended), or why there is none."""
+    families = sweep_families(data.meta, data.scenarios) if data.kind == "experiment" else []
+    kinds = {"dose_response": (1, plot_dose_response), "dose_heatmap": (2, plot_dose_heatmap)}
+    for name, (levers, plot) in kinds.items():
+        chosen = [f for f in families if len(f.levers) == levers]
+        if not chosen:
+            what = "one-lever" if levers == 1 else "two-lever"
+            skipped[name] = f"no {what} sweep among the scenarios ([[sweep]] in a scenario file)"
+            continue
+        for k, family in enumerate(chosen):
+            key = name if k == 0 else f"{name}_{family.name}"
+            try:
+                figures[key] = plot(data.results, family, meta=data.meta, reference=data.reference)
+            except MissingDataError as exc:
+                skipped[key] = str(exc)
 
 
 @dataclass(eq=False)

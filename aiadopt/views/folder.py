@@ -190,6 +190,11 @@ def _load_experiment(path: Path) -> Results:
         },
         "metrics": manifest.get("metrics"),
         "intervention_starts": intervention_starts(manifest.get("scenarios", [])),
+        "scenario_coordinates": {  # sweep points: each lever's value
+            s.get("name"): s["coordinates"]
+            for s in manifest.get("scenarios", [])
+            if s.get("coordinates")
+        },
     }
     return Results(path, "experiment", results, summary, meta, params)
 

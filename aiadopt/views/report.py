@@ -957,6 +957,7 @@ def _summary_table(summary: pd.DataFrame) -> list[str]:
                     if is_ref
                     else f"[{_diff(r['diff_ci_low'], unit)}, {_diff(r['diff_ci_high'], unit)}]",
                     "Predictive 5-95%": "–" if is_ref else _predictive(r, unit),
+                    "P(raises)": "–" if is_ref else _probability(r.get("p_effect_positive")),
                     "Unpaired 95% CI": "–"
                     if is_ref
                     else f"[{_diff(r['unpaired_ci_low'], unit)}, {_diff(r['unpaired_ci_high'], unit)}]",  # noqa: E501
@@ -985,6 +986,12 @@ def _predictive(r: Mapping[str, Any], unit: str) -> str:
     if lo is None or pd.isna(lo):
         return "–"
     return f"[{_diff(lo, unit)}, {_diff(hi, unit)}]"
+
+
+def _probability(p: Any) -> str:
+    """The probability that a scenario raises the outcome (``p_effect_positive``: the share of
+    replicates whose own effect is above 0), "–" for a summary written before it existed."""
+    return "–" if p is None or pd.isna(p) else f"{100 * float(p):.0f}%"
 
 
 def _diff(x: Any, unit: str) -> str:
@@ -1036,6 +1043,28 @@ def _scenario_section(data: Results, images: Mapping[str, Mapping[str, str]], se
             "gain (all firms). An interval that does not cross 0 is a clear effect.",
             "effects",
         ),
+        _figure(
+            images.get("effect_distribution"),
+            "Where the effect of one possible world lies: each dot is one replicate's effect "
+            "(its own posterior draw of the parameters and seed, paired with the reference's "
+            "replicate), the shading their density, the bar their mean; at the right, the "
+            "probability that the scenario raises the outcome (the share of dots above 0).",
+            "effect-distribution",
+        ),
+        *[
+            _figure(
+                images.get(name),
+                "Dose-response: the mean paired effect of each point of a one-lever sweep over "
+                "the lever's value, with its 95% interval, one curve per month (viridis: "
+                "earlier months darker)."
+                if name.startswith("dose_response")
+                else "Two levers together: the mean paired effect of each mix at the last "
+                "month, and the probability that it raises the outcome.",
+                name.replace("_", "-"),
+            )
+            for name in images
+            if name.startswith(("dose_response", "dose_heatmap"))
+        ],
         _figure(
             images.get("stage_shares"),
             "The stages over time in every scenario (mean over replicates).",

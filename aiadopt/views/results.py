@@ -5,7 +5,9 @@
     import aiadopt
     res = aiadopt.Results.open("exp/")          # an 'aiadopt experiment' (or 'run') folder
     res.summary(indicators="share_in_place,revenue_realised", months="2026-12,2030-12")
-    res.compare("strategy", "baseline")           # paired effect table, strategy - baseline
+    res.compare("strategy", "training")           # paired effect, P(strategy beats training)
+    res.beats(month="2030-12")                    # P(row beats column), every pair
+    res.paired_differences()                      # the replicates' own effects (one per row)
     res.plot("effects", out="slides/")            # figures (all, or those named), saved if out
     res.with_parameters()                         # the tidy results with parameter columns
 
@@ -29,14 +31,15 @@ from .folder import Results as FolderData
 from .folder import ResultsError, load_results_folder
 from .save import save_figure
 
-__all__ = ["Results"]
+__all__ = ["Results", "compare_table", "format_compare"]
 
 RUNS_FILE = "runs.csv"
 JOIN_KEYS = ["scenario", "replicate", "seed"]
 """The columns that name a run in the results and in ``runs.csv``."""
 
 COMPARE_COLUMNS = ("indicator", "month", "scenario", "versus", "n_pairs", "mean", "versus_mean",
-                   "diff", "diff_ci_low", "diff_ci_high", "unpaired_ci_low",
+                   "diff", "diff_ci_low", "diff_ci_high", "effect_ppi_05", "effect_ppi_95",
+                   "p_scenario_beats_versus", "unpaired_ci_low",
                    "unpaired_ci_high")  # fmt: skip
 
 
@@ -135,8 +138,11 @@ class Results:
         """The paired effect of ``scenario`` against ``versus`` (default the reference): for
         each indicator and month, the mean of each, the mean paired difference ``scenario -
         versus`` over the replicates both have (replicate k of both shares its seed and
-        parameters: common random numbers) with its 95% interval, and the unpaired (Welch)
-        interval for comparison."""
+        parameters: common random numbers) with its 95% interval, the 5-95% quantiles of the
+        replicates' own differences (``effect_ppi_05/95``: where the difference of one possible
+        world lies), ``p_scenario_beats_versus``: the probability that ``scenario`` beats
+        ``versus`` (the share of the paired replicates in which its value is the higher; ties
+        do not count), and the unpaired (Welch) interval for comparison."""
         versus = self.reference if versus is None else versus
         for name in (scenario, versus):
             if name not in self.scenarios:
@@ -145,14 +151,28 @@ class Results:
                 )
         if scenario == versus:
             raise ValueError(f"compare {scenario!r} with another scenario, not with itself")
-        both = self.results[self.results["scenario"].astype(str).isin([scenario, versus])]
-        table = Results(_with_results(self.data, both)).summary(indicators, months, versus)
-        base = table[table["scenario"] == versus].set_index(["indicator", "month"])["mean"]
-        rows = table[table["scenario"] == scenario].copy()
-        rows["versus"] = versus
-        rows["versus_mean"] = [base[(i, m)] for i, m in zip(rows["indicator"], rows["month"],
-                                                            strict=True)]  # fmt: skip
-        return rows[list(COMPARE_COLUMNS)].reset_index(drop=True)
+        return compare_table(self.results, scenario, versus, _indicators(indicators), months)
+
+    def beats(
+        self,
+        indicator: str | Indicator | None = None,
+        month: str | None = None,
+        scenarios: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """The probability that each scenario (row) beats each other (column) on ``indicator``
+        (default share at scale) at ``month`` (default the last):
+        :func:`aiadopt.experiments.summary.beats_matrix`, paired on the replicate."""
+        return summaries.beats_matrix(self.results, indicator, month, scenarios)
+
+    def paired_differences(
+        self,
+        indicator: str | Indicator | None = None,
+        months: str | Sequence[str] | None = None,
+        reference: str | None = None,
+    ) -> pd.DataFrame:
+        """The replicates' own effects, one row per scenario, month and replicate:
+        :func:`aiadopt.experiments.summary.paired_differences`."""
+        return summaries.paired_differences(self.results, indicator, months, reference)
 
     # --- figures -------------------------------------------------------------------------------
     def plot(
@@ -180,6 +200,59 @@ class Results:
         return chosen
 
 
+def compare_table(
+    results: pd.DataFrame,
+    scenario: str,
+    versus: str,
+    indicators: Sequence[Indicator] | None = None,
+    months: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The paired comparison of ``scenario`` with ``versus`` (see :meth:`Results.compare`)
+    from tidy results."""
+    both = results[results["scenario"].astype(str).isin([scenario, versus])]
+    wanted = None if months is None else summaries.parse_months(months)
+    table = summaries.summarise(both, reference=versus, months=wanted, indicators=indicators)
+    base = table[table["scenario"] == versus].set_index(["indicator", "month"])["mean"]
+    rows = table[table["scenario"] == scenario].copy()
+    rows["versus"] = versus
+    rows["versus_mean"] = [base[(i, m)] for i, m in zip(rows["indicator"], rows["month"],
+                                                        strict=True)]  # fmt: skip
+    rows["p_scenario_beats_versus"] = rows["p_effect_positive"]
+    return rows[list(COMPARE_COLUMNS)].reset_index(drop=True)
+
+
+def format_compare(
+    results: pd.DataFrame,
+    scenario: str,
+    versus: str,
+    indicators: Sequence[Indicator] | None = None,
+    months: str | Sequence[str] | None = None,
+) -> str:
+    """:func:`compare_table` as text: one line per indicator and month."""
+    table = compare_table(results, scenario, versus, indicators, months)
+    units = {i.name: i for i in (indicators or summaries.INDICATORS)}
+    head = (f"{scenario} against {versus}, paired on the replicate (same posterior draw and "
+            f"seed); difference {scenario} - {versus} in points")  # fmt: skip
+    rows = [("indicator", "month", "n", "difference", "95% CI", "predictive 5-95%",
+             f"P({scenario} beats {versus})")]  # fmt: skip
+    for r in table.itertuples(index=False):
+        share = units.get(r.indicator, summaries.INDICATORS[0]).unit == "share"
+        f, n = (100.0, 2) if share else (1.0, 3)  # points of share; gains are small already
+        rows.append((str(r.indicator), str(r.month), str(r.n_pairs), f"{f * r.diff:+.{n}f}",
+                     f"[{f * r.diff_ci_low:+.{n}f}, {f * r.diff_ci_high:+.{n}f}]",
+                     f"[{f * r.effect_ppi_05:+.{n}f}, {f * r.effect_ppi_95:+.{n}f}]",
+                     f"{100 * r.p_scenario_beats_versus:.0f}%"))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [head]
+    for j, row in enumerate(rows):
+        cells = zip(row, widths, strict=True)
+        lines.append("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
+                               enumerate(cells)))  # fmt: skip
+        if j == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def _indicators(spec: str | Sequence[str | Indicator] | None) -> tuple[Indicator, ...] | None:
     if spec is None:
         return None
@@ -188,8 +261,3 @@ def _indicators(spec: str | Sequence[str | Indicator] | None) -> tuple[Indicator
     for item in items:
         found += [item] if isinstance(item, Indicator) else summaries.parse_indicators(item)
     return tuple(dict.fromkeys(found))
-
-
-def _with_results(data: FolderData, results: pd.DataFrame) -> FolderData:
-    """``data`` with other results (and no stored summary)."""
-    return FolderData(data.folder, data.kind, results, None, data.meta, data.params)

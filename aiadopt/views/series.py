@@ -70,22 +70,59 @@ def scenario_label(name: str) -> str:
 def scenario_descriptions(meta: Mapping[str, Any] | None, names: Sequence[str]) -> str:
     """What each of ``names`` changes (which firms, which state, from when), one line each,
     from the descriptions a folder's manifest holds (``meta["scenario_descriptions"]``): the
-    lines a figure shows under its subtitle.  Empty when none is known."""
+    lines a figure shows under its subtitle.  Empty when none is known.  Points of one sweep
+    (``name[lever=value]``) share a line, ``name[...]``.
+    """
     known = (meta or {}).get("scenario_descriptions") or {}
-    lines = [f"{scenario_label(n)}: {known[n]}" for n in names if known.get(n)]
-    return "\n".join(lines)
+    lines: dict[str, str] = {}
+    for n in names:
+        if not known.get(n):
+            continue
+        label = scenario_label(n.split("[", 1)[0] + "[...]" if "[" in n else n)
+        lines.setdefault(label, f"{label}: {known[n]}")
+    return "\n".join(lines.values())
 
 
 def scenario_colours(names: Sequence[str], reference: str | None) -> dict[str, str]:
-    """A fixed colour per scenario: the reference in dark grey, the others in order."""
+    """A fixed colour per scenario: the reference in dark grey, the others in order; the
+    points of a sweep (``name[lever=value,...]``) in an ordered scale (viridis, dark to light
+    as the lever's value grows), never unrelated colours."""
+    import matplotlib as mpl
+    from matplotlib.colors import to_hex
+
+    families: dict[str, list[str]] = {}
+    for name in names:
+        if "[" in name and name != reference:
+            families.setdefault(name.split("[", 1)[0], []).append(name)
+    ordered: dict[str, str] = {}
+    for points in families.values():
+        points = sorted(points, key=sweep_position)
+        shades = mpl.colormaps["viridis"](np.linspace(0.0, 0.88, max(2, len(points))))
+        ordered.update({n: to_hex(c) for n, c in zip(points, shades, strict=False)})
     out, k = {}, 0
     for name in names:
         if name == reference:
             out[name] = PALETTE["reference"]
+        elif name in ordered:
+            out[name] = ordered[name]
         else:
             out[name] = SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)]
             k += 1
     return out
+
+
+def sweep_position(name: str) -> tuple[float, ...]:
+    """The lever values of a sweep point's name (``strategy[share=0.3]`` -> (0.3,)), numbers
+    where they are numbers (others: NaN), for ordering the points."""
+    inside = name.partition("[")[2].rstrip("]")
+    values = []
+    for part in inside.split(","):
+        text = part.rpartition("=")[2]
+        try:
+            values.append(float(text))
+        except ValueError:
+            values.append(float("nan"))
+    return tuple(values)
 
 
 def metrics_of(results: pd.DataFrame) -> set[str]:

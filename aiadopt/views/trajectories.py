@@ -142,6 +142,7 @@ def plot_stage_shares(
     period: Period = None,
     fit: pd.DataFrame | None = None,
     reference: str | None = None,
+    starts: Mapping[str, str] | None = None,
 ):
     """Stacked areas of the stage shares of all firms over time, one panel per scenario.
 
@@ -156,6 +157,8 @@ def plot_stage_shares(
     mixed 114:117, when the table has them) and, given the calibration ``fit`` table, the
     simulated survey's answers at the survey month (median and 90% band; on the ``reference``
     panel, whose parameters the fit is of).  One scenario: a 10 x 5.6 in figure; more: a grid.
+    Each panel marks when its scenario's interventions start (``starts``, default the
+    manifest's; the reference's panel, when the others' start).
     """
     results = as_results(tidy)
     names = list(scenarios) if scenarios is not None else scenarios_of(results)
@@ -227,6 +230,7 @@ def plot_stage_shares(
             percent_axis(ax)
             ax.grid(axis="y", color="white", alpha=0.45, lw=0.6)
             time_axis(ax, start, end, survey_label=(n == 1 or ax is axes[0]))
+            mark_starts(ax, _drawn_starts(_known_starts(meta, starts), name, start, end))
             if n > 1:
                 ax.set_title(scenario_label(name), fontsize=11.5)
             if answer_line:
@@ -294,6 +298,10 @@ def _in_place_answer(results: pd.DataFrame, scenario: str) -> pd.Series:
     )
 
 
+MAX_EFFECT_BANDS = 4
+"""More effect series than this (a sweep's points) are drawn as lines without their bands,
+which would overlap into one smear."""
+
 # --- share at scale ------------------------------------------------------------------------------
 
 
@@ -313,8 +321,9 @@ def plot_share_at_scale(
     each scenario's paired difference to the reference (replicate k of both share their seed)
     and its 95% interval, which is far narrower than the overlapping bands of the levels, as
     the parameter uncertainty that widens them is common to both scenarios.  ``starts``: the
-    first month of each scenario's interventions (``YYYY-MM``; the folder's manifest), marked
-    with a vertical line.  Legends list the scenarios by their last value, top first."""
+    first month of each scenario's interventions (``YYYY-MM``; default the folder's manifest,
+    ``meta["intervention_starts"]``), marked with a vertical line.  Legends list the
+    scenarios by their last value, top first."""
     results = as_results(tidy)
     require(results, ["stage_share.scaled"], "share at scale")
     names = scenarios_of(results)
@@ -327,7 +336,7 @@ def plot_share_at_scale(
     bands = {name: replicate_band(rows[rows["scenario"] == name], 100.0) for name in names}
     diffs = {n: paired_difference(rows, n, ref, 100.0) for n in names if n != ref}
     start, end = _span(results, period)
-    begin = _intervention_starts(starts, names, start, end)
+    begin = _intervention_starts(_known_starts(meta, starts), names, start, end)
     subtitle = (
         "Share of all firms that have scaled their deployment (the study's \"passage à "
         "l'échelle\"). Top: "
@@ -339,7 +348,13 @@ def plot_share_at_scale(
         )
         + f". Bottom: the effect, each scenario minus {scenario_label(ref)} replicate by "
         "replicate (same seeds: common random numbers)"
-        + (", band: its 95% interval" if reps > 1 else "")
+        + (", band: its 95% interval" if reps > 1 and len(diffs) <= MAX_EFFECT_BANDS else "")
+        + (
+            f" (bands left out: {len(diffs)} would overlap; the dose_response figure gives each "
+            "point's interval at a few months)"
+            if reps > 1 and len(diffs) > MAX_EFFECT_BANDS
+            else ""
+        )
         + "."
     )
     described = scenario_descriptions(meta, names)
@@ -381,16 +396,22 @@ def plot_share_at_scale(
         effect_order = sorted(diffs, key=lambda n: -_last(diffs[n]))
         d_handles = []
         for name in effect_order:
-            d_handles.append(draw_band(ax_d, diffs[name], colours[name], scenario_label(name)))
+            band = diffs[name] if len(diffs) <= MAX_EFFECT_BANDS else diffs[name].assign(n=1)
+            d_handles.append(draw_band(ax_d, band, colours[name], scenario_label(name)))
         ax_d.axhline(0.0, color=PALETTE["reference"], lw=1.4, zorder=2.5)
+        banded = len(diffs) <= MAX_EFFECT_BANDS
         lo = min(
             [0.0]
-            + [float(d["low"].min()) for d in diffs.values() if d["low"].notna().any()]
+            + [float(d["low"].min()) for d in diffs.values() if banded and d["low"].notna().any()]
             + [float(d["mean"].min()) for d in diffs.values() if len(d)]
         )
         hi = max(
             [0.0]
-            + [float(d["high"].max()) for d in diffs.values() if d["high"].notna().any()]
+            + [
+                float(d["high"].max())
+                for d in diffs.values()
+                if banded and d["high"].notna().any()
+            ]
             + [float(d["mean"].max()) for d in diffs.values() if len(d)]
         )
         pad = 0.08 * max(hi - lo, 1.0)
@@ -406,23 +427,10 @@ def plot_share_at_scale(
             title="Scenario (by last effect)",
             loc="upper left",
             bbox_to_anchor=(1.13, 1.0),  # clear of the end labels, wider than the levels'
-
             alignment="left",
         )
-        for when, text in begin:
-            for a in (ax, ax_d):
-                a.axvline(when, color="0.45", lw=1.0, ls=(0, (6, 3)), zorder=4)
-            ax_d.annotate(
-                text,
-                (when, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(4, -3),
-                textcoords="offset points",
-                ha="left",
-                va="top",
-                fontsize=8.5,
-                color="0.3",
-            )
+        mark_starts(ax, begin, label=False)
+        mark_starts(ax_d, begin)
     return fig
 
 
@@ -456,8 +464,10 @@ def _end_labels(ax, ends: Mapping[str, float], colours: Mapping[str, str], fmt: 
 def _intervention_starts(
     starts: Mapping[str, str] | None, names: Sequence[str], lo: pd.Timestamp, hi: pd.Timestamp
 ) -> list[tuple[pd.Timestamp, str]]:
-    """The distinct first months of the scenarios' interventions within ``lo``-``hi``, each
-    with its label ("interventions start Jun 2025", or the scenarios that start then)."""
+    """The distinct first months of the scenarios' interventions after ``lo`` up to ``hi``
+    (a counterfactual from the first month, such as no_success_factors, parts from the start:
+    no line), each with its label ("interventions start Jun 2025", or the scenarios that
+    start then)."""
     when: dict[pd.Timestamp, list[str]] = {}
     for name in names:
         month = (starts or {}).get(name)
@@ -467,7 +477,7 @@ def _intervention_starts(
             t = pd.Timestamp(f"{str(month)[:7]}-01")
         except ValueError:
             continue
-        if lo <= t <= hi:
+        if lo < t <= hi:  # a change from the first month on needs no mark
             when.setdefault(t, []).append(name)
     if len(when) == 1:
         (t,) = when
@@ -476,6 +486,41 @@ def _intervention_starts(
         (t, f"{', '.join(scenario_label(n) for n in who)}\nstart {t:%b %Y}")
         for t, who in sorted(when.items())
     ]
+
+
+def _known_starts(
+    meta: Mapping[str, Any] | None, starts: Mapping[str, str] | None
+) -> Mapping[str, str]:
+    """The first month of each scenario's interventions: ``starts`` if given, else the
+    folder's manifest (``meta["intervention_starts"]``)."""
+    return starts if starts is not None else ((meta or {}).get("intervention_starts") or {})
+
+
+def _drawn_starts(
+    known: Mapping[str, str], name: str, lo: pd.Timestamp, hi: pd.Timestamp
+) -> list[tuple[pd.Timestamp, str]]:
+    """The start marks of a figure of one scenario ``name``: its own interventions' start,
+    or, when it has none (the reference), when the other scenarios' interventions start (the
+    month from which they part from it)."""
+    own = _intervention_starts(known, [name], lo, hi)
+    if own or not known:
+        return own
+    others = _intervention_starts(known, list(known), lo, hi)
+    return [(t, f"other scenarios'\ninterventions start\n{t:%b %Y}") for t, _ in others]
+
+
+def mark_starts(ax, marks: Sequence[tuple[pd.Timestamp, str]], *, label: bool = True) -> None:
+    """The interventions' start on a time axis: a dashed vertical line at each month of
+    ``marks`` and, with ``label``, its text at the top, right of the line (the survey's label
+    is left of its own line)."""
+    for when, text in marks:
+        ax.axvline(when, color="0.45", lw=1.0, ls=(0, (6, 3)), zorder=4)
+        if label:
+            ax.annotate(text, (when, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -3),
+                        textcoords="offset points", ha="left", va="top", fontsize=8.5,
+                        color="0.3", zorder=6,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.8})  # fmt: skip
 
 
 def _share_at_scale_one(
@@ -543,6 +588,7 @@ def plot_hype_cycle(
     scenario: str | None = None,
     meta: Mapping[str, Any] | None = None,
     period: Period = None,
+    starts: Mapping[str, str] | None = None,
 ):
     """The hype cycle of one scenario (default: the reference): the mean enthusiasm of all
     firms and of engaged firms (the expectation index behind the study's Figure 7, 0-100), and
@@ -629,6 +675,8 @@ def plot_hype_cycle(
         ax1.grid(axis="y", color=PALETTE["grid"], lw=0.6)
         ax1.set_title("Expectations (enthusiasm)", fontsize=11.5)
         time_axis(ax1, start, end)
+        begin = _drawn_starts(_known_starts(meta, starts), name, start, end)
+        mark_starts(ax1, begin)
         ax1.tick_params(axis="x", labelbottom=True)  # dates on both panels
         ax1.legend(
             handles=handles,
@@ -672,6 +720,7 @@ def plot_hype_cycle(
                 )
             ax2.set_title("Interest in each use case", fontsize=11.5)
             time_axis(ax2, start, end, survey_label=False)
+            mark_starts(ax2, begin, label=False)
             ax2.set_xlabel("Month")
             leg = ax2.legend(
                 handles=lines,
@@ -702,6 +751,7 @@ def plot_gains(
     scenario: str | None = None,
     meta: Mapping[str, Any] | None = None,
     period: Period = None,
+    starts: Mapping[str, str] | None = None,
 ):
     """Expected against realised gains of one scenario (default: the reference), one panel per
     kind (productivity, cost, revenue): the mean expected gain of all firms, the mean realised
@@ -763,6 +813,8 @@ def plot_gains(
                             xytext=(0, 4), textcoords="offset points", ha="left", va="bottom",
                             fontsize=9.5, color="0.3")  # fmt: skip
             time_axis(ax, start, end, survey_label=ax is axes[0])
+            mark_starts(ax, _drawn_starts(_known_starts(meta, starts), name, start, end),
+                        label=ax is axes[0])  # fmt: skip
             ax.set_xlabel("Month")
             ax.grid(axis="y", color=PALETTE["grid"], lw=0.6)
         for ax in axes:
@@ -812,6 +864,7 @@ def plot_deployed_views(
     meta: Mapping[str, Any] | None = None,
     period: Period = None,
     compare: str | None = None,
+    starts: Mapping[str, str] | None = None,
 ):
     """The Technique and Business views of "deployed" over time for one scenario (default:
     the reference): the share of firms whose Technique (strict: what is in place, deployed or
@@ -912,6 +965,7 @@ def plot_deployed_views(
             ax.set_ylim(0, min(100.0, top * 1.1))
             percent_axis(ax)
             time_axis(ax, lo, hi)
+            mark_starts(ax, _drawn_starts(_known_starts(meta, starts), name, lo, hi))
             ax.set_xlabel("Month")
             if k == 0:
                 ax.set_ylabel("Firms said to have AI deployed (% of all firms)")

@@ -135,3 +135,49 @@ def test_ctrl_c_keeps_the_finished_runs_and_the_same_command_resumes(tmp_path: P
     assert done.returncode == 0, done.stderr
     assert f"{kept} of 12 runs already there, {12 - kept} to run" in done.stdout
     assert len(list((out / "runs").rglob("*.parquet"))) == 12
+
+
+@pytest.mark.parametrize(
+    ("sweep", "key"),
+    [
+        ('lever = "intervention.t.sharre"\nvalues = [0.1]', "sweep.lever"),  # unknown field
+        ('lever = "bass_qq"\nvalues = [0.1]', "sweep.lever"),  # unknown parameter
+        ('lever = "intervention.nothing.share"\nvalues = [0.1]', "sweep[0]"),  # no such lever
+        ('lever = "intervention.t.share"\nvalues = []', "sweep.values"),  # empty
+        ('lever = "intervention.t.share"\nrange = {start = 0.1, stop = 0.5, num = 0}',
+         "sweep.range.num"),  # empty range
+    ],
+)  # fmt: skip
+def test_a_bad_sweep_is_one_line_naming_the_file_and_the_key(tmp_path, sweep, key) -> None:
+    bad = tmp_path / "dose.toml"
+    bad.write_text('[[interventions]]\ntype = "training"\nstart = "2025-06"\nname = "t"\n'
+                   f"[sweep]\n{sweep}\n")  # fmt: skip
+    out = tmp_path / "x"
+    code, stdout, stderr = _cli(["experiment", str(bad), *SMALL, "--out", str(out)])
+    assert code == 2 and stdout == ""
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert str(bad) in stderr and key in stderr
+    assert not out.exists()
+
+
+def test_compare_prints_the_probability_that_a_beats_b(tmp_path: Path) -> None:
+    out = tmp_path / "x"
+    argv = ["experiment", "baseline", "training", "strategy", "--replicates", "3", "--workers",
+            "1", *SMALL, "--out", str(out)]  # fmt: skip
+    code, stdout, stderr = _cli([*argv, "--compare", "training,strategy"])
+    assert code == 0, stderr
+    results = pd.read_parquet(out / "results.parquet")
+    at = results[(results["metric"] == "stage_share.scaled") & (results["group"] == "all")
+                 & (results["date"] == pd.Timestamp(f"{UNTIL}-01"))]  # fmt: skip
+    wide = at.pivot(index="replicate", columns="scenario", values="value")
+    p = float(((wide["training"] - wide["strategy"]) > 0).mean())
+    line = next(x for x in stdout.splitlines() if x.startswith(f"share_scaled           {UNTIL}"))
+    assert line.endswith(f"{100 * p:.0f}%") and "P(training beats strategy)" in stdout
+    code, stdout, _ = _cli([*argv, "--compare", "all"])  # complete: prints, runs nothing
+    assert code == 0 and "Probability that the row's scenario beats the column's" in stdout
+    code, _, stderr = _cli([*argv, "--compare", "training,nope"])
+    assert code == 2 and "--compare: unknown scenario 'nope'" in stderr
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as info:
+        main([*argv, "--compare", "training"])
+    assert info.value.code == 2 and "give two different scenarios as A,B" in err.getvalue()

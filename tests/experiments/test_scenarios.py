@@ -111,6 +111,9 @@ def test_every_intervention_kind_reads_from_toml(tmp_path: Path) -> None:
         ('[sweep]\nlever = "bass_qq"\nvalues = [0.05]\n', "sweep.lever"),
         ('[sweep]\nlever = "bass_q"\nvalues = [0.05, 9.0]\n', "bass_q"),
         ('[sweep]\nlever = "bass_q"\nrange = {start = 0.0, stop = 0.1}\n', "num"),
+        ('[sweep]\nlever = "bass_q"\nvalues = []\n', "sweep.values"),  # an empty sweep
+        ('[sweep]\nlever = "bass_q"\nrange = {start = 0.0, stop = 0.1, num = 0}\n', "range.num"),
+        ('[sweep]\nlever = "bass_q"\nrange = {start = 0.1, stop = 0.1, num = 3}\n', "repeated"),
         ('[sweep]\nlever = "intervention.nothing.share"\nvalues = [0.1]\n', "nothing"),
         ('[sweep]\nlever = "intervention.x.colour"\nvalues = [0.1]\n', "sweep.lever"),
         ('name = "bad name!"\n', "name"),

@@ -12,8 +12,12 @@ from scipy import stats
 
 from aiadopt.experiments.summary import (
     SUMMARY_MONTH,
+    beats_matrix,
+    format_beats,
     format_summary,
     mean_interval,
+    paired_differences,
+    probability_positive,
     summarise,
     summary_months,
     welch_interval,
@@ -88,3 +92,45 @@ def test_the_predictive_interval_is_the_5_95_quantiles_of_the_paired_differences
     assert row["effect_ppi_05"] < row["diff_ci_low"] < row["diff_ci_high"] < row["effect_ppi_95"]
     text = format_summary(summarise(res))
     assert f"[{100 * want[0]:+.2f}, {100 * want[1]:+.2f}]" in text and "predictive 5-95%" in text
+
+
+def test_p_effect_positive_is_the_share_of_replicates_raised_ties_not_counted() -> None:
+    base = [0.10, 0.20, 0.30, 0.40, 0.50]
+    lever = [0.15, 0.20, 0.25, 0.45, 0.55]  # raised 3, tie 1, lowered 1
+    table = summarise(_results({"baseline": base, "lever": lever}))
+    row = table.set_index(["indicator", "scenario"]).loc[("share_scaled", "lever")]
+    assert row["p_effect_positive"] == pytest.approx(3 / 5)
+    assert math.isnan(table.set_index("scenario").loc["baseline", "p_effect_positive"].iloc[0])
+    assert "P(raises)" in format_summary(table) and " 60%" in format_summary(table)
+    assert probability_positive(np.array([])) != probability_positive(np.array([]))  # NaN
+
+
+def test_beats_matrix_pairs_the_replicates() -> None:
+    rng = np.random.default_rng(5)
+    base = rng.normal(0.3, 0.1, 30)
+    a = base + rng.normal(0.02, 0.01, 30)
+    b = base + rng.normal(0.01, 0.03, 30)
+    res = _results({"baseline": list(base), "a": list(a), "b": list(b)})
+    m = beats_matrix(res, "share_scaled", "2026-12")
+    assert m.loc["a", "b"] == pytest.approx(np.mean(a > b))
+    assert m.loc["b", "a"] == pytest.approx(np.mean(b > a))
+    assert m.loc["a", "baseline"] == pytest.approx(np.mean(a > base))
+    assert np.isnan(np.diag(m.to_numpy())).all()
+    # paired on the replicate: shuffling b's replicates changes the answer
+    shuffled = _results({"baseline": list(base), "a": list(a), "b": list(b[::-1])})
+    assert beats_matrix(shuffled).loc["a", "b"] == pytest.approx(np.mean(a > b[::-1]))
+    text = format_beats(m)
+    assert text.splitlines()[0].startswith("Probability that the row's scenario beats")
+    with pytest.raises(ValueError, match="unknown scenario 'c'"):
+        beats_matrix(res, scenarios=["a", "c"])
+
+
+def test_paired_differences_are_the_replicates_own_effects() -> None:
+    res = _results({"strategy": [0.2, 0.35, 0.4], "baseline": [0.1, 0.2, 0.3, 0.9]})
+    d = paired_differences(res)
+    assert list(d["replicate"]) == [0, 1, 2]  # replicate 3 has no pair
+    assert list(d["diff"]) == pytest.approx([0.1, 0.15, 0.1])
+    row = summarise(res).set_index(["indicator", "scenario"]).loc[("share_scaled", "strategy")]
+    assert d["diff"].mean() == pytest.approx(row["diff"])
+    with pytest.raises(ValueError, match="month 2030-12 is not in the results"):
+        paired_differences(res, months="2030-12")

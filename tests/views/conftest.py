@@ -75,3 +75,26 @@ def experiment_dir(tmp_path_factory) -> Path:
         metrics="all",
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def sweep_dir(tmp_path_factory) -> Path:
+    """An experiment's folder with a one-lever sweep (3 shares of a training programme) and a
+    two-lever sweep (2 x 2 shares of strategy and training) against the baseline: 2
+    replicates of 150 firms to 2025-09, the interventions from 2025-06."""
+    from aiadopt.experiments import execute_experiment
+
+    folder = tmp_path_factory.mktemp("sweep")
+    training = '[[interventions]]\ntype = "training"\nstart = "2025-06"\nname = "training"\n'
+    ivs = training + '[[interventions]]\ntype = "tripartite_strategy"\nstart = "2025-06"\n'
+    one = folder / "dose.toml"
+    one.write_text(f'description = "Training for a share of the engaged firms"\n{training}'
+                   '[sweep]\nlever = "intervention.training.share"\nvalues = [0.0, 0.5, 1.0]\n')  # fmt: skip  # noqa: E501
+    two = folder / "mix.toml"
+    two.write_text(f'description = "Strategy and training"\n{ivs}name = "strategy"\n'
+                   '[[sweep]]\nlever = "intervention.strategy.share"\nvalues = [0.2, 0.9]\n'
+                   '[[sweep]]\nlever = "intervention.training.share"\nvalues = [0.1, 0.8]\n')  # fmt: skip  # noqa: E501
+    out = folder / "exp"
+    execute_experiment(["baseline", one, two], replicates=2, workers=1, firms=150,
+                       until="2025-09", out=out, progress=False)  # fmt: skip
+    return out

@@ -28,13 +28,16 @@ def refuse_models(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_plot_a_run_folder_without_a_fit(run_dir: Path, tmp_path: Path) -> None:
     out = plot_results(run_dir, tmp_path / "figs")
-    expected = set(FIGURES) - {"effects", "fit"}
+    left_out = {"effects", "effect_distribution", "dose_response", "dose_heatmap", "fit"}
+    expected = set(FIGURES) - left_out
     assert set(out.paths) == expected
     for name in expected:
         assert (tmp_path / "figs" / f"{name}.png").is_file()
         assert (tmp_path / "figs" / f"{name}.svg").is_file()
-    assert set(out.skipped) == {"effects", "fit"}
+    assert set(out.skipped) == left_out
     assert "one scenario" in out.skipped["effects"]
+    assert "one scenario" in out.skipped["effect_distribution"]
+    assert "no one-lever sweep" in out.skipped["dose_response"]
     assert "fit_report.csv is not in the results folder" in out.skipped["fit"]
     assert "Left out:" in out.summary()
     with Image.open(tmp_path / "figs" / "gains.png") as png:
@@ -57,7 +60,7 @@ def test_plot_draws_the_fit_saved_in_the_folder(run_dir_with_fit: Path, tmp_path
 
 def test_plot_an_experiment_folder(experiment_dir: Path, tmp_path: Path) -> None:
     out = plot_results(experiment_dir, tmp_path / "f", formats=("png",))
-    assert set(out.paths) == set(FIGURES) - {"fit"}
+    assert set(out.paths) == set(FIGURES) - {"fit", "dose_response", "dose_heatmap"}
     assert out.kind == "experiment"
 
 

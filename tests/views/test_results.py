@@ -63,8 +63,14 @@ def test_compare_gives_the_paired_effect_of_one_scenario_against_another(res: Re
     assert (row["mean"], row["versus_mean"]) == pytest.approx((a.mean(), b.mean()))
     assert row["n_pairs"] == 2 and row["versus"] == "baseline"
     assert np.isfinite(row["diff_ci_low"]) and row["diff_ci_low"] <= row["diff"]
+    assert row["p_scenario_beats_versus"] == pytest.approx(np.mean(a > b))
+    assert row["effect_ppi_05"] == pytest.approx(np.quantile(a - b, 0.05))
     back = res.compare("baseline", "strategy", indicators="share_scaled", months="2025-09")
     assert back.iloc[0]["diff"] == pytest.approx(-row["diff"])
+    assert back.iloc[0]["p_scenario_beats_versus"] == pytest.approx(np.mean(b > a))
+    matrix = res.beats("share_scaled", "2025-09")
+    assert matrix.loc["strategy", "baseline"] == row["p_scenario_beats_versus"]
+    assert len(res.paired_differences("share_scaled", "2025-09")) == row["n_pairs"]
     with pytest.raises(ValueError, match="unknown scenario 'training'"):
         res.compare("training")
     with pytest.raises(ValueError, match="not with itself"):
