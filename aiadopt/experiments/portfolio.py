@@ -34,11 +34,13 @@ reached in 90% of the possible worlds" for 0.1.
 Optimiser.  The front is traced by the epsilon-constraint method: for each budget ``b`` of
 ``budgets`` evenly spaced up to the budget, ``scipy.optimize.differential_evolution``
 maximises the robust outcome over the levels of the levers (``integrality``: an index into
-``levels`` per lever) under the linear constraint ``effort <= b``.  Every mix is simulated
-once (a cache), and each generation's new mixes go to the executor as one batch (the
-optimiser's ``workers`` map, ``updating="deferred"``).  The front is the mixes evaluated that
+``levels`` per lever) within the budget: a mix over it is repaired, its levers lowered one
+level at a time (the step that saves most first) until it fits, so the search stays on
+feasible mixes and reaches the budget's edge, where the optimum lies.  Every mix is
+simulated once (a cache), and each generation's new mixes go to the executor as one batch
+(the optimiser's ``workers`` map, ``updating="deferred"``).  The front is the mixes evaluated that
 no other beats on both effort and robust outcome.  scipy is already a dependency and its
-differential evolution handles integer variables and linear constraints; a multi-objective
+differential evolution handles integer variables; a multi-objective
 library (pymoo, optuna) would add a dependency for a two-objective front that the
 epsilon-constraint method traces directly.
 
@@ -59,7 +61,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, differential_evolution
+from scipy.optimize import Bounds, differential_evolution
 
 from ..files import check_input_file, staged
 from ..model.clock import check_last_month
@@ -261,8 +263,10 @@ def optimise_front(
     budget: float | None = None,
     budgets: int = 6,
     seed: int = 42,
-    maxiter: int = 30,
-    popsize: int = 8,
+    maxiter: int = 40,
+    popsize: int = 15,
+    tol: float = 0.0,
+    strategy: str = "currenttobest1bin",
 ) -> pd.DataFrame:
     """Every mix evaluated while tracing the front (epsilon-constraint, see the module
     docstring): one row per mix with its shares (``lever0`` ...), ``effort`` (cost x share x
@@ -282,33 +286,53 @@ def optimise_front(
             found = evaluate([tuple(levels_arr[list(i)]) for i in new])
             cache.update(zip(new, (np.asarray(v, dtype=float) for v in found), strict=True))
 
-    def objective(index: np.ndarray) -> float:
-        key = mix(index)
-        fill([key])
-        return -float(np.quantile(cache[key], quantile))
+    unit = costs * scale
 
-    def batch_map(func: Callable[[np.ndarray], float], population: Iterable[np.ndarray]):
-        population = list(population)
-        fill([mix(p) for p in population])  # one batch of runs per generation
-        return list(map(func, population))
+    def repaired(index: Iterable[float], budget: float) -> tuple[int, ...]:
+        """The mix within ``budget``: levers lowered one level at a time, the one whose step
+        saves most first, until it fits."""
+        key = list(mix(index))
+        while float(np.dot(unit, levels_arr[key])) > budget + 1e-9:
+            steps = [
+                unit[i] * (levels_arr[k] - levels_arr[k - 1]) if k > 0 else -1.0
+                for i, k in enumerate(key)
+            ]
+            key[int(np.argmax(steps))] -= 1
+        return tuple(key)
+
+    def robust(key: tuple[int, ...]) -> float:
+        return float(np.quantile(cache[key], quantile))
 
     n = len(costs)
     fill([(0,) * n])
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x9A7E]))
     for b in np.linspace(ceiling / budgets, ceiling, budgets):
-        constraint = LinearConstraint(costs * scale, -np.inf, b)
+
+        def objective(index: np.ndarray, b: float = b) -> float:
+            key = repaired(index, b)
+            fill([key])
+            return -robust(key)
+
+        def batch_map(
+            func: Callable[[np.ndarray], float], population: Iterable[np.ndarray], b: float = b
+        ) -> list[float]:
+            population = list(population)
+            fill([repaired(p, b) for p in population])  # one batch of runs per generation
+            return list(map(func, population))
+
         differential_evolution(
             objective,
             Bounds(np.zeros(n), np.full(n, len(levels_arr) - 1)),
-            constraints=(constraint,),
             integrality=np.ones(n, dtype=bool),
+            x0=np.array(_best_within(cache, b, unit, levels_arr, quantile)),
             maxiter=maxiter,
             popsize=popsize,
             rng=rng,
             workers=batch_map,
             updating="deferred",
             polish=False,
-            tol=1e-6,
+            tol=tol,
+            strategy=strategy,
         )
     rows = []
     for key, values in cache.items():
@@ -325,6 +349,19 @@ def optimise_front(
             }
         )
     return pd.DataFrame(rows).sort_values(["effort", "robust"]).reset_index(drop=True)
+
+
+def _best_within(
+    cache: Mapping[tuple[int, ...], np.ndarray],
+    budget: float,
+    unit: np.ndarray,
+    levels: np.ndarray,
+    quantile: float,
+) -> tuple[int, ...]:
+    """The best mix evaluated so far within ``budget``: the optimiser starts from it, so the
+    front found never falls as the budget grows."""
+    feasible = [k for k in cache if float(np.dot(unit, levels[list(k)])) <= budget + 1e-9]
+    return max(feasible, key=lambda k: float(np.quantile(cache[k], quantile)))
 
 
 def pareto_front(evaluated: pd.DataFrame) -> pd.DataFrame:
