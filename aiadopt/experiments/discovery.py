@@ -384,6 +384,25 @@ class Discovery:
     def question(self) -> str:
         return f"{self.outcome} at {self.plan.month} > {self.threshold:g}"
 
+    def ask(
+        self,
+        threshold: float | None,
+        outcome: str | None = None,
+        *,
+        min_coverage: float | None = None,
+        min_density: float = DEFAULT_MIN_DENSITY,
+    ) -> Discovery:
+        """The same runs, another question: PRIM and the feature scores for ``outcome``
+        (default: this one) above ``threshold`` (None: its median); nothing is written."""
+        outcome = outcome or self.outcome
+        if outcome not in OUTCOMES:
+            raise ExperimentError(
+                f"outcome: {outcome!r} is unknown; allowed: {', '.join(OUTCOMES)}"
+            )
+        values = self.outcomes[list(OUTCOMES)].reset_index(drop=True)
+        coverage = self.min_coverage if min_coverage is None else min_coverage
+        return analyse(self.plan, values, outcome, threshold, coverage, min_density)
+
     def format_report(self) -> str:
         """The question, the box reported with its coverage and density, the restricted
         inputs and the top feature scores, as text."""
@@ -414,7 +433,7 @@ class Discovery:
 
 def execute_discovery(
     runs: int = 1000,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = DEFAULT_THRESHOLD,
     month: str = DEFAULT_MONTH,
     *,
     outcome: str = "share_scaled",
@@ -520,14 +539,17 @@ def analyse(
     plan: DiscoveryPlan,
     values: pd.DataFrame,
     outcome: str,
-    threshold: float,
+    threshold: float | None,
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     min_density: float = DEFAULT_MIN_DENSITY,
 ) -> Discovery:
-    """PRIM and feature scores of a discovery's outcomes (one row per run of ``plan``)."""
+    """PRIM and feature scores of a discovery's outcomes (one row per run of ``plan``);
+    ``threshold`` None: the outcome's median over the runs (half of them above it)."""
     params = uncertain_parameters(plan)
     inputs = plan.levers + list(params.columns)
     table = pd.concat([plan.design.reset_index(drop=True), params, values], axis=1)
+    if threshold is None:
+        threshold = float(table[outcome].median())
     table["above"] = table[outcome] > threshold
     x = table[inputs]
     trajectory, limits, initial = prim_analysis(
