@@ -40,6 +40,16 @@ OUTCOME_LABELS = {
     "share_in_place": "share of firms with use cases in place",
     "productivity_realised": "realised productivity gain (points)",
 }
+LEVER_LABELS = {
+    "tripartite_strategy": "strategy",
+    "training": "training",
+    "co_managed_outsourcing": "co-managed providers",
+    "dedicated_staff": "staff",
+    "regulatory_clarity": "regulatory clarity",
+    "cost_support": "cost support",
+    "security_framework": "security",
+}
+"""Short names of the levers on the front's labels."""
 ABOVE = SCENARIO_COLOURS[0]
 BELOW = "#bdbdbd"
 TOP_SCORES = 15
@@ -283,7 +293,9 @@ def front_figure(result: PortfolioResult):
         ax.plot(front["effort"], front["robust"], "-o", color=ABOVE, ms=5, label="Pareto front")
         for row in front.itertuples(index=False):
             on = [
-                f"{k.split('_')[0]} {getattr(row, k):.0%}" for k in p.levers if getattr(row, k) > 0
+                f"{LEVER_LABELS.get(k, k)} {getattr(row, k):.0%}"
+                for k in p.levers
+                if getattr(row, k) > 0
             ]
             ax.annotate(
                 ", ".join(on) or "no lever",
@@ -293,6 +305,8 @@ def front_figure(result: PortfolioResult):
                 textcoords="offset points",
                 color=PALETTE["muted"],
             )
+        span = float(evaluated["effort"].max()) or 1.0
+        ax.set_xlim(-0.04 * span, 1.18 * span)  # room for the last point's label
         ax.set_xlabel("effort (cost x firms targeted)")
         ax.set_ylabel(f"{p.quantile:.0%} quantile of the {label}")
         if p.outcome.startswith("share"):
