@@ -225,7 +225,7 @@ def scatter_figure(result: Discovery):
         fig, body = canvas(
             7.0,
             6.0,
-            "Scenario discovery: the runs over two inputs the box restricts",
+            "Scenario discovery: the runs over two of the box's inputs",
             f"{_question(result)} Each point is a run (its levers and its posterior draw) over "
             f"{xname} and {yname}, the box's inputs with the highest feature scores; blue: "
             "above the threshold. The rectangle: the box reported on these two inputs "
