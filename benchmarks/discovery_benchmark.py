@@ -17,6 +17,12 @@ scores, tables), (c) the figures' wall time, and the total against the target.  
 ``aiadopt discover`` does (:func:`aiadopt.experiments.discovery.execute_discovery` into a fresh
 folder, then :func:`aiadopt.views.discovery.save_discovery_figures`).  ``--strict`` exits with
 status 1 over the target.  Nothing in tests/ runs this.
+
+Measured 4 Dec 2026 (2 CPUs shared: load average 4.5 before, 6.2 after; a calibration, a
+simulation-based calibration check and another helper's test suite were running), 1,000 runs
+at 10,000 firms to 2028-12 on 2 workers, 30 synthetic posterior draws: runs, PRIM and feature
+scores 223.6 s (4.47 runs/s), figures 1.2 s, total 224.8 s against the target of 600 s: PASS.
+One run alone costs about 0.16 s of CPU (10,000 firms, 2022-11 to 2028-12, three metrics kept).
 """
 
 from __future__ import annotations
