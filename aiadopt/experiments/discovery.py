@@ -39,8 +39,10 @@ evaluator, unused here): the warning is silenced at import.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -458,8 +460,6 @@ def execute_discovery(
     Raises ExperimentError (bad argument, another experiment in ``out``, a threshold that no
     run or every run exceeds).
     """
-    import tempfile
-
     say = echo or (lambda _line: None)
     if outcome not in OUTCOMES:
         raise ExperimentError(f"outcome: {outcome!r} is unknown; allowed: {', '.join(OUTCOMES)}")
@@ -509,13 +509,22 @@ def _run(
     progress: bool,
     say: Callable[[str], None],
 ) -> None:
+    """Run ``todo``, each run's file written as it arrives (an interrupted discovery keeps
+    them: the same call resumes)."""
     if not todo:
         return
     say(f"Running {len(todo)} runs on {executor.description}")
     bar = progress_bar(total, initial=n_done, unit="run", desc="Discovery", enabled=progress)
-    with bar:
-        for _outcome in store.file_outcomes(executor.run(todo), todo):
-            bar.update()
+    try:
+        with bar, contextlib.closing(executor.run(todo)) as outcomes:
+            for _outcome in store.file_outcomes(outcomes, todo):
+                bar.update()
+    except KeyboardInterrupt:
+        say(
+            f"Interrupted: the finished runs are kept in {store.out}; run the same command to "
+            "run the rest."
+        )
+        raise
 
 
 def read_outcomes(store: Store, plan: DiscoveryPlan) -> pd.DataFrame:
