@@ -21,6 +21,16 @@ def _share(text: str) -> float:
     return value
 
 
+def _threshold(text: str) -> float | None:
+    """A number, or ``median`` (None: the outcome's median over the runs)."""
+    if text.strip().lower() == "median":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'median', got {text!r}") from None
+
+
 def add_parser(sub) -> None:
     """Add the ``discover`` command and its options to ``sub`` (argparse subparsers)."""
     discover = common.add_command(
@@ -54,9 +64,10 @@ def add_parser(sub) -> None:
     )
     discover.add_argument(
         "--threshold",
-        type=float,
+        type=_threshold,
         default=0.4,
-        help="the outcome's threshold (default 0.4: 40%% of firms at scale)",
+        help="the outcome's threshold, or 'median' (half of the runs above it; default 0.4: "
+        "40%% of firms at scale)",
     )
     discover.add_argument(
         "--month",

@@ -163,3 +163,25 @@ def test_a_small_discovery_runs_resumes_and_is_drawn(tmp_path: Path) -> None:
     assert all(p.stat().st_size > 10_000 for p in figures.values())
     with pytest.raises(ExperimentError, match="holds another experiment"):
         execute_discovery(threshold=0.05, **{**args, "runs": 25})
+
+
+def test_the_command_refuses_bad_options(tmp_path: Path, capsys) -> None:
+    from aiadopt.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["discover", "--threshold", "high", "--out", str(tmp_path / "d")])
+    assert exit_.value.code == 2 and "'median'" in capsys.readouterr().err
+    code = main(
+        [
+            "discover",
+            "--runs",
+            "4",
+            "--start",
+            "2031-01",
+            "--param-set",
+            "none",
+            "--out",
+            str(tmp_path / "d"),
+        ]
+    )
+    assert code == 2 and "start: 2031-01" in capsys.readouterr().err

@@ -130,3 +130,13 @@ def test_a_small_portfolio_runs_on_the_model(tmp_path: Path) -> None:
     assert result.front["robust"].is_monotonic_increasing
     assert result.runs == 3 * len(result.evaluated)
     assert (tmp_path / "o" / "front.csv").is_file()
+
+
+def test_the_command_refuses_an_infeasible_portfolio(tmp_path: Path, capsys) -> None:
+    from aiadopt.cli import main
+
+    path = _write(tmp_path, "firms = 100\nbudget = 1.0\n[levers.training]\n")
+    assert main(["portfolio", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aiadopt: error: ") and f"{path}: budget:" in err
+    assert not (tmp_path / "o").exists()  # nothing written
