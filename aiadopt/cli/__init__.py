@@ -10,6 +10,9 @@ One module per command, each with ``add_parser(sub)`` (its options and help) and
   a fit;
 - :mod:`~aiadopt.cli.experiment`: scenarios x replicates on local processes or a Dask cluster,
   resumably, with tidy results and a summary;
+- :mod:`~aiadopt.cli.discover`: scenario discovery (PRIM boxes and feature scores over levers
+  and posterior draws sampled together);
+- :mod:`~aiadopt.cli.portfolio`: the Pareto front of lever mixes, robust outcome against effort;
 - :mod:`~aiadopt.cli.sensitivity`: global sensitivity analysis (Morris or Sobol', SALib);
 - :mod:`~aiadopt.cli.plot`: the figures of a run's or an experiment's folder (PNG and SVG);
 - :mod:`~aiadopt.cli.report`: one self-contained HTML report;
@@ -31,11 +34,34 @@ import os
 import sys
 
 from ..files import __version__
-from . import calibrate, common, dashboard, experiment, params, plot, report, run, sensitivity
+from . import (
+    calibrate,
+    common,
+    dashboard,
+    discover,
+    experiment,
+    params,
+    plot,
+    portfolio,
+    report,
+    run,
+    sensitivity,
+)
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-COMMANDS = (run, params, dashboard, experiment, sensitivity, plot, report, calibrate)
+COMMANDS = (
+    run,
+    params,
+    dashboard,
+    experiment,
+    discover,
+    portfolio,
+    sensitivity,
+    plot,
+    report,
+    calibrate,
+)
 """The command modules, in the order of ``aiadopt --help``."""
 
 
@@ -61,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  aiadopt plot exp/ --fit          figures of the experiment into exp/plot/\n"
             "  aiadopt report exp/              one HTML file into exp/report/\n"
             "  aiadopt sensitivity --samples 4 --replicates 1 --firms 2000 --out sens/\n"
+            "  aiadopt discover --runs 1000 --threshold 0.4 --out disc/   when is 40% at scale?\n"
+            "  aiadopt portfolio portfolio.toml --out port/   the front of lever mixes\n"
             "  aiadopt calibrate --out fit/     fit the model to the study (resumable)\n"
             "\n"
             f"{common.OUT_RULE}\n"
