@@ -135,14 +135,16 @@ class Emulator:
                    float(np.quantile(d2, 0.95)))  # fmt: skip
 
     def reach_factor(self, z_active: np.ndarray) -> np.ndarray:
-        """How much the emulator's error grows away from its design: ``1 + (d2 / r)^2`` with
-        ``d2`` the squared Mahalanobis distance from the design's centre and ``r`` the 95th
-        percentile of the design runs' own.  About 1 inside the design, and growing as
-        the fourth power of the distance outside it (a quadratic's extrapolation error grows
-        like its squared terms), so that the sampler cannot settle where the emulator
-        invents a fit the model never showed."""
+        """How much the emulator's error grows away from its design: ``1 + max(0, d2 / r -
+        1)^2`` with ``d2`` the squared Mahalanobis distance from the design's centre and ``r``
+        the 95th percentile of the design runs' own.  Exactly 1 within the design (so it
+        never pulls the posterior towards the design's centre: an earlier form, growing
+        everywhere, shrank every sampled parameter by half, which simulation-based
+        calibration caught), and growing as the square of the excess outside it, so that the
+        sampler cannot settle where the emulator invents a fit the model never showed."""
         d2 = _mahalanobis2(np.atleast_2d(z_active), self.centre, self.precision)
-        return 1.0 + (d2 / self.reach) ** 2
+        excess = np.maximum(d2 / self.reach - 1.0, 0.0)
+        return 1.0 + excess * excess
 
     def predict(self, z_active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Emulated quantities on the natural scale (m, columns) and their error variance
