@@ -622,7 +622,8 @@ def plot_identifiability(data: CalibrationData):
     subtitle = (
         f"Left: prior 90% interval (grey band, -1 to 1) against the posterior's (bar, dot: "
         f"median) on the prior's normal scale (median 0{_approx_note(approximate)}). Right: "
-        f"contraction of the variance; data-informed from {CONTRACTION_INFORMED:.0%} (dashed). "
+        f"contraction of the variance; data-informed (green) from {CONTRACTION_INFORMED:.0%} "
+        "(dashed) when the screen also found the figures move with it (grey: not). "
         "◆ a lever's driver (its levers in purple). The "
         f"{len(ident) - n} parameters not sampled keep their priors."
     )
