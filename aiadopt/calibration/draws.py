@@ -107,6 +107,7 @@ def _load(path: str, base: Params, stamp: int = 0) -> PosteriorSample:
     if frame.empty:
         raise CalibrationError(f"{path}: the posterior sample is empty")
     values = frame[names].to_numpy(dtype=np.float64)
+    _renormalise_rows(values, names)
     bad = np.argwhere(~np.isfinite(values))
     if len(bad):
         r, c = bad[0]
@@ -118,6 +119,19 @@ def _load(path: str, base: Params, stamp: int = 0) -> PosteriorSample:
         except (ValueError, ParameterError) as exc:
             raise CalibrationError(f"{path}, line {r + 2}: {exc}") from None
     return PosteriorSample(tuple(out), frame, path)
+
+
+def _renormalise_rows(values: np.ndarray, names: list[str]) -> None:
+    """Share vectors written to a few significant digits do not sum to 1 exactly (the model
+    draws categories with them): divide each row's elements of a vector by their sum, in
+    place."""
+    fields: dict[str, list[int]] = {}
+    for j, name in enumerate(names):
+        fname, index = split_name(name)
+        if index is not None and Params.__dataclass_fields__[fname].metadata["simplex"]:
+            fields.setdefault(fname, []).append(j)
+    for cols in fields.values():
+        values[:, cols] /= values[:, cols].sum(axis=1, keepdims=True)
 
 
 def _renormalise_shares(point: pd.Series) -> pd.Series:

@@ -222,3 +222,14 @@ def test_the_sampler_maps_nuisance_coordinates_as_the_parameter_space_does() -> 
     for j, p in enumerate(problem.nuisance):
         want = ds.ParameterSpace((p,), ()).from_z(z[:, j : j + 1])[:, 0]
         assert np.array_equal(got[p.name], want), p.name
+
+
+def test_share_vectors_read_back_sum_to_one(tmp_path: Path) -> None:
+    """A posterior file writes share vectors to a few digits; read back, each sums to 1
+    exactly enough for the model's categorical draws (numpy checks the sum)."""
+    f = tmp_path / "posterior.csv"
+    f.write_text("draw,size_shares[0],size_shares[1],size_shares[2]\n0,0.6253851,0.2,0.1746152\n")
+    draws._load.cache_clear()
+    p = draws.load_posterior(f).params[0]
+    assert abs(sum(p.size_shares) - 1.0) < 1e-12
+    np.random.default_rng(0).choice(3, p=np.asarray(p.size_shares))
