@@ -287,14 +287,18 @@ def prim_analysis(
         raise ExperimentError(
             "threshold: every run exceeds it (choose a higher --threshold; see outcomes.csv)"
         )
-    finder = prim.Prim(
-        x.reset_index(drop=True),
-        y.astype(int),
-        threshold=min_density,  # the cases of interest are y >= it: y == 1
-        peel_alpha=peel_alpha,
-        mass_min=mass_min,
-    )
-    box = finder.find_box()
+    with warnings.catch_warnings():  # ema_workbench's own pandas deprecation (drop inplace)
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", getattr(pd.errors, "Pandas4Warning", FutureWarning))
+        finder = prim.Prim(
+            x.reset_index(drop=True),
+            y.astype(int),
+            threshold=min_density,  # the cases of interest are y >= it: y == 1
+            peel_alpha=peel_alpha,
+            mass_min=mass_min,
+        )
+        box = finder.find_box()
     trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].astype(float)
     if len(trajectory) == 1:
         raise ExperimentError(

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 
@@ -51,6 +52,11 @@ __all__ = [
 
 DOSE_MONTHS = 4
 """At most this many months are drawn as dose-response curves."""
+
+_HORIZONTAL = ({"orientation": "horizontal"}
+               if tuple(int(x) for x in matplotlib.__version__.split(".")[:2]) >= (3, 10)
+               else {"vert": False})
+"""A horizontal violin: ``orientation`` from Matplotlib 3.10, which deprecates ``vert``."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +206,8 @@ def _draw_distribution(ax, d: np.ndarray, y: float, rng: np.random.Generator) ->
     mean = float(np.mean(d))
     colour = PALETTE["effect_up"] if mean >= 0 else PALETTE["effect_down"]
     if len(d) > 2 and float(np.ptp(d)) > 0:
-        parts = ax.violinplot([d], positions=[y], vert=False, widths=0.8, showextrema=False)
+        parts = ax.violinplot([d], positions=[y], widths=0.8, showextrema=False,
+                              **_HORIZONTAL)
         for body in parts["bodies"]:
             body.set_facecolor(colour)
             body.set_alpha(0.18)

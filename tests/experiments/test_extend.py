@@ -73,7 +73,8 @@ def test_the_runs_table_joins_the_parameters_in_one_line(tmp_path: Path) -> None
         '[[sweep]]\nlever = "bass_q"\nvalues = [0.3, 0.5]\n'
     )
     out = tmp_path / "exp"
-    exp = execute_experiment(["baseline", sweep], replicates=2, workers=1, out=out, **SMALL)
+    exp = execute_experiment(["baseline", sweep], replicates=2, workers=1, out=out,
+                             parameter_set="none", **SMALL)  # fmt: skip
     runs = pd.read_csv(out / "runs.csv")
     assert len(runs) == 10
     assert list(runs.columns[-2:]) == ["intervention.training.share", "bass_q"]
