@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 
 from ..calibration.checks import LEVEL
 from ..calibration.design import ParameterSpace
@@ -720,8 +721,10 @@ def plot_pairs(data: CalibrationData, k: int = PAIRS):
                         line(float(ident.loc[name, q]), color=PALETTE["muted"], lw=0.8, ls=":")
             if _log_like(data.identifiability, a):
                 ax.set_xscale("log")
+                ax.xaxis.set_minor_formatter(NullFormatter())  # 2x10^0 3x10^0 ... overlapped
             if _log_like(data.identifiability, b):
                 ax.set_yscale("log")
+                ax.yaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel(f"◆ {a}" if a in drivers else a, fontsize=9)
             ax.set_ylabel(f"◆ {b}" if b in drivers else b, fontsize=9)
             ax.set_title(f"r = {row['correlation']:+.2f}", fontsize=10)
