@@ -19,7 +19,7 @@ from aiadopt.calibration.fit import CalibrationError, calibrate, guess_vector, l
 from aiadopt.cli import main
 from aiadopt.model import Params
 
-from .conftest import SHIPPED_FIT, TINY_SPEC
+from .conftest import SHIPPED_FIT, TINY_PLAN, TINY_SPEC
 from .conftest import write_file as _write
 
 
@@ -128,18 +128,6 @@ def test_log_of_another_objective_is_refused(tiny, tmp_path: Path) -> None:
 # --- command line ---------------------------------------------------------------------------------
 
 
-TINY_PLAN = """[sampler]
-n_firms = 1000
-prior_runs = 40
-waves = 1
-wave_runs = 16
-train_size = 56
-steps = 12
-final_steps = 24
-draws = 12
-check_runs = 3
-max_active = 3
-"""
 
 
 def _cli(argv: list[str]) -> tuple[int, str, str]:

@@ -16,18 +16,7 @@ from aiadopt.calibration.errors import CalibrationError, SpecError
 from aiadopt.calibration.priors import load_priors
 from aiadopt.model import Params
 
-TINY_PLAN = """[sampler]
-n_firms = 1000
-prior_runs = 40
-waves = 1
-wave_runs = 16
-train_size = 56
-steps = 12
-final_steps = 24
-draws = 12
-check_runs = 3
-max_active = 3
-"""
+from .conftest import TINY_PLAN
 
 
 @pytest.fixture(scope="module")
