@@ -2,7 +2,7 @@
 from the prior predictive, refit each with the shipped method at smaller budgets, and report
 the coverage of the 90% credible intervals (acceptance: 80-98%).
 
-    python benchmarks/sbc.py [--studies 20] [--workers 2] [--work DIR] [--seed 1]
+    python benchmarks/sbc.py [--studies 20] [--first 0] [--workers 2] [--work DIR] [--seed 1]
                              [--set key=value ...] [--results benchmarks/results] [--tag T]
 
 ``--set`` changes one sampler setting of the reduced budget
@@ -88,6 +88,7 @@ def run_one(study: sbc.SyntheticStudy, settings: SamplerSettings, work: Path, wo
     doc = {"seconds": seconds, "load": _load(), "max_rhat": fit.diagnostics["max_rhat"],
            "min_ess_bulk": fit.diagnostics["min_ess_bulk"], "active": fit.active_names,
            "emulator_median_r2": float(pd.Series(fit.emulator.r2).median()),
+           "placebo_contraction": list(fit.placebo_contraction),
            "runs": len(fit.design.x)}  # fmt: skip
     write_atomic(folder / TIME_FILE, json.dumps(doc, indent=1, default=float))
     write_atomic(rows_path, rows.to_csv(index=False, float_format="%.8g"))
@@ -160,11 +161,14 @@ def _markdown(doc: dict[str, Any]) -> str:
                          f"{r['mean_z']:+.2f} | {r['loo_r2']:.2f} |")
     lines += ["", "## Per refit", "",
               "| refit | seconds | max R-hat | min bulk ESS | emulator median LOO R^2 | "
-              "parameters inside | mean contraction |", "|---|---|---|---|---|---|---|"]
+              "parameters inside | mean contraction | placebo contraction |",
+              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in doc["per_refit"]:
+        placebo = ", ".join(f"{c:.2f}" for c in r.get("placebo_contraction", [])) or "-"
         lines.append(f"| {r['refit']} | {r['seconds']:.0f} | {r['max_rhat']:.3f} | "
                      f"{r['min_ess_bulk']:.0f} | {r['emulator_median_r2']:.2f} | "
-                     f"{r['parameters_inside']:.0%} | {r['mean_contraction']:.2f} |")
+                     f"{r['parameters_inside']:.0%} | {r['mean_contraction']:.2f} | "
+                     f"{placebo} |")  # fmt: skip
     lines += ["", "## Settings", "", "```", json.dumps(doc["settings"], indent=1), "```", ""]
     return "\n".join(lines)
 
@@ -172,6 +176,10 @@ def _markdown(doc: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--studies", type=int, default=20)
+    ap.add_argument("--first", type=int, default=0,
+                    help="first study's index (two processes can share --work: one with "
+                         "--first 0 --studies 10, one with --first 10 --studies 10; a last run "
+                         "with --studies 20 reads every refit back and writes the results)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("sbc_work"))
     ap.add_argument("--results", type=Path, default=Path(__file__).parent / "results")
@@ -182,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = sbc.reduced_settings(**_parse_sets(args.sets))
     _log(f"SBC: {args.studies} studies, settings {settings}")
     t0 = time.perf_counter()
-    studies = sbc.synthetic_studies(args.studies, settings, seed=args.seed, log=_log)
+    studies = sbc.synthetic_studies(args.studies, settings, seed=args.seed, log=_log,
+                                    first=args.first)  # fmt: skip
     frames, seconds, per_refit = [], [], []
     for study in studies:
         frames.append(run_one(study, settings, args.work, args.workers, args.seed))
@@ -192,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         per_refit.append({"refit": study.index, "seconds": round(timing["seconds"], 1),
                           "max_rhat": timing["max_rhat"], "min_ess_bulk": timing["min_ess_bulk"],
                           "emulator_median_r2": timing["emulator_median_r2"],
+                          "placebo_contraction": timing.get("placebo_contraction", []),
                           "parameters_inside": float(p["inside"].mean()),
                           "mean_contraction": float(p["contraction"].mean())})  # fmt: skip
         _log(f"{len(frames)}/{len(studies)} refits done ({time.perf_counter() - t0:.0f} s)")

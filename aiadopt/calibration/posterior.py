@@ -104,7 +104,13 @@ class SamplerSettings:
     on (the best by the real likelihood).  ``steps`` per wave and ``final_steps`` of the
     ensemble sampler (half are burn-in); ``walkers_per_dim``.  ``screen_threshold``,
     ``max_active``: the screen.  ``draws``: rows of the posterior sample; ``check_runs``: model
-    runs at posterior draws for the posterior-predictive checks.
+    runs at posterior draws for the posterior-predictive checks.  ``pairs``: how many of the
+    sampled parameters (those the screen ranks first) have their pairwise products in the
+    emulator (0: an additive quadratic; :mod:`~aiadopt.calibration.emulator` says why).
+    ``placebos``: coordinates of pure noise, which the model never reads, added to the final
+    emulator and sampled with the rest: their contraction is how much the emulated
+    posterior contracts a parameter the data cannot inform, the floor a parameter's own
+    contraction must pass to be called data-informed.
     """
 
     n_firms: int = 10_000
@@ -120,6 +126,8 @@ class SamplerSettings:
     draws: int = 2000
     check_runs: int = 400
     seed: int = 20250303
+    pairs: int = 0
+    placebos: int = 2
 
     def __post_init__(self) -> None:
         for name in ("n_firms", "prior_runs", "wave_runs", "train_size", "steps",
@@ -127,8 +135,9 @@ class SamplerSettings:
                      "check_runs"):  # fmt: skip
             if int(getattr(self, name)) < 1:
                 raise CalibrationError(f"sampler setting {name!r} must be at least 1")
-        if self.waves < 0:
-            raise CalibrationError("sampler setting 'waves' must be at least 0")
+        for name in ("waves", "pairs", "placebos"):
+            if int(getattr(self, name)) < 0:
+                raise CalibrationError(f"sampler setting {name!r} must be at least 0")
         if self.n_firms < 1000:
             raise CalibrationError("sampler setting 'n_firms' must be at least 1000 (the "
                                    "survey's small groups need them)")  # fmt: skip
@@ -149,6 +158,7 @@ class PosteriorFit:
     design: Design
     checks: pd.DataFrame = field(default_factory=pd.DataFrame)
     sampled: tuple[int, ...] = ()
+    placebo_contraction: tuple[float, ...] = ()
 
     @property
     def active_names(self) -> list[str]:
@@ -358,6 +368,29 @@ def _training(design: Design, ll: np.ndarray, size: int, seed: int) -> np.ndarra
     return np.concatenate([np.asarray(best[: size - k], dtype=int), from_prior])
 
 
+def _walkers(s: SamplerSettings, dims: int) -> int:
+    """Walkers of the ensemble: ``walkers_per_dim`` per dimension, at least 2 dims + 2, even."""
+    walkers = max(s.walkers_per_dim * dims, 2 * dims + 2)
+    return walkers + walkers % 2
+
+
+PLACEBO_STREAM = 777
+"""The SeedSequence stream of the placebo coordinates (:func:`with_placebos`)."""
+
+
+def with_placebos(z: np.ndarray, active: Sequence[int], s: SamplerSettings
+                  ) -> tuple[np.ndarray, list[int]]:  # fmt: skip
+    """The design's coordinates with ``s.placebos`` columns of independent N(0, 1) noise
+    appended (from the calibration seed's own stream: the same on a resume), and the active
+    coordinates with the placebos last.  The model never reads them, so a posterior that
+    contracts them shows how far the emulated likelihood bends where the model's cannot
+    (the emulator's coefficients fitted to noise)."""
+    rng = np.random.default_rng(np.random.SeedSequence([s.seed, PLACEBO_STREAM]))
+    extra = rng.standard_normal((len(z), s.placebos))
+    d = z.shape[1]
+    return np.hstack([z, extra]), [*active, *range(d, d + s.placebos)]
+
+
 def _start(design: Design, ll: np.ndarray, active: Sequence[int], walkers: int,
            n_nuisance: int, rng: np.random.Generator) -> np.ndarray:  # fmt: skip
     """Walkers start at the best design runs' active coordinates (jittered), nuisances near
@@ -451,15 +484,17 @@ def sample_posterior(
         log(f"screen: {len(sc.active)} of {d_all} parameters move the figures (threshold "
             f"{s.screen_threshold} sampling sd per prior sd); {len(active)} sampled with the "
             "levers' drivers")  # fmt: skip
+        ranked = sorted(active, key=lambda j: -sc.score[j])
+        pairs = sorted(ranked[: s.pairs])
         dims = len(active) + len(problem.nuisance)
-        walkers = max(s.walkers_per_dim * dims, 2 * dims + 2)
-        walkers += walkers % 2
+        walkers = _walkers(s, dims)
         emu = None
         for wave in range(1, s.waves + 1):
             ll = problem.real_loglik(design)
             train = _training(design, ll, s.train_size, s.seed + wave)
             emu = Emulator.fit(design.z[train], design.values[train], problem.is_mean,
-                               active, problem.columns, design.z[design.valid])  # fmt: skip
+                               active, problem.columns, design.z[design.valid],
+                               pairs)  # fmt: skip
             log(f"wave {wave}: emulator on {len(train)} runs, median LOO R^2 "
                 f"{np.median(emu.r2):.2f}; best run log-lik {ll[train[0]]:.1f}")  # fmt: skip
             rng = np.random.default_rng(np.random.SeedSequence([s.seed, wave]))
@@ -485,20 +520,37 @@ def sample_posterior(
         # the final emulator and the long run
         ll = problem.real_loglik(design)
         train = _training(design, ll, s.train_size, s.seed)
-        emu = Emulator.fit(design.z[train], design.values[train], problem.is_mean,
-                           active, problem.columns, design.z[design.valid])  # fmt: skip
-        log(f"final emulator on {len(train)} runs, median LOO R^2 {np.median(emu.r2):.2f}")
+        z_final, final_active = with_placebos(design.z, active, s)
+        emu = Emulator.fit(z_final[train], design.values[train], problem.is_mean,
+                           final_active, problem.columns, z_final[design.valid],
+                           pairs)  # fmt: skip
+        log(f"final emulator on {len(train)} runs, median LOO R^2 {np.median(emu.r2):.2f}"
+            + (f" ({s.placebos} placebo coordinates)" if s.placebos else ""))  # fmt: skip
         rng = np.random.default_rng(np.random.SeedSequence([s.seed, 10_000]))
-        start = _start(design, ll, active, walkers, len(problem.nuisance), rng)
-        chain = run_ensemble(_log_prob_factory(problem, emu), start, s.final_steps,
-                             int(rng.integers(2**31)), log)[s.final_steps // 2 :]  # fmt: skip
-        dim_names = [space.names[j] for j in active] + [p.name for p in problem.nuisance]
-        diag = diagnostics(chain, dim_names)
-        log(f"ensemble: {walkers} walkers x {s.final_steps} steps; max R-hat "
+        k = len(active)
+        start = _start(design, ll, active, _walkers(s, dims + s.placebos),
+                       len(problem.nuisance), rng)  # fmt: skip
+        start = np.hstack([start[:, :k], rng.standard_normal((len(start), s.placebos)),
+                           start[:, k:]])  # fmt: skip
+        full = run_ensemble(_log_prob_factory(problem, emu), start, s.final_steps,
+                            int(rng.integers(2**31)), log)[s.final_steps // 2 :]  # fmt: skip
+        dim_names = ([space.names[j] for j in active]
+                     + [f"placebo[{i}]" for i in range(s.placebos)]
+                     + [p.name for p in problem.nuisance])  # fmt: skip
+        diag = diagnostics(full, dim_names)
+        log(f"ensemble: {full.shape[1]} walkers x {s.final_steps} steps; max R-hat "
             f"{diag['max_rhat']:.3f}, min bulk ESS {diag['min_ess_bulk']:.0f}")  # fmt: skip
+        placebo = full[:, :, k : k + s.placebos].reshape(-1, s.placebos)
+        placebo_contraction = tuple(float(1.0 - v) for v in placebo.var(axis=0))
+        if s.placebos:
+            log("placebo contraction " + ", ".join(f"{c:.2f}" for c in placebo_contraction)
+                + " (coordinates the model never reads: 0 where the emulated likelihood is "
+                "as flat as the model's)")  # fmt: skip
+        chain = np.concatenate([full[:, :, :k], full[:, :, k + s.placebos :]], axis=2)
         draws = posterior_draws(chain, problem, active, s, rng)
         fit = PosteriorFit(s, space, sc, emu, problem.nuisance, chain, draws, diag, design,
-                           sampled=tuple(active))  # fmt: skip
+                           sampled=tuple(active),
+                           placebo_contraction=placebo_contraction)  # fmt: skip
         fit.checks = predictive_runs(fit, problem, runner, log)
     log(f"done in {time.perf_counter() - t0:.0f} s")
     return fit
@@ -600,5 +652,6 @@ def write_fit(fit: PosteriorFit, out: Path) -> None:
     }).to_csv(index=False, float_format="%.6g"))  # fmt: skip
     doc = {"settings": asdict(fit.settings), "active": fit.active_names,
            "nuisance": [p.name for p in fit.nuisance], "diagnostics": fit.diagnostics,
+           "placebo_contraction": list(fit.placebo_contraction),
            "runs": len(fit.design.x), "emulator_train": fit.emulator.n_train}  # fmt: skip
     write_atomic(out / "sampler.json", json.dumps(doc, indent=1, default=float))

@@ -252,7 +252,7 @@ def emulated_outputs(fit: po.PosteriorFit, rng: np.random.Generator) -> pd.DataF
     (leave-one-out variance, on the emulator's scale) drawn and added: a posterior-predictive
     sample of each quantity, columns by quantity index."""
     emu = fit.emulator
-    z = fit.space.to_z(fit.draws[list(fit.space.names)].to_numpy())[:, list(emu.active)]
+    z = emu.coordinates(fit.space.to_z(fit.draws[list(fit.space.names)].to_numpy()))
     y = emu.poly.transform(z) @ emu.coef + emu.intercept
     y = y + np.sqrt(emu.loo_var)[None, :] * rng.standard_normal(y.shape)
     return pd.DataFrame(from_scale(y, emu.is_mean), columns=[int(c) for c in emu.columns])
@@ -264,7 +264,7 @@ def emulator_at_truth(study: SyntheticStudy, fit: po.PosteriorFit) -> pd.DataFra
     N(0, 1) (the true run is one noisy run, as the design's are).  Larger errors mean the
     likelihood trusts the emulator more than it should, and the posterior is too narrow."""
     emu = fit.emulator
-    za = np.asarray(study.z, dtype=float)[None, list(emu.active)]
+    za = emu.coordinates(np.asarray(study.z, dtype=float)[None, :])
     predicted = emu.poly.transform(za) @ emu.coef + emu.intercept
     true = to_scale(study.values[None, emu.columns], emu.is_mean)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -352,9 +352,11 @@ def coverage(rows: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     params = rows[rows["kind"] == "parameter"]
     informed = params["contraction"] >= CONTRACTION_INFORMED if "contraction" in params else []
+    drivers = set(po.ALWAYS_SAMPLED)
     groups = {
         "parameters": params,
         "parameters_data_informed": params[informed] if len(informed) else params.iloc[:0],
+        "lever_drivers": params[params["item"].isin(drivers)],
         "nuisances": rows[rows["kind"] == "nuisance"],
         **{f"outputs_{m}": rows[(rows["kind"] == "output") & (rows["method"] == m)]
            for m in ("model", "emulator")},

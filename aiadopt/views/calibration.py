@@ -331,9 +331,23 @@ def _sampler_lines(data: CalibrationData, seconds: float | None) -> list[str]:
         f"{data.sampler.get('emulator_train', 'n/a')}; {len(data.posterior)} posterior draws; "
         f"seed {settings.get('seed', 'n/a')}.",
     ]
+    placebo = data.sampler.get("placebo_contraction", [])
+    if placebo:
+        lines.append(
+            f"- Placebo check: {len(placebo)} coordinates of pure noise, which the model never "
+            "reads, were emulated and sampled with the parameters; their contraction ("
+            + ", ".join(f"{c:.2f}" for c in placebo) + ") is what the emulated likelihood "
+            "alone gives a parameter the data cannot inform (0 if it were as flat as the "
+            "model's). A parameter is called data-informed only above it.")  # fmt: skip
     if seconds is not None:
         lines.append(f"- Time: {seconds / 60:.1f} min.")
     return lines
+
+
+def informed_floor(data: CalibrationData) -> float:
+    """The contraction from which a parameter is data-informed: 20%, or the largest placebo
+    contraction of the fit (``calibration.pipeline.informed_floor``, from sampler.json)."""
+    return max([CONTRACTION_INFORMED, *data.sampler.get("placebo_contraction", [])])
 
 
 def _table_lines(checks: pd.DataFrame) -> list[str]:
@@ -370,7 +384,8 @@ def _identifiability_lines(data: CalibrationData) -> list[str]:
         f"- {len(ident)} parameters; {len(sampled)} sampled (the screen's and the levers' "
         f"drivers), the others kept at their priors.",
         f"- {len(informed)} data-informed (the data shrink the prior variance by at least "
-        f"{CONTRACTION_INFORMED:.0%}); the other {len(ident) - len(informed)} are prior-driven: "
+        f"{informed_floor(data):.0%}, and the screen found the figures move with it); the "
+        f"other {len(ident) - len(informed)} are prior-driven: "
         "their answer is their prior.",
     ]
     if len(informed):
@@ -623,8 +638,9 @@ def plot_identifiability(data: CalibrationData):
     subtitle = (
         f"Left: prior 90% interval (grey band, -1 to 1) against the posterior's (bar, dot: "
         f"median) on the prior's normal scale (median 0{_approx_note(approximate)}). Right: "
-        f"contraction of the variance; data-informed (green) from {CONTRACTION_INFORMED:.0%} "
-        "(dashed) when the screen also found the figures move with it (grey: not). "
+        f"contraction of the variance; data-informed (green) from {informed_floor(data):.0%} "
+        "(dashed; 20% or the placebo's contraction if larger) when the screen also found the "
+        "figures move with it (grey: not). "
         "◆ a lever's driver (its levers in purple). The "
         f"{len(ident) - n} parameters not sampled keep their priors."
     )
@@ -665,7 +681,7 @@ def plot_identifiability(data: CalibrationData):
         ax.grid(axis="x", color=PALETTE["grid"], lw=0.6, zorder=1)
         low = min(0.0, float(rows["contraction"].min()) if n else 0.0)
         bx.set_xlim(low - 0.05, 1.0)
-        bx.axvline(CONTRACTION_INFORMED, color=PALETTE["model"], ls="--", lw=1.0, zorder=3)
+        bx.axvline(informed_floor(data), color=PALETTE["model"], ls="--", lw=1.0, zorder=3)
         bx.axvline(0, color=PALETTE["zero"], lw=0.8, zorder=3)
         bx.set_xlabel("contraction of the variance")
         bx.grid(axis="x", color=PALETTE["grid"], lw=0.6, zorder=1)

@@ -3,6 +3,7 @@ plan, the posterior file, and a tiny calibration end to end (issue 13)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,9 @@ from scipy import stats
 
 from aiadopt.calibration import design as ds
 from aiadopt.calibration import draws, plan
-from aiadopt.calibration.emulator import Emulator, from_scale, screen, to_scale
+from aiadopt.calibration.emulator import Emulator, QuadraticTerms, from_scale, screen, to_scale
 from aiadopt.calibration.errors import CalibrationError, SpecError
+from aiadopt.calibration.posterior import SamplerSettings, with_placebos
 from aiadopt.calibration.priors import load_priors
 from aiadopt.model import Params
 
@@ -54,13 +56,43 @@ def test_the_emulator_recovers_a_quadratic_and_measures_its_error() -> None:
 
     noisy = logit(z) + 0.05 * rng.standard_normal(600)
     values = 1 / (1 + np.exp(-noisy))
-    emu = Emulator.fit(z, values[:, None], np.array([False]), [0, 1], np.array([0]))
+    emu = Emulator.fit(z, values[:, None], np.array([False]), [0, 1], np.array([0]),
+                       pairs=[0, 1])  # fmt: skip
     zt = rng.standard_normal((50, 5))
     truth = 1 / (1 + np.exp(-logit(zt)))
     pred, var = emu.predict(zt[:, [0, 1]])
     assert np.abs(pred[:, 0] - truth).max() < 0.02
     assert 0.0015 < emu.loo_var[0] < 0.004  # 0.05^2 = 0.0025
     assert var.shape == (50, 1) and (var > 0).all()
+    # without the pair's product (the additive default) the product term is error, and the
+    # leave-one-out error says so: 0.2^2 (the product's variance) + the noise's
+    additive = Emulator.fit(z, values[:, None], np.array([False]), [0, 1], np.array([0]))
+    assert 0.035 < additive.loo_var[0] < 0.06
+    assert additive.poly.size == 4 and emu.poly.size == 5
+
+
+def test_quadratic_terms_are_the_coordinates_their_squares_and_the_chosen_products() -> None:
+    z = np.array([[1.0, 2.0, 3.0]])
+    assert QuadraticTerms(3).transform(z).tolist() == [[1, 2, 3, 1, 4, 9]]
+    assert QuadraticTerms(3, [0, 2]).transform(z).tolist() == [[1, 2, 3, 1, 4, 9, 3]]
+    with pytest.raises(ValueError, match="outside"):
+        QuadraticTerms(3, [3])
+    with pytest.raises(ValueError, match="not active"):
+        Emulator.fit(np.zeros((5, 3)), np.zeros((5, 1)), np.array([False]), [0, 1],
+                     np.array([0]), pairs=[2])  # fmt: skip
+
+
+def test_placebos_are_noise_appended_after_the_active_coordinates() -> None:
+    """The placebo columns are N(0, 1) noise from the calibration seed (the same on a
+    resume), appended after every parameter, and listed last among the active."""
+    s = SamplerSettings(placebos=2)
+    z = np.zeros((4000, 3))
+    z_all, active = with_placebos(z, [0, 2], s)
+    assert z_all.shape == (4000, 5) and active == [0, 2, 3, 4]
+    assert abs(z_all[:, 3].std() - 1) < 0.05 and abs(np.corrcoef(z_all[:, 3:].T)[0, 1]) < 0.05
+    np.testing.assert_array_equal(with_placebos(z, [0, 2], s)[0], z_all)
+    emu = Emulator.fit(z_all, np.full((4000, 1), 0.3), np.array([False]), active, np.array([0]))
+    assert emu.coordinates(np.ones((2, 3))).tolist() == [[1, 1, 0, 0], [1, 1, 0, 0]]
 
 
 def test_scales_round_trip() -> None:
@@ -166,6 +198,10 @@ def test_a_tiny_calibration_writes_its_files_and_resumes_to_the_same_posterior(
     sample = draws.load_posterior(out / "posterior.csv")
     assert len(sample) == 12 and "design_effect" in sample.nuisance.columns
     assert set(first.levers["label"]) <= {"data-informed", "prior-driven"}
+    placebo = json.loads((out / "sampler.json").read_text())["placebo_contraction"]
+    assert len(placebo) == 2 and all(c < 1 for c in placebo)
+    assert "placebo[0]" in json.loads((out / "sampler.json").read_text())["diagnostics"][
+        "per_dimension"]
     table = first.checks.table
     share = table.loc[table["use"] == "calibration", "inside_90"].mean()
     assert first.checks.summary["calibration_inside_90"] == pytest.approx(share)
