@@ -492,13 +492,13 @@ def test_a_second_writer_is_refused_and_a_stale_lock_taken_over(earlier_run: Pat
 
 def test_two_fits_into_one_folder_one_is_refused(tmp_path: Path) -> None:
     """Two fits into one --out: the second is refused while the first holds the folder (the
-    evaluation log is never written by two)."""
+    design's runs are never written by two)."""
     from aiadopt.files import locked
 
-    (tmp_path / "spec.toml").write_text(TINY_PLAN, encoding="utf-8")
+    (tmp_path / "plan.toml").write_text(TINY_PLAN, encoding="utf-8")
     out = tmp_path / "fit"
     with locked(out):
-        code, _, err = _cli(["calibrate", "--spec", str(tmp_path / "spec.toml"), "--out",
+        code, _, err = _cli(["calibrate", "--spec", str(tmp_path / "plan.toml"), "--out",
                              str(out), "--quiet"])  # fmt: skip
     assert code == 2 and "locked" in err, err
     assert not out.exists()
