@@ -660,7 +660,7 @@ def _prior_caveat(params_source: str | None) -> str:
             f"from the study's text): {_e(', '.join(driven) or 'none')}."
         )
     return (
-        "<b>Which lever effects the data inform is not known here.</b> The interventions act "
+        "<b>Lever effects may be priors, not findings.</b> The interventions act "
         f"through the success-factor coefficients ({factors}). These runs use "
         f"{_e(params_source or 'parameters of unknown source')}, not the shipped posterior: the "
         "calibration that made them says which coefficients the data narrow (its "
