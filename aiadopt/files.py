@@ -15,17 +15,11 @@ tell finished runs from unfinished ones.
   version, the parameter hash (``Params.hash()``, 12 hex digits), the seed and where the
   parameters came from.
 
-The one exception to whole-file atomic writes is an append-only log (a calibration's
-``evaluations.csv``): rewriting thousands of rows at every generation would cost more than
-the log is worth.  :func:`append_synced` appends whole lines in one write, flushed and
-synced, so that a write cut short leaves at most a last line without its newline, and
-:func:`drop_partial_line` removes that line before the log is read again.
-
 Temporary names start with ``.`` and end with ``.tmp`` (:data:`TEMP_GLOB`), so that a folder
 can be swept of leftovers without touching a finished file.
 
-Why a lock.  Two commands writing one folder would interleave their outputs (two fits
-appending to one evaluation log).  :func:`locked` holds an exclusive lock on a folder
+Why a lock.  Two commands writing one folder would interleave their outputs (two
+calibrations writing one design's runs).  :func:`locked` holds an exclusive lock on a folder
 (:data:`LOCK_NAME` in it, ``flock``): a second writer is refused with :class:`FolderLocked`,
 naming the holder's PID.  The operating system releases the lock when its holder dies, so a
 lock left by a killed command is taken over without asking.  The folder is created if needed
@@ -58,9 +52,7 @@ __all__ = [
     "InputError",
     "Staging",
     "__version__",
-    "append_synced",
     "check_input_file",
-    "drop_partial_line",
     "locked",
     "provenance",
     "staged",
@@ -114,29 +106,6 @@ def write_atomic(path: str | os.PathLike[str], data: Data) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return final
-
-
-def append_synced(path: str | os.PathLike[str], text: str) -> None:
-    """Append ``text`` (whole lines, UTF-8) to the log ``path`` in one write, flushed and
-    synced to disk; the file is created if needed.  A write cut short leaves at most a last
-    line without its newline (:func:`drop_partial_line`)."""
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def drop_partial_line(path: str | os.PathLike[str]) -> bytes:
-    """Cut the log ``path`` after its last newline (the line of a write cut short by a kill,
-    see :func:`append_synced`) and return the bytes kept: the whole lines."""
-    raw = Path(path).read_bytes()
-    cut = raw.rfind(b"\n") + 1
-    if cut < len(raw):
-        with open(path, "r+b") as fh:
-            fh.truncate(cut)
-            fh.flush()
-            os.fsync(fh.fileno())
-    return raw[:cut]
 
 
 @dataclass

@@ -1,6 +1,8 @@
-"""Shared fixtures: small, fast model runs."""
+"""Shared fixtures: small, fast model runs; a check that no test changes Ctrl-C's handling."""
 
 from __future__ import annotations
+
+import signal
 
 import pytest
 
@@ -19,3 +21,14 @@ def small_run(small_params: Params):
     with AdoptionModel(small_params, seed=11) as model:
         model.run()
         return model.tidy()
+
+
+@pytest.fixture(autouse=True)
+def _sigint_unchanged():
+    """No test may leave SIGINT's handler changed: a later test's child process would inherit
+    an ignored SIGINT and never see a Ctrl-C (the pool's workers ignore SIGINT, in their own
+    processes only)."""
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    after = signal.getsignal(signal.SIGINT)
+    assert after == before, f"this test left SIGINT's handler {after!r} (was {before!r})"

@@ -10,8 +10,6 @@ import pytest
 from aiadopt import __version__
 from aiadopt.files import (
     PROVENANCE_KEYS,
-    append_synced,
-    drop_partial_line,
     provenance,
     staged,
     write_atomic,
@@ -85,18 +83,6 @@ def test_staged_removes_marked_files_only_when_the_block_succeeds(tmp_path: Path
         stage.remove("stale.csv")
         stage.remove("never-there.csv")  # nothing to remove: no error
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv"]
-
-
-def test_a_log_is_appended_whole_lines_and_a_cut_line_dropped(tmp_path: Path) -> None:
-    log = tmp_path / "evaluations.csv"
-    append_synced(log, "a,b\n")
-    append_synced(log, "1,2\n3,4\n")
-    assert log.read_text() == "a,b\n1,2\n3,4\n"
-    assert drop_partial_line(log) == b"a,b\n1,2\n3,4\n"  # whole: unchanged
-    with open(log, "a") as fh:  # a write cut short by a kill
-        fh.write("5,")
-    assert drop_partial_line(log) == b"a,b\n1,2\n3,4\n"
-    assert log.read_bytes() == b"a,b\n1,2\n3,4\n"  # cut on disk too
 
 
 # --- locks and input files (issue 15) --------------------------------------------------------

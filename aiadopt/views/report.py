@@ -45,7 +45,6 @@ import pandas as pd
 
 from ..calibration.draws import packaged_lever_labels
 from ..calibration.report import FIT_TABLE_FILE, fit_counts, model_text, study_text
-from ..calibration.spec import load_spec
 from ..experiments.summary import INDICATORS, mean_interval
 from ..files import __version__, write_atomic
 from .figures import FIGURES, draw_figures
@@ -636,8 +635,10 @@ def _effects_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def _prior_caveat(params_source: str | None) -> str:
-    """Which success-factor coefficients the calibration fitted, and which are assumptions
-    (all of them when the parameters are hand-set: model v2 before its refit)."""
+    """Which success-factor coefficients the data inform, and which are assumptions: none are
+    informed for hand-set parameters; for the shipped posterior, its lever labels
+    (data-informed or prior-driven); for any other parameters, the calibration that made them
+    says (not known here)."""
     factors = ", ".join(f"<code>{n}</code>" for n in SUCCESS_FACTORS)
     if params_source and "hand-set" in params_source:
         return (
@@ -658,17 +659,14 @@ def _prior_caveat(params_source: str | None) -> str:
             f"(the data leave its coefficient at its prior, so its size is an assumption read "
             f"from the study's text): {_e(', '.join(driven) or 'none')}."
         )
-    try:
-        fitted = [n for n in load_spec().names if n.split("[")[0] in SUCCESS_FACTORS]
-    except (ValueError, OSError):  # a caveat must not stop the report
-        fitted = []
-    fitted_text = ", ".join(f"<code>{_e(n)}</code>" for n in fitted) or "none of them"
     return (
-        "<b>Most lever effects are priors, not findings.</b> The interventions act through the "
-        f"success-factor coefficients ({factors}). The calibration fitted only {fitted_text}; "
-        "the others keep values set by assumption from the study's text (its cross-section "
-        "says which firms scale, not what a policy would change). The sign of an effect is a "
-        "reading of the study; its size is largely the prior's."
+        "<b>Lever effects may be priors, not findings.</b> The interventions act "
+        f"through the success-factor coefficients ({factors}). These runs use "
+        f"{_e(params_source or 'parameters of unknown source')}, not the shipped posterior: the "
+        "calibration that made them says which coefficients the data narrow (its "
+        "<code>levers.csv</code> and <code>identifiability.csv</code>). A coefficient set by "
+        "hand is an assumption read from the study's text: the sign of its effect is a reading "
+        "of the study, its size the assumption's."
     )
 
 

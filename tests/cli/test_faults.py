@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -223,22 +222,6 @@ max_active = 3
 """
 """A calibration plan of about 50 short runs (calibration v2)."""
 
-TINY_FIT = """free = [
-  { name = "bass_p", low = 0.0005, high = 0.05, guess = 0.0008, log = true },
-  { name = "complete_development", low = 0.005, high = 0.5, guess = 0.3, log = true },
-]
-
-[run]
-n_firms = 100
-seeds = [1, 2]
-
-[optimizer]
-maxiter = 2
-popsize = 4
-workers = 2
-seed = 7
-"""
-
 N_RUNS = 24
 EXPERIMENT = ["experiment", "baseline", "--replicates", str(N_RUNS), "--firms", "60", "--until",
               "2024-03", "--seed", "3", "--quiet"]  # fmt: skip
@@ -297,34 +280,42 @@ def _run_files(out: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_a_worker_killed_during_a_fit_is_replaced_and_the_fit_is_unchanged(
+def test_a_worker_killed_during_a_calibrations_runs_is_replaced_and_they_are_unchanged(
     tmp_path: Path,
 ) -> None:
-    """A fit's worker SIGKILLed in the middle of a generation: the fit goes on (the lost
-    evaluations run again) and ends with the very evaluation log of an undisturbed fit."""
-    from aiadopt.calibration.fit import calibrate
+    """A pool worker SIGKILLed while a calibration's design runs: the pool replaces it, the
+    lost chunk runs again, and the runs are bit for bit those of an undisturbed serial
+    design."""
+    import numpy as np
 
-    spec = tmp_path / "spec.toml"
-    spec.write_text(TINY_FIT, encoding="utf-8")
-    reference = calibrate(spec, tmp_path / "serial", progress=False, workers=1)
+    from aiadopt.calibration import design as ds
+    from aiadopt.calibration.priors import load_priors
+    from aiadopt.model import Params
+
+    space = ds.ParameterSpace.of(load_priors())
+    rng = np.random.default_rng(5)
+    m = 3 * ds.CHUNK
+    z = rng.standard_normal((m, len(space.names)))
+    shares, seeds = space.draw_shares(rng, m), ds.seeds_for(1, 0, m)
+    base = Params().replace(n_firms=100)
+    with ds.DesignRunner(tmp_path / "serial", base, space) as runner:
+        reference = runner.run("w0", z, shares, seeds, 0)
     killed: list[int] = []
 
-    def kill_soon(n_evaluations: int) -> None:
-        if killed:
+    def kill_one(done: int, total: int) -> None:
+        if killed or done == 0:  # the first call comes before any chunk has run
             return
         workers = _pool_workers(os.getpid())
         assert workers, "no pool worker to kill"
         killed.append(workers[0].pid)
-        # the next generation has started on the pool when the kill lands
-        threading.Timer(0.3, _kill_quietly, (workers[0].pid,)).start()
+        _kill_quietly(workers[0].pid)  # it is running one of the chunks still to come
 
-    t0 = time.monotonic()
-    result = calibrate(spec, tmp_path / "pool", progress=False, workers=2, on_batch=kill_soon)
-    assert time.monotonic() - t0 < 180
-    assert killed
-    assert result.loss == reference.loss and result.n_evaluations == reference.n_evaluations
-    log = "evaluations.csv"
-    assert (tmp_path / "pool" / log).read_bytes() == (tmp_path / "serial" / log).read_bytes()
+    with ds.DesignRunner(tmp_path / "pool", base, space, workers=2,
+                         progress=kill_one) as runner:  # fmt: skip
+        result = runner.run("w0", z, shares, seeds, 0)
+        assert killed and runner._pool is not None and runner._pool.restarts >= 1  # noticed
+    np.testing.assert_array_equal(result.values, reference.values)
+    np.testing.assert_array_equal(result.group_n, reference.group_n)
 
 
 def test_a_run_that_kills_its_worker_fails_the_calibration_with_exit_1(
@@ -501,13 +492,13 @@ def test_a_second_writer_is_refused_and_a_stale_lock_taken_over(earlier_run: Pat
 
 def test_two_fits_into_one_folder_one_is_refused(tmp_path: Path) -> None:
     """Two fits into one --out: the second is refused while the first holds the folder (the
-    evaluation log is never written by two)."""
+    design's runs are never written by two)."""
     from aiadopt.files import locked
 
-    (tmp_path / "spec.toml").write_text(TINY_PLAN, encoding="utf-8")
+    (tmp_path / "plan.toml").write_text(TINY_PLAN, encoding="utf-8")
     out = tmp_path / "fit"
     with locked(out):
-        code, _, err = _cli(["calibrate", "--spec", str(tmp_path / "spec.toml"), "--out",
+        code, _, err = _cli(["calibrate", "--spec", str(tmp_path / "plan.toml"), "--out",
                              str(out), "--quiet"])  # fmt: skip
     assert code == 2 and "locked" in err, err
     assert not out.exists()

@@ -111,8 +111,10 @@ def test_ctrl_c_keeps_the_finished_runs_and_the_same_command_resumes(tmp_path: P
     argv = [sys.executable, "-m", "aiadopt", "experiment", "baseline", "strategy",
             "--replicates", "20", "--workers", "2", "--firms", "3000", "--until", "2030-12",
             "--quiet", "--out", str(out)]  # fmt: skip
-    # the default Ctrl-C handling in the child, whatever an earlier test left in this process
-    # (a child inherits an ignored SIGINT, and Python then installs no KeyboardInterrupt)
+    # the default Ctrl-C handling in the child, whatever this process has: pytest started as a
+    # background job without job control (`(pytest &)`, `nohup pytest &` in a script) starts
+    # with SIGINT ignored, a child inherits it and Python then installs no KeyboardInterrupt
+    # (no test changes SIGINT: tests/conftest.py checks it after every test)
     def default_ctrl_c() -> None:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
