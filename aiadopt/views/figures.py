@@ -67,8 +67,10 @@ FIGURES: dict[str, str] = {
     "effects": "Paired effect of each intervention on share at scale and realised productivity",
     "effect_distribution": "Each intervention's effect replicate by replicate (posterior-"
     "predictive distribution) and the probability that it raises the outcome",
-    "dose_response": "A one-lever sweep: the effect over the lever's value, at a few months",
-    "dose_heatmap": "A two-lever sweep: the effect of each mix at the last month (heatmap)",
+    "dose_response": "A one-lever sweep: the effect over the lever's value, at a few months "
+    "(--months)",
+    "dose_heatmap": "A two-lever sweep: the effect of each mix at one month, the last (or the "
+    "last of --months) (heatmap)",
     "hype_cycle": "The hype cycle: mean enthusiasm and interest in each use case over time",
     "gains": "Expected against realised gains: productivity, cost, revenue",
     "deployed_views": 'The Technique and Business views of "deployed" over time (10% vs 21%)',
