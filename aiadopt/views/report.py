@@ -960,10 +960,11 @@ def _scenario_section(data: Results, images: Mapping[str, Mapping[str, str]], se
                 images.get(name),
                 "Dose-response: the mean paired effect of each point of a one-lever sweep over "
                 "the lever's value, with its 95% interval, one curve per month (viridis: "
-                "earlier months darker)."
+                "earlier months darker; <code>--months</code> chooses them)."
                 if name.startswith("dose_response")
-                else "Two levers together: the mean paired effect of each mix at the last "
-                "month, and the probability that it raises the outcome.",
+                else "Two levers together: the mean paired effect of each mix at the month its "
+                "subtitle names (the last of the results, or of <code>--months</code>), and the "
+                "probability that it raises the outcome.",
                 name.replace("_", "-"),
             )
             for name in images
