@@ -17,7 +17,11 @@ Where the numbers come from:
   reference scenario (``baseline``).
 - a run's folder (``aiadopt run --out DIR``; ``aiadopt report`` without a folder first runs the
   model once into its output folder and reports that run): that run; no scenario comparison.
-- or what such a folder holds, already read (:class:`aiadopt.views.folder.Results`).
+- a scenario discovery's or a lever portfolio's folder (``aiadopt discover``, ``aiadopt
+  portfolio``): a page of its own, :mod:`aiadopt.views.search_report`.
+- or what such a folder holds, already read (:class:`aiadopt.views.folder.Results`,
+  :class:`~aiadopt.views.discovery.DiscoveryTables`, :class:`~aiadopt.views.discovery.
+  FrontTables`).
 - The calibration fit: the folder's ``fit_report.csv``
   (:data:`aiadopt.calibration.report.FIT_TABLE_FILE`, saved there by ``--fit``); without it
   the report says so and has no fit section.  Nothing here runs a model.
