@@ -55,6 +55,7 @@ __all__ = [
     "PlotOutput",
     "draw_figures",
     "fit_figures",
+    "folder_of",
     "plot_months",
     "plot_results",
     "read_folder",
@@ -116,8 +117,8 @@ def read_folder(folder: str | os.PathLike[str]) -> Folder:
 
 
 def folder_of(data: Folder) -> str:
-    """The kind of folder ``data`` was read from, in words ("the experiment", "the scenario
-    discovery"...)."""
+    """The kind of folder ``data`` was read from, in words: "run", "experiment", "scenario
+    discovery" or "lever portfolio"."""
     if isinstance(data, DiscoveryTables):
         return "scenario discovery"
     if isinstance(data, FrontTables):

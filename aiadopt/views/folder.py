@@ -47,8 +47,8 @@ class ResultsError(ValueError):
 
 
 FOLDER_KINDS: dict[str, str] = {
-    "run": "a run's (trajectories.parquet, from 'aiadopt run --out DIR')",
     "experiment": "an experiment's (manifest.json and runs/, from 'aiadopt experiment --out DIR')",
+    "run": "a run's (trajectories.parquet, from 'aiadopt run --out DIR')",
     "discovery": "a scenario discovery's (manifest.json of kind discovery, prim_box.csv, from "
     "'aiadopt discover --out DIR')",
     "portfolio": "a lever portfolio's (front.csv and evaluated.csv, from 'aiadopt portfolio "

@@ -73,6 +73,7 @@ __all__ = ["REPORT_FILE", "REPORT_TITLE", "ReportOutput", "build_report_html", "
 REPORT_FILE = "report.html"
 """The name of the report in ``--out``."""
 REPORT_TITLE = "Generative-AI adoption by French firms: model report (aiadopt)"
+"""The title of the report of a run or an experiment (its browser tab)."""
 
 STUDY = (
     "Publicis Sapient France (2025), <i>De l'expérimentation au passage à l'échelle : l'IA face "

@@ -169,7 +169,7 @@ def test_every_kind_of_folder_is_told_apart_by_its_files(
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({}, "is not a results folder: expected a run's"),
+        ({}, "is not a results folder: expected an experiment's"),
         ({"manifest.json": '{"kind": "calibration"}'}, "names an unknown kind of folder, "
          "'calibration'"),
         ({"manifest.json": '{"kind": "sensitivity"}'}, "sensitivity analysis's folder"),
