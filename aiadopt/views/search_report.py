@@ -65,8 +65,8 @@ def _discovery_page(d: DiscoveryTables) -> tuple[str, list[str]]:
         "<h1>Scenario discovery: in which conditions is the outcome reached?</h1>",
         f'<p class="lede"><b>The question.</b> {escape(d.question)} {d.runs:,} runs of the '
         "model sample the levers (each intervention's share of treated firms, from "
-        f"{escape(d.start)}, on a Latin hypercube) and the uncertain parameters (one posterior "
-        "draw per run) together; PRIM (the patient rule induction method, EMA Workbench) then "
+        f"{escape(d.start)}, on a Latin hypercube) {_parameters_phrase(d)}; PRIM (the patient "
+        "rule induction method, EMA Workbench) then "
         "looks for a box of inputs, a range for each of a few of them, in which the runs are "
         "mostly above the threshold.</p></header>",
         '<section id="summary" class="summary"><h2>1. The answer in one page</h2>',
@@ -122,6 +122,14 @@ def _discovery_page(d: DiscoveryTables) -> tuple[str, list[str]]:
     ]
     page = "\n".join(p for p in parts if p)
     return page, [n for n in images if images[n]["src"] in page]
+
+
+def _parameters_phrase(d: DiscoveryTables) -> str:
+    """How the runs' parameters vary: a posterior draw each, or not at all."""
+    draws = d.outcomes.get("param_draw")  # -1: no draw, the point the source names
+    if draws is not None and bool((draws >= 0).any()):
+        return "and the uncertain parameters (one posterior draw per run) together"
+    return f"at fixed parameters ({escape(d.source)}: only the levers and the seed vary)"
 
 
 def _discovery_answer(d: DiscoveryTables) -> list[str]:

@@ -96,6 +96,9 @@ def test_the_discovery_report_gives_the_box_with_its_coverage_and_density(discov
     for r in discovery.box.itertuples():
         assert f"{r.input} {r.low:.3g} to {r.high:.3g}" in text
     assert discovery.scores["input"].iloc[0] in text.split("matter most")[1][:200]
+    drawn = bool((discovery.outcomes["param_draw"] >= 0).any())  # the fixture: no draws
+    assert ("one posterior draw per run" in text) == drawn
+    assert ("at fixed parameters" in text) != drawn
 
 
 # --- a portfolio ---------------------------------------------------------------------------------
