@@ -270,9 +270,10 @@ def _portfolio_page(t: FrontTables) -> tuple[str, list[str]]:
         '<section id="front"><h2>2. The front</h2>',
         figure(
             image,
-            "Each grey point is a mix the optimiser (scipy's differential evolution, at "
-            "budgets up to the portfolio's) evaluated; the blue line joins the front, each "
-            "point labelled with its levers.",
+            "Each grey point is a mix the optimiser evaluated at budgets up to the "
+            "portfolio's (every mix within a budget when they are few, else those scipy's "
+            "differential evolution tried); the blue line joins the front, each point "
+            "labelled with its levers.",
             "front",
         ),
         _front_table(t),
