@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..views.figures import Folder
     from ..views.folder import Results
 
 PROG = "aiadopt"
@@ -177,6 +178,30 @@ def add_fit(parser: argparse.ArgumentParser, where: str, *, replicates: bool = T
         )
 
 
+def months_list(text: str) -> list[str]:
+    """argparse type of ``--months``: months ``YYYY-MM``, comma-separated (parsed as the
+    summary's ``--months`` of ``aiadopt experiment``); whether the results hold them is
+    checked once the folder is read."""
+    from ..experiments.summary import parse_months
+
+    try:
+        return parse_months(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_months(parser: argparse.ArgumentParser) -> None:
+    """``--months``, the months of the dose-response figures (plot and report)."""
+    parser.add_argument(
+        "--months",
+        type=months_list,
+        metavar="LIST",
+        help="an experiment's folder: the months YYYY-MM, comma-separated, of the dose-response "
+        "curves; the heatmap and the effect distribution show the last of them (default: up "
+        "to four Decembers from the interventions' start, and the last month)",
+    )
+
+
 def error(message: str) -> None:
     """Print ``aiadopt: error: MESSAGE`` on stderr."""
     print(f"{PROG}: error: {message}", file=sys.stderr)
@@ -237,13 +262,29 @@ def exit_codes(
         outcome.code = 1
 
 
-def read_results(results_dir: str, *, fit: bool, replicates: int, quiet: bool) -> Results:
-    """Read the results folder ``results_dir`` (:func:`aiadopt.views.folder.
-    load_results_folder`) and, with ``fit``, compute and save its fit table first."""
-    from ..views.folder import load_results_folder
+def read_results(
+    results_dir: str,
+    *,
+    fit: bool,
+    replicates: int,
+    quiet: bool,
+    months: list[str] | None = None,
+) -> Folder:
+    """Read the results folder ``results_dir``, of any kind (:func:`aiadopt.views.figures.
+    read_folder`: a run's, an experiment's, a discovery's or a portfolio's), check ``months``
+    (``--months``) against it, then, with ``fit`` (a run's or an experiment's folder only),
+    compute and save its fit table."""
+    from ..views.figures import folder_of, plot_months, read_folder
+    from ..views.folder import Results
 
-    data = load_results_folder(results_dir)
+    data = read_folder(results_dir)
+    plot_months(data, months)  # before the fit: a bad month costs nothing
     if fit:
+        if not isinstance(data, Results):
+            raise CommandError(
+                f"--fit: {results_dir} is a {folder_of(data)}'s folder, which has no "
+                "calibration fit; --fit applies to a run's or an experiment's folder"
+            )
         compute_fit(data, replicates, quiet=quiet)
     return data
 

@@ -63,6 +63,7 @@ __all__ = [
     "SUMMARY_MONTH",
     "Indicator",
     "beats_matrix",
+    "check_months",
     "format_beats",
     "format_summary",
     "indicator",
@@ -276,7 +277,7 @@ def summarise(
     if indicators is not None:  # asked for: each must be in the results
         _check_indicators(results, indicators)
     if months is not None:
-        _check_months(results, months)
+        check_months(results, months)
     months = list(months) if months is not None else summary_months(results)
     indicators = INDICATORS if indicators is None else indicators
     rows = []
@@ -343,7 +344,7 @@ def _resolve(
         wanted = summary_months(results)
     else:
         wanted = parse_months(months)
-        _check_months(results, wanted)
+        check_months(results, wanted)
     return chosen, wanted
 
 
@@ -496,7 +497,7 @@ def _check_indicators(results: pd.DataFrame, indicators: Sequence[Indicator]) ->
             )
 
 
-def _check_months(results: pd.DataFrame, months: Sequence[str]) -> None:
+def check_months(results: pd.DataFrame, months: Sequence[str]) -> None:
     """Every month is within the results (ValueError naming their first and last)."""
     if results.empty:
         return

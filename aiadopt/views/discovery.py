@@ -1,5 +1,6 @@
 """Figures of a scenario discovery (:mod:`aiadopt.experiments.discovery`) and of a lever
-portfolio's front (:mod:`aiadopt.experiments.portfolio`).
+portfolio's front (:mod:`aiadopt.experiments.portfolio`), drawn from the result just computed or
+from the folder the command wrote (``aiadopt plot`` and ``aiadopt report`` redraw them).
 
 - :func:`tradeoff_figure`: PRIM's peeling trajectory, density against coverage, each box
   coloured by how many inputs it restricts (an ordered scale), the box reported ringed;
@@ -10,24 +11,57 @@ portfolio's front (:mod:`aiadopt.experiments.portfolio`).
 - :func:`scatter_figure`: the runs over the two highest-scored restricted inputs, above the
   threshold or not, with the box drawn;
 - :func:`front_figure`: a portfolio's Pareto front, robust outcome against effort.
+
+Each figure takes the tables (:class:`DiscoveryTables`, :class:`FrontTables`) or the result
+they come from (:class:`~aiadopt.experiments.discovery.Discovery`,
+:class:`~aiadopt.experiments.portfolio.PortfolioResult`).  :func:`read_discovery` and
+:func:`read_portfolio` read the tables back from a folder: a discovery's ``manifest.json``,
+``outcomes.csv``, ``prim_trajectory.csv``, ``prim_box.csv`` and ``feature_scores.csv``; a
+portfolio's ``front.csv``, ``evaluated.csv`` and the question they answer, ``portfolio.json``
+(written with the front's figure by :func:`save_front_figure`).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from ..experiments.discovery import Discovery
-from ..experiments.portfolio import PortfolioResult
+from ..experiments.discovery import (
+    BOX_FILE,
+    LEVER_KINDS,
+    OUTCOMES,
+    OUTCOMES_FILE,
+    SCORES_FILE,
+    TRAJECTORY_FILE,
+    Discovery,
+)
+from ..experiments.portfolio import EVALUATED_FILE, FRONT_FILE, PortfolioResult
+from ..files import __version__, write_atomic
+from ..model.interventions import REDUCING
+from .folder import ResultsError
 from .save import save_figure
 from .style import PALETTE, SCENARIO_COLOURS, canvas, style
 
 __all__ = [
+    "DISCOVERY_FIGURES",
+    "PORTFOLIO_FILE",
+    "DiscoveryTables",
+    "FrontTables",
     "box_figure",
+    "discovery_figures",
+    "discovery_tables",
     "front_figure",
+    "front_tables",
+    "read_discovery",
+    "read_portfolio",
     "save_discovery_figures",
     "save_front_figure",
     "scatter_figure",
@@ -53,45 +87,314 @@ LEVER_LABELS = {
 ABOVE = SCENARIO_COLOURS[0]
 BELOW = "#bdbdbd"
 TOP_SCORES = 15
+PORTFOLIO_FILE = "portfolio.json"
+"""The question a portfolio folder's front answers (outcome, month, quantile, draws, costs),
+written beside ``front.png`` so that the folder can be redrawn and reported."""
+_QUESTION = re.compile(r"^(?P<outcome>\w+) at (?P<month>\d{4}-\d{2}) > (?P<threshold>\S+)$")
+"""``Discovery.question`` as written in ``prim_box.csv``: ``OUTCOME at YYYY-MM > THRESHOLD``."""
 
 
-def _meta(result: Discovery) -> dict[str, Any]:
+# --- the tables -----------------------------------------------------------------------------------
+@dataclass(eq=False)
+class DiscoveryTables:
+    """What a discovery found, as its figures and report need it: the question (outcome,
+    threshold, month), the design (runs, firms, seed, parameters), the runs' inputs and
+    outcomes, PRIM's trajectory and the box reported, and the feature scores."""
+
+    outcome: str
+    threshold: float
+    month: str
+    start: str
+    runs: int
+    firms: int
+    root_seed: int | None
+    param_hash: str | None
+    source: str
+    outcomes: pd.DataFrame  # one row per run: inputs, outcomes, above
+    trajectory: pd.DataFrame  # box, coverage, density, mass, res_dim
+    chosen: int  # the box reported (a row of the trajectory)
+    box: pd.DataFrame  # input, low, high, range_low, range_high: the inputs it restricts
+    scores: pd.DataFrame  # input, score_outcome, score_above
+    min_coverage: float | None = None  # the rule that chose the box, when known
+    folder: Path | None = None
+    version: str | None = None
+
+    @property
+    def question(self) -> str:
+        """The question in words: "When is the share of firms at scale at 2028-12 above
+        40%?"."""
+        label = OUTCOME_LABELS.get(self.outcome, self.outcome)
+        value = (
+            f"{self.threshold:.0%}" if self.outcome.startswith("share") else f"{self.threshold:g}"
+        )
+        return f"When is the {label} at {self.month} above {value}?"
+
+    @property
+    def stats(self) -> pd.Series:
+        """Coverage, density, mass and restricted inputs of the box reported."""
+        return self.trajectory.iloc[self.chosen]
+
+    @property
+    def n_above(self) -> int:
+        """How many runs are above the threshold (the cases of interest)."""
+        return int(self.outcomes["above"].sum())
+
+    def limits(self, name: str) -> tuple[float, float]:
+        """The box's limits on input ``name``: its restriction, else the input's sampled
+        range (the box does not restrict it)."""
+        row = self.box[self.box["input"] == name]
+        if len(row):
+            return float(row["low"].iloc[0]), float(row["high"].iloc[0])
+        values = self.outcomes[name]
+        return float(values.min()), float(values.max())
+
+    def meta(self) -> dict[str, Any]:
+        """The figures' footer: seed, firms, parameters, how the runs were made."""
+        return {
+            "version": self.version,
+            "root_seed": self.root_seed,
+            "firms": self.firms,
+            "param_hash": self.param_hash,
+            "note": f"{self.runs:,} runs (levers on a Latin hypercube from {self.start}; "
+            f"{self.source})",
+        }
+
+
+def discovery_tables(result: Discovery | DiscoveryTables) -> DiscoveryTables:
+    """The tables of a discovery just computed (or ``result`` itself if already tables)."""
+    if isinstance(result, DiscoveryTables):
+        return result
     plan = result.plan
+    return DiscoveryTables(
+        outcome=result.outcome,
+        threshold=float(result.threshold),
+        month=plan.month,
+        start=plan.start,
+        runs=plan.runs,
+        firms=plan.firms,
+        root_seed=plan.root_seed,
+        param_hash=plan.source.digest(),
+        source=plan.source.description,
+        outcomes=result.outcomes,
+        trajectory=result.trajectory,
+        chosen=int(result.chosen),
+        box=result.box,
+        scores=result.scores,
+        min_coverage=result.min_coverage,
+        folder=result.out,
+        version=__version__,
+    )
+
+
+def read_discovery(folder: str | os.PathLike[str]) -> DiscoveryTables:
+    """Read the tables an ``aiadopt discover`` folder holds (see the module docstring).
+
+    Raises:
+        ResultsError: the folder is not a discovery's, or its analysis is missing (the runs
+            were interrupted before it) or unreadable; the message names the file.
+    """
+    path = Path(folder)
+    manifest = _read_json(path / "manifest.json")
+    if manifest.get("kind") != "discovery":
+        raise ResultsError(f"{path / 'manifest.json'}: not a discovery's manifest (kind "
+                           f"{manifest.get('kind')!r}, expected 'discovery')")  # fmt: skip
+    tables = {name: _read_csv(path, name) for name in
+              (OUTCOMES_FILE, TRAJECTORY_FILE, BOX_FILE, SCORES_FILE)}  # fmt: skip
+    trajectory = tables[TRAJECTORY_FILE]
+    box = tables[BOX_FILE]
+    outcomes = tables[OUTCOMES_FILE]
+    _require(path / TRAJECTORY_FILE, trajectory, ("box", "coverage", "density", "mass",
+                                                  "res_dim", "reported"))  # fmt: skip
+    _require(path / BOX_FILE, box, ("input", "low", "high", "range_low", "range_high"))
+    _require(path / OUTCOMES_FILE, outcomes, ("above",))
+    _require(path / SCORES_FILE, tables[SCORES_FILE], ("input", "score_outcome", "score_above"))
+    reported = trajectory.index[trajectory["reported"].astype(bool)]
+    if len(reported) != 1:
+        raise ResultsError(f"{path / TRAJECTORY_FILE}: expected one box marked reported, "
+                           f"found {len(reported)}")  # fmt: skip
+    outcome, threshold = _question_of(path, box, outcomes)
+    scenario = (manifest.get("scenarios") or [{}])[0]
+    return DiscoveryTables(
+        outcome=outcome,
+        threshold=threshold,
+        month=str(manifest.get("until")),
+        start=str(scenario.get("start", "?")),
+        runs=len(outcomes),
+        firms=int(manifest.get("firms") or 0),
+        root_seed=manifest.get("root_seed"),
+        param_hash=manifest.get("param_hash"),
+        source=str(manifest.get("params_source") or "parameters not recorded"),
+        outcomes=outcomes,
+        trajectory=trajectory.drop(columns="reported"),
+        chosen=int(reported[0]),
+        box=box[["input", "low", "high", "range_low", "range_high"]],
+        scores=tables[SCORES_FILE],
+        folder=path,
+        version=manifest.get("version"),
+    )
+
+
+def _question_of(path: Path, box: pd.DataFrame, outcomes: pd.DataFrame) -> tuple[str, float]:
+    """The outcome and threshold of a discovery folder: from the box's ``question`` column;
+    a box that restricts nothing has no row, so then from the runs: the outcome whose values
+    split the runs as ``above`` does, the threshold its highest value not above."""
+    if "question" in box.columns and len(box):
+        found = _QUESTION.match(str(box["question"].iloc[0]))
+        if found and found["outcome"] in OUTCOMES:
+            return found["outcome"], float(found["threshold"])
+    above = outcomes["above"].astype(bool).to_numpy()
+    for name in OUTCOMES:
+        if name in outcomes.columns and above.any() and not above.all():
+            values = outcomes[name].to_numpy(dtype=float)
+            if values[~above].max() < values[above].min():
+                return name, float(values[~above].max())
+    raise ResultsError(f"{path / BOX_FILE}: the discovery's question (outcome and threshold) "
+                       "cannot be read; run 'aiadopt discover' into the folder again")  # fmt: skip
+
+
+@dataclass(eq=False)
+class FrontTables:
+    """A portfolio's front, every mix evaluated, and the question they answer (``question``:
+    the portfolio's outcome, month, start, quantile, draws, firms, seed, levers' costs, the
+    parameters' source; empty when the folder does not say)."""
+
+    front: pd.DataFrame  # one row per mix on the front: each lever's share, effort, robust
+    evaluated: pd.DataFrame  # every mix the optimiser evaluated
+    question: dict[str, Any] = field(default_factory=dict)
+    folder: Path | None = None
+
+    @property
+    def levers(self) -> list[str]:
+        """The levers mixed (the tables' columns that name an intervention kind)."""
+        return [c for c in self.front.columns if c in LEVER_KINDS]
+
+    @property
+    def outcome_label(self) -> str:
+        """What the front's vertical axis is, in words."""
+        q = self.question
+        label = OUTCOME_LABELS.get(q.get("outcome", ""), q.get("outcome"))
+        if label is None or q.get("quantile") is None:
+            return "robust outcome"
+        return f"{float(q['quantile']):.0%} quantile of the {label}"
+
+    def mix_text(self, row: Mapping[str, Any]) -> str:
+        """A mix in words: "strategy 100%, training 50%" (or "no lever")."""
+        on = [f"{LEVER_LABELS.get(k, k)} {float(row[k]):.0%}" for k in self.levers
+              if float(row[k]) > 0]  # fmt: skip
+        return ", ".join(on) or "no lever"
+
+
+def front_tables(result: PortfolioResult | FrontTables) -> FrontTables:
+    """The tables of a portfolio just computed (or ``result`` itself if already tables)."""
+    if isinstance(result, FrontTables):
+        return result
+    return FrontTables(result.front, result.evaluated, portfolio_question(result),
+                      _folder_of(result))  # fmt: skip
+
+
+def portfolio_question(result: PortfolioResult) -> dict[str, Any]:
+    """What a portfolio asked (its file's keys, resolved) and how it was answered: the
+    content of ``portfolio.json``."""
+    p = result.portfolio
     return {
-        "root_seed": plan.root_seed,
-        "firms": plan.firms,
-        "param_hash": plan.source.digest(),
-        "note": f"{plan.runs:,} runs (levers on a Latin hypercube from {plan.start}; "
-        f"{plan.source.description})",
+        "kind": "portfolio",
+        "version": __version__,
+        "outcome": p.outcome,
+        "month": p.month,
+        "start": p.start,
+        "quantile": p.quantile,
+        "draws": p.draws,
+        "firms": p.firms,
+        "seed": p.seed,
+        "levels": list(p.levels),
+        "budget": p.budget,
+        "levers": {  # a reduction for the obstacle reducers only (the others have none)
+            k: {"cost": c} | ({"reduction": r} if k in REDUCING else {})
+            for k, c, r in zip(p.levers, p.costs, p.reductions, strict=True)
+        },
+        "file": p.origin,
+        "parameters": result.description,
+        "runs": result.runs,
     }
 
 
-def _question(result: Discovery) -> str:
-    label = OUTCOME_LABELS.get(result.outcome, result.outcome)
-    value = (
-        f"{result.threshold:.0%}"
-        if result.outcome.startswith("share")
-        else (f"{result.threshold:g}")
-    )
-    return f"When is the {label} at {result.plan.month} above {value}?"
+def _folder_of(result: PortfolioResult) -> Path | None:
+    paths = list(result.paths.values())
+    return paths[0].parent if paths else None
 
 
-def tradeoff_figure(result: Discovery):
+def read_portfolio(folder: str | os.PathLike[str]) -> FrontTables:
+    """Read the front an ``aiadopt portfolio`` folder holds: ``front.csv``, ``evaluated.csv``
+    and, when present, ``portfolio.json`` (the question; without it the figure and the report
+    say the outcome is a robust outcome of unknown kind).
+
+    Raises:
+        ResultsError: a table is missing, unreadable or lacks its columns (naming the file).
+    """
+    path = Path(folder)
+    front, evaluated = _read_csv(path, FRONT_FILE), _read_csv(path, EVALUATED_FILE)
+    for name, table in ((FRONT_FILE, front), (EVALUATED_FILE, evaluated)):
+        _require(path / name, table, ("effort", "robust"))
+    question = _read_json(path / PORTFOLIO_FILE) if (path / PORTFOLIO_FILE).is_file() else {}
+    tables = FrontTables(front, evaluated, question, path)
+    if not tables.levers:
+        raise ResultsError(f"{path / FRONT_FILE}: no lever column (expected one or more of "
+                           f"{', '.join(LEVER_KINDS)})")  # fmt: skip
+    return tables
+
+
+def _read_json(file: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{file}: unreadable ({exc})") from None
+    if not isinstance(value, dict):
+        raise ResultsError(f"{file}: expected a JSON object")
+    return value
+
+
+def _read_csv(folder: Path, name: str) -> pd.DataFrame:
+    file = folder / name
+    if not file.is_file():
+        raise ResultsError(f"{file}: missing (the command that writes the folder did not finish; "
+                           "run it again into the same folder)")  # fmt: skip
+    try:
+        return pd.read_csv(file)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise ResultsError(f"{file}: unreadable ({exc})") from None
+
+
+def _require(file: Path, table: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ResultsError(f"{file}: column {missing[0]!r} missing (expected "
+                           f"{', '.join(columns)})")  # fmt: skip
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+
+def tradeoff_figure(result: Discovery | DiscoveryTables):
     """Density against coverage along PRIM's peeling trajectory (the box reported ringed)."""
     import matplotlib as mpl
 
-    t = result.trajectory
-    chosen = t.iloc[result.chosen]
+    d = discovery_tables(result)
+    t = d.trajectory
+    chosen = d.stats
+    rule = (
+        f" (the densest covering at least {d.min_coverage:.0%})"
+        if d.min_coverage is not None
+        else ""
+    )
     with style():
         fig, body = canvas(
             7.5,
             5.6,
             "Scenario discovery: PRIM's boxes, coverage against density",
-            f"{_question(result)} Each point is a box of the peeling trajectory: coverage is "
+            f"{d.question} Each point is a box of the peeling trajectory: coverage is "
             "the share of the runs above the threshold that fall in the box, density the share "
-            "of the runs in the box that are above it. Ringed: the box reported (the densest "
-            f"covering at least {result.min_coverage:.0%}).",
-            _meta(result),
+            f"of the runs in the box that are above it. Ringed: the box reported{rule}.",
+            d.meta(),
         )
         ax = body.subplots()
         top = max(int(t["res_dim"].max()), 1)
@@ -119,7 +422,7 @@ def tradeoff_figure(result: Discovery):
         ax.text(
             0.02,
             0.03,
-            f"box {result.chosen} (ringed): coverage {chosen['coverage']:.2f}, density "
+            f"box {d.chosen} (ringed): coverage {chosen['coverage']:.2f}, density "
             f"{chosen['density']:.2f}, {int(chosen['res_dim'])} input(s) restricted",
             transform=ax.transAxes,
             ha="left",
@@ -136,19 +439,20 @@ def tradeoff_figure(result: Discovery):
     return fig
 
 
-def box_figure(result: Discovery):
+def box_figure(result: Discovery | DiscoveryTables):
     """The box reported: each restricted input's range (grey) and the box's interval."""
-    box = result.box
-    stats = result.trajectory.iloc[result.chosen]
+    d = discovery_tables(result)
+    box = d.box
+    stats = d.stats
     with style():
         fig, body = canvas(
             7.5,
             1.6 + 0.45 * max(len(box), 1),
             "Scenario discovery: the box reported",
-            f"{_question(result)} In the box, {stats['density']:.0%} of the runs are above the "
+            f"{d.question} In the box, {stats['density']:.0%} of the runs are above the "
             f"threshold; it holds {stats['coverage']:.0%} of all the runs above it. Grey: the "
             "input's sampled range; blue: the box's limits.",
-            _meta(result),
+            d.meta(),
         )
         ax = body.subplots()
         if box.empty:
@@ -176,18 +480,19 @@ def box_figure(result: Discovery):
     return fig
 
 
-def scores_figure(result: Discovery):
+def scores_figure(result: Discovery | DiscoveryTables):
     """The feature scores of the top inputs, for the outcome and the case of interest."""
-    scores = result.scores.head(TOP_SCORES)
+    d = discovery_tables(result)
+    scores = d.scores.head(TOP_SCORES)
     with style():
         fig, body = canvas(
             7.5,
             1.9 + 0.3 * len(scores),
             "Scenario discovery: which inputs matter (feature scores)",
-            f"{_question(result)} Extra-trees importance of each lever and uncertain parameter "
+            f"{d.question} Extra-trees importance of each lever and uncertain parameter "
             f"(EMA Workbench), for the outcome itself and for being above the threshold; the "
-            f"top {len(scores)} of {len(result.scores)} inputs by the first.",
-            _meta(result),
+            f"top {len(scores)} of {len(d.scores)} inputs by the first.",
+            d.meta(),
         )
         ax = body.subplots()
         y = np.arange(len(scores))
@@ -196,7 +501,7 @@ def scores_figure(result: Discovery):
             scores["score_outcome"],
             height=0.38,
             color=ABOVE,
-            label=f"{OUTCOME_LABELS.get(result.outcome, result.outcome)}",
+            label=f"{OUTCOME_LABELS.get(d.outcome, d.outcome)}",
         )
         ax.barh(
             y + 0.2,
@@ -212,25 +517,26 @@ def scores_figure(result: Discovery):
     return fig
 
 
-def scatter_figure(result: Discovery):
+def scatter_figure(result: Discovery | DiscoveryTables):
     """The runs over the two highest-scored inputs the box restricts (or the two top-scored
     inputs), above the threshold or not, with the box's limits."""
-    restricted = list(result.box["input"])
-    ranked = [i for i in result.scores["input"] if i in restricted] or list(result.scores["input"])
-    ranked += [i for i in result.scores["input"] if i not in ranked]
+    d = discovery_tables(result)
+    restricted = list(d.box["input"])
+    ranked = [i for i in d.scores["input"] if i in restricted] or list(d.scores["input"])
+    ranked += [i for i in d.scores["input"] if i not in ranked]
     xname, yname = ranked[0], ranked[1]
-    data = result.outcomes
+    data = d.outcomes
     above = data["above"].to_numpy(dtype=bool)
     with style():
         fig, body = canvas(
             7.0,
             6.0,
             "Scenario discovery: the runs over two of the box's inputs",
-            f"{_question(result)} Each point is a run (its levers and its posterior draw) over "
+            f"{d.question} Each point is a run (its levers and its posterior draw) over "
             f"{xname} and {yname}, the box's inputs with the highest feature scores; blue: "
             "above the threshold. The rectangle: the box reported on these two inputs "
             "(its other restrictions apply too).",
-            _meta(result),
+            d.meta(),
         )
         ax = body.subplots()
         ax.scatter(
@@ -247,9 +553,7 @@ def scatter_figure(result: Discovery):
             color=ABOVE,
             label="above the threshold",
         )
-        lims = result.box_limits[result.chosen]
-        x0, x1 = float(lims.at[0, xname]), float(lims.at[1, xname])
-        y0, y1 = float(lims.at[0, yname]), float(lims.at[1, yname])
+        (x0, x1), (y0, y1) = d.limits(xname), d.limits(yname)
         ax.add_patch(_rectangle(x0, y0, x1 - x0, y1 - y0))
         ax.set_xlabel(xname)
         ax.set_ylabel(yname)
@@ -263,27 +567,26 @@ def _rectangle(x: float, y: float, w: float, h: float):
     return Rectangle((x, y), w, h, fill=False, edgecolor=PALETTE["reference"], linewidth=1.6)
 
 
-def front_figure(result: PortfolioResult):
+def front_figure(result: PortfolioResult | FrontTables):
     """A portfolio's Pareto front: the robust outcome (its quantile over the draws) of each mix
     against its effort, every mix evaluated in grey, the front joined in colour and labelled
     with its levers."""
-    p = result.portfolio
-    front, evaluated = result.front, result.evaluated
-    label = OUTCOME_LABELS.get(p.outcome, p.outcome)
+    t = front_tables(result)
+    front, evaluated, q = t.front, t.evaluated, t.question
     meta = {
-        "root_seed": p.seed,
-        "firms": p.firms,
-        "note": f"{len(evaluated)} mixes x {p.draws} draws; {result.description}",
+        "version": q.get("version"),
+        "root_seed": q.get("seed"),
+        "firms": q.get("firms"),
+        "note": f"{len(evaluated)} mixes"
+        + (f" x {q['draws']} draws" if q.get("draws") else "")
+        + (f"; {q['parameters']}" if q.get("parameters") else ""),
     }
     with style():
         fig, body = canvas(
             8.0,
             5.8,
             "Lever portfolios: the Pareto front of robust outcome against effort",
-            f"Outcome: the {p.quantile:.0%} quantile over {p.draws} posterior draws (common "
-            f"random numbers) of the {label} at {p.month}, levers from {p.start}. Effort: cost "
-            f"per targeted firm x share x {p.firms:,} firms, summed over the levers. Grey: every "
-            "mix the optimiser evaluated; blue: the mixes no other beats on both.",
+            _front_subtitle(t),
             meta,
         )
         ax = body.subplots()
@@ -291,28 +594,46 @@ def front_figure(result: PortfolioResult):
             evaluated["effort"], evaluated["robust"], s=10, color=BELOW, label="mixes evaluated"
         )
         ax.plot(front["effort"], front["robust"], "-o", color=ABOVE, ms=5, label="Pareto front")
-        for row in front.itertuples(index=False):
-            on = [
-                f"{LEVER_LABELS.get(k, k)} {getattr(row, k):.0%}"
-                for k in p.levers
-                if getattr(row, k) > 0
-            ]
+        span = float(evaluated["effort"].max()) or 1.0
+        for row in front.to_dict("records"):
+            # the front rises: a label below-right of its point clears the line, except at
+            # the right end, where it goes above-left (the line there is below the point)
+            late = row["effort"] > 0.75 * span
             ax.annotate(
-                ", ".join(on) or "no lever",
-                (row.effort, row.robust),
+                t.mix_text(row),
+                (row["effort"], row["robust"]),
                 fontsize=7,
-                xytext=(4, -10),
+                xytext=(-6, 7) if late else (4, -10),
                 textcoords="offset points",
+                ha="right" if late else "left",
+                va="bottom" if late else "baseline",
                 color=PALETTE["muted"],
             )
-        span = float(evaluated["effort"].max()) or 1.0
-        ax.set_xlim(-0.04 * span, 1.18 * span)  # room for the last point's label
+        ax.set_xlim(-0.04 * span, 1.06 * span)
         ax.set_xlabel("effort (cost x firms targeted)")
-        ax.set_ylabel(f"{p.quantile:.0%} quantile of the {label}")
-        if p.outcome.startswith("share"):
+        ax.set_ylabel(t.outcome_label)
+        if str(q.get("outcome", "")).startswith("share"):
             ax.yaxis.set_major_formatter(_percent())
         ax.legend(loc="lower right", frameon=False)
     return fig
+
+
+def _front_subtitle(t: FrontTables) -> str:
+    q = t.question
+    grey = (" Grey: every mix the optimiser evaluated; blue: the mixes no other beats on both "
+            "(less effort and a higher robust outcome).")  # fmt: skip
+    if not q.get("outcome"):
+        return (
+            "The robust outcome (a quantile over posterior draws) of each mix against its "
+            f"effort; the folder does not say which outcome ({PORTFOLIO_FILE} is missing)." + grey
+        )
+    label = OUTCOME_LABELS.get(q["outcome"], q["outcome"])
+    return (
+        f"Outcome: the {float(q['quantile']):.0%} quantile over {q['draws']} posterior draws "
+        f"(common random numbers) of the {label} at {q['month']}, levers from {q['start']}. "
+        f"Effort: cost per targeted firm x share x {int(q['firms']):,} firms, summed over the "
+        "levers." + grey
+    )
 
 
 def _percent():
@@ -322,8 +643,14 @@ def _percent():
 
 
 def save_front_figure(result: PortfolioResult, folder: str | os.PathLike[str]) -> Path:
-    """Draw :func:`front_figure` and save it as ``folder/front.png``."""
-    return save_figure(front_figure(result), Path(folder) / "front", formats=("png",))["png"]
+    """Draw :func:`front_figure` and save it as ``folder/front.png``, with the question the
+    front answers as ``folder/portfolio.json`` (:data:`PORTFOLIO_FILE`), so that ``aiadopt
+    plot`` and ``aiadopt report`` can redraw and report the folder."""
+    tables = front_tables(result)
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    write_atomic(path / PORTFOLIO_FILE, json.dumps(tables.question, indent=2) + "\n")
+    return save_figure(front_figure(tables), path / "front", formats=("png",))["png"]
 
 
 DISCOVERY_FIGURES = {
@@ -332,15 +659,25 @@ DISCOVERY_FIGURES = {
     "feature_scores": scores_figure,
     "prim_scatter": scatter_figure,
 }
+"""The figures of a discovery, by file name (without suffix)."""
+
+
+def discovery_figures(result: Discovery | DiscoveryTables) -> dict[str, Any]:
+    """Every figure of a discovery (:data:`DISCOVERY_FIGURES`), drawn, by name."""
+    tables = discovery_tables(result)
+    return {name: draw(tables) for name, draw in DISCOVERY_FIGURES.items()}
 
 
 def save_discovery_figures(
-    result: Discovery, folder: str | os.PathLike[str], formats: tuple[str, ...] = ("png",)
+    result: Discovery | DiscoveryTables,
+    folder: str | os.PathLike[str],
+    formats: tuple[str, ...] = ("png",),
 ) -> dict[str, Path]:
     """Draw every figure of a discovery and save it into ``folder`` (atomically)."""
-    meta = {"question": result.question, **_meta(result)}
+    tables = discovery_tables(result)
+    meta = {"question": tables.question, **tables.meta()}
     out: dict[str, Path] = {}
-    for name, draw in DISCOVERY_FIGURES.items():
-        paths = save_figure(draw(result), Path(folder) / name, metadata=meta, formats=formats)
+    for name, fig in discovery_figures(tables).items():
+        paths = save_figure(fig, Path(folder) / name, metadata=meta, formats=formats)
         out[f"figures/{name}"] = paths[formats[0]]
     return out

@@ -224,7 +224,8 @@ def _probability_labels(ax, table: pd.DataFrame, order: Sequence[str], ys: Mappi
         if len(d) == 0:
             continue
         p = probability_positive(d)
-        ax.annotate(f"P(raises) {100 * p:.0f}%", (1.0, ys[name]),
+        text = "no change" if np.all(d == 0) else f"P(raises) {100 * p:.0f}%"  # as the heatmap
+        ax.annotate(text, (1.0, ys[name]),
                     xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=9,
                     color="0.25", annotation_clip=False)  # fmt: skip

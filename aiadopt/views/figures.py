@@ -2,10 +2,15 @@
 the runs write with their tables (the ``figures=`` hooks of :func:`aiadopt.experiments.single.
 run_and_save` and :func:`aiadopt.calibration.report.fit_report`).
 
+A results folder is a run's, an experiment's, a scenario discovery's or a lever portfolio's
+(:func:`aiadopt.views.folder.folder_kind`; :func:`read_folder` reads any of them).
+
 From Python::
 
     from aiadopt.views.figures import plot_results
     print(plot_results("exp", "exp/plot").summary())   # every figure of exp/ into exp/plot/
+    plot_results("exp", "exp/plot", months=["2026-12", "2030-12"])   # dose-response months
+    plot_results("disc", "disc/plot")                  # a discovery: PRIM, feature scores
 """
 
 from __future__ import annotations
@@ -19,11 +24,20 @@ from typing import Any
 import pandas as pd
 
 from ..calibration.report import FIT_TABLE_FILE
+from ..experiments.summary import check_months, parse_months
 from ..files import PROVENANCE_KEYS
+from .discovery import (
+    DiscoveryTables,
+    FrontTables,
+    discovery_figures,
+    front_figure,
+    read_discovery,
+    read_portfolio,
+)
 from .dose import plot_dose_heatmap, plot_dose_response, plot_effect_distribution, sweep_families
 from .effects import plot_effects
 from .fit import plot_fit
-from .folder import Results, ResultsError, load_results_folder, run_results
+from .folder import Results, ResultsError, folder_kind, load_results_folder, run_results
 from .save import figure_bytes, save_figure
 from .series import MissingDataError
 from .trajectories import (
@@ -36,10 +50,15 @@ from .trajectories import (
 
 __all__ = [
     "FIGURES",
+    "SEARCH_FIGURES",
+    "Folder",
     "PlotOutput",
     "draw_figures",
     "fit_figures",
+    "folder_of",
+    "plot_months",
     "plot_results",
+    "read_folder",
     "run_figures",
 ]
 
@@ -49,14 +68,29 @@ FIGURES: dict[str, str] = {
     "effects": "Paired effect of each intervention on share at scale and realised productivity",
     "effect_distribution": "Each intervention's effect replicate by replicate (posterior-"
     "predictive distribution) and the probability that it raises the outcome",
-    "dose_response": "A one-lever sweep: the effect over the lever's value, at a few months",
-    "dose_heatmap": "A two-lever sweep: the effect of each mix at the last month (heatmap)",
+    "dose_response": "A one-lever sweep: the effect over the lever's value, at a few months "
+    "(--months)",
+    "dose_heatmap": "A two-lever sweep: the effect of each mix at one month, the last (or the "
+    "last of --months) (heatmap)",
     "hype_cycle": "The hype cycle: mean enthusiasm and interest in each use case over time",
     "gains": "Expected against realised gains: productivity, cost, revenue",
     "deployed_views": 'The Technique and Business views of "deployed" over time (10% vs 21%)',
     "fit": "Calibration fit: the study against the model, one row per target",
 }
-"""The figures ``aiadopt plot`` draws, by file name (without suffix)."""
+"""The figures ``aiadopt plot`` draws of a run's or an experiment's folder, by file name
+(without suffix)."""
+
+SEARCH_FIGURES: dict[str, str] = {
+    "prim_tradeoff": "Scenario discovery: PRIM's boxes, coverage against density",
+    "prim_box": "Scenario discovery: the box reported, each restricted input's limits",
+    "feature_scores": "Scenario discovery: which inputs matter (feature scores)",
+    "prim_scatter": "Scenario discovery: the runs over two of the box's inputs",
+    "front": "Lever portfolios: the Pareto front of robust outcome against effort",
+}
+"""The figures of a scenario discovery's and a lever portfolio's folder, by file name."""
+
+Folder = Results | DiscoveryTables | FrontTables
+"""What a results folder holds, read (:func:`read_folder`)."""
 
 RUN_FIGURE = "stage_shares.png"
 """The figure ``aiadopt run`` writes with its tables."""
@@ -65,9 +99,73 @@ _RUN_FIGURE_TITLE = "Generative-AI adoption stages (aiadopt)"
 _FIT_FIGURE_TITLE = "Fit of the aiadopt model to the study"
 
 
-def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
-    """Every figure of :data:`FIGURES` that ``data`` has the tables for.  Returns the figures
-    by name and, for each figure left out, why."""
+def read_folder(folder: str | os.PathLike[str]) -> Folder:
+    """Read a results folder of any kind (:func:`~aiadopt.views.folder.folder_kind`): a run's
+    or an experiment's (:func:`~aiadopt.views.folder.load_results_folder`), a discovery's
+    (:func:`~aiadopt.views.discovery.read_discovery`) or a portfolio's
+    (:func:`~aiadopt.views.discovery.read_portfolio`).
+
+    Raises:
+        ResultsError: the folder is of no known kind or cannot be read (naming it).
+    """
+    kind = folder_kind(folder)
+    if kind == "discovery":
+        return read_discovery(folder)
+    if kind == "portfolio":
+        return read_portfolio(folder)
+    return load_results_folder(folder)
+
+
+def folder_of(data: Folder) -> str:
+    """The kind of folder ``data`` was read from, in words: "run", "experiment", "scenario
+    discovery" or "lever portfolio"."""
+    if isinstance(data, DiscoveryTables):
+        return "scenario discovery"
+    if isinstance(data, FrontTables):
+        return "lever portfolio"
+    return data.kind
+
+
+def plot_months(data: Folder, months: str | Sequence[str] | None) -> list[str] | None:
+    """``months`` (``YYYY-MM``, comma-separated or a list; None: the figures' defaults) checked
+    against ``data``: the months of the dose-response curves, the last of them the month of
+    the heatmap and of the effect distribution; an experiment's folder only.
+
+    Raises:
+        ResultsError: a month that is not ``YYYY-MM`` or not in the results (naming the
+            folder and the months allowed), or a folder that is not an experiment's.
+    """
+    if months is None:
+        return None
+    if not isinstance(data, Results) or data.kind != "experiment":
+        where = data.folder if data.folder is not None else "the results"
+        raise ResultsError(
+            f"{where}: months: the months of the dose-response and effect figures apply to an "
+            f"experiment's folder, not to a {folder_of(data)}'s"
+        )
+    try:
+        wanted = parse_months(months)
+        check_months(data.results, wanted)
+    except ValueError as exc:
+        raise ResultsError(f"{data.folder}: months: {exc}") from None
+    return wanted
+
+
+def draw_figures(
+    data: Folder, months: str | Sequence[str] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Every figure that ``data`` has the tables for: of :data:`FIGURES` for a run or an
+    experiment, of :data:`SEARCH_FIGURES` for a discovery or a portfolio.  ``months``: the
+    months of the dose-response curves (:func:`plot_months`; default: up to four Decembers
+    from the interventions' start), the last of them the month of the heatmap and of the
+    effect distribution (default: the results' last month).  Returns the figures by name and,
+    for each figure left out, why."""
+    if isinstance(data, DiscoveryTables):
+        return discovery_figures(data), {}
+    if isinstance(data, FrontTables):
+        return {"front": front_figure(data)}, {}
+    chosen = plot_months(data, months)
+    last = chosen[-1] if chosen else None
     figures: dict[str, Any] = {}
     skipped: dict[str, str] = {}
     meta = data.meta
@@ -85,7 +183,7 @@ def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
         "deployed_views": lambda: plot_deployed_views(data.results, scenario=ref, meta=meta),
     }
     makers["effect_distribution"] = lambda: plot_effect_distribution(
-        data.results, meta=meta, reference=ref
+        data.results, meta=meta, reference=ref, month=last
     )
     for name, make in makers.items():
         if name in ("effects", "effect_distribution") and (
@@ -97,7 +195,7 @@ def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
             figures[name] = make()
         except MissingDataError as exc:
             skipped[name] = str(exc)
-    _draw_sweeps(data, figures, skipped)
+    _draw_sweeps(data, figures, skipped, chosen)
     if data.fit_table is not None:
         figures["fit"] = plot_fit(data.fit_table, subtitle=f"Model: {data.fit_source()}.")
     elif data.fit_problem is not None:
@@ -107,11 +205,17 @@ def draw_figures(data: Results) -> tuple[dict[str, Any], dict[str, str]]:
     return figures, skipped
 
 
-def _draw_sweeps(data: Results, figures: dict[str, Any], skipped: dict[str, str]) -> None:
-    """The dose-response figure of each one-lever sweep and the heatmap of each two-lever
-    sweep among the scenarios (the first of each kind under the plain name, the others with
-    the sweep's name appended), or why there is none."""
+def _draw_sweeps(
+    data: Results,
+    figures: dict[str, Any],
+    skipped: dict[str, str],
+    months: Sequence[str] | None = None,
+) -> None:
+    """The dose-response figure of each one-lever sweep (at ``months``) and the heatmap of
+    each two-lever sweep (at the last of them) among the scenarios (the first of each kind
+    under the plain name, the others with the sweep's name appended), or why there is none."""
     families = sweep_families(data.meta, data.scenarios) if data.kind == "experiment" else []
+    when = {"dose_response": {"months": months}, "dose_heatmap": {"month": (months or [None])[-1]}}
     kinds = {"dose_response": (1, plot_dose_response), "dose_heatmap": (2, plot_dose_heatmap)}
     for name, (levers, plot) in kinds.items():
         chosen = [f for f in families if len(f.levers) == levers]
@@ -122,7 +226,8 @@ def _draw_sweeps(data: Results, figures: dict[str, Any], skipped: dict[str, str]
         for k, family in enumerate(chosen):
             key = name if k == 0 else f"{name}_{family.name}"
             try:
-                figures[key] = plot(data.results, family, meta=data.meta, reference=data.reference)
+                figures[key] = plot(data.results, family, meta=data.meta,
+                                    reference=data.reference, **when[name])  # fmt: skip
             except MissingDataError as exc:
                 skipped[key] = str(exc)
 
@@ -140,7 +245,7 @@ class PlotOutput:
         kinds = sorted({k for p in self.paths.values() for k in p})
         lines = [f"Wrote {len(self.paths)} figures to {self.folder}/ ({', '.join(kinds)}):"]
         lines += [
-            f"  {', '.join(p.name for p in files.values())}: {FIGURES.get(name, '')}"
+            f"  {', '.join(p.name for p in files.values())}: {_describe(name)}"
             for name, files in self.paths.items()
         ]
         if self.skipped:
@@ -149,28 +254,43 @@ class PlotOutput:
         return "\n".join(lines)
 
 
+def _describe(name: str) -> str:
+    """What figure ``name`` shows (a sweep's second figure: its kind's description)."""
+    for known in (FIGURES, SEARCH_FIGURES):
+        if name in known:
+            return known[name]
+        base = next((k for k in known if name.startswith(f"{k}_")), None)
+        if base is not None:
+            return known[base]
+    return ""
+
+
 def plot_results(
-    results: str | os.PathLike[str] | Results,
+    results: str | os.PathLike[str] | Folder,
     out: str | os.PathLike[str],
     *,
     formats: Sequence[str] = ("png", "svg"),
     echo: Callable[[str], None] | None = None,
+    months: str | Sequence[str] | None = None,
 ) -> PlotOutput:
     """Draw every figure of a results folder (``results``: its path, see
-    :func:`~aiadopt.views.folder.load_results_folder`, or what it holds, read) and save each
-    into ``out`` with each suffix of ``formats`` (:func:`save_figure`).  The calibration fit is
-    drawn from the folder's ``fit_report.csv``; without it the fit figure is left out (and
-    :attr:`PlotOutput.skipped` says so).
+    :func:`read_folder`, or what it holds, read) and save each into ``out`` with each suffix
+    of ``formats`` (:func:`save_figure`).  The calibration fit is drawn from the folder's
+    ``fit_report.csv``; without it the fit figure is left out (and :attr:`PlotOutput.skipped`
+    says so).  ``months``: see :func:`draw_figures`.
 
     Raises:
-        ResultsError: the folder cannot be read (see :func:`load_results_folder`), or ``out``
-            is a file.
+        ResultsError: the folder cannot be read (see :func:`read_folder`), ``months`` are not
+            in its results, or ``out`` is a file.
     """
     say = echo or (lambda _line: None)
-    data = results if isinstance(results, Results) else load_results_folder(results)
+    data = results if isinstance(results, Folder) else read_folder(results)
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise ResultsError(f"output folder {folder} exists and is not a folder")
+    if not isinstance(data, Results):
+        return _plot_search(data, folder, formats, say)
+    plot_months(data, months)  # checked before anything is drawn
     n_runs = data.results.groupby(data.results["scenario"].astype(str), observed=True)[
         "replicate"
     ].nunique()
@@ -178,13 +298,36 @@ def plot_results(
         f"Plotting the {data.kind} in {data.folder}: {len(n_runs)} scenario(s), "
         f"{int(n_runs.sum())} run(s)"
     )
-    figures, skipped = draw_figures(data)
+    figures, skipped = draw_figures(data, months)
     md = {k: data.meta.get(k) for k in (*PROVENANCE_KEYS, "root_seed")}
     md["results"] = str(data.folder)
     paths = {}
     for name, fig in figures.items():
         paths[name] = save_figure(fig, folder / name, metadata=md, formats=formats)
     return PlotOutput(folder, paths, skipped, data.kind)
+
+
+def _plot_search(
+    data: DiscoveryTables | FrontTables,
+    folder: Path,
+    formats: Sequence[str],
+    say: Callable[[str], None],
+) -> PlotOutput:
+    """Draw and save the figures of a discovery or a portfolio."""
+    if isinstance(data, DiscoveryTables):
+        say(f"Plotting the scenario discovery in {data.folder}: {data.runs:,} runs; "
+            f"{data.question}")  # fmt: skip
+        md: dict[str, Any] = {"question": data.question, **data.meta()}
+    else:
+        say(f"Plotting the lever portfolio in {data.folder}: {len(data.front)} mixes on the "
+            f"front of {len(data.evaluated)} evaluated")  # fmt: skip
+        md = {k: data.question.get(k) for k in ("version", "outcome", "month", "quantile")}
+    md["results"] = str(data.folder)
+    figures, skipped = draw_figures(data)
+    paths = {name: save_figure(fig, folder / name, metadata=md, formats=formats)
+             for name, fig in figures.items()}  # fmt: skip
+    kind = "discovery" if isinstance(data, DiscoveryTables) else "portfolio"
+    return PlotOutput(folder, paths, skipped, kind)
 
 
 def run_figures(tidy: pd.DataFrame, meta: Mapping[str, str]) -> dict[str, bytes]:

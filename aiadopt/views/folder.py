@@ -1,5 +1,7 @@
 """Loading a results folder: a run's (``aiadopt run``) or an experiment's (``aiadopt
-experiment``), with the calibration fit table saved beside the results when there is one.
+experiment``), with the calibration fit table saved beside the results when there is one; and
+telling the kinds of folder the commands write apart (:func:`folder_kind`: also a scenario
+discovery's and a lever portfolio's, read by :mod:`aiadopt.views.discovery`).
 
 The fit table (``fit_report.csv``, :data:`aiadopt.calibration.report.FIT_TABLE_FILE`) is
 computed once, by whatever made the folder (``--fit``), and only read here: nothing in this
@@ -29,8 +31,10 @@ from ..model import ParameterError, Params
 from .series import as_results, reference_of, scenarios_of
 
 __all__ = [
+    "FOLDER_KINDS",
     "Results",
     "ResultsError",
+    "folder_kind",
     "intervention_starts",
     "load_results_folder",
     "read_fit",
@@ -40,6 +44,63 @@ __all__ = [
 
 class ResultsError(ValueError):
     """A results folder cannot be read (the message names the folder and what was expected)."""
+
+
+FOLDER_KINDS: dict[str, str] = {
+    "experiment": "an experiment's (manifest.json and runs/, from 'aiadopt experiment --out DIR')",
+    "run": "a run's (trajectories.parquet, from 'aiadopt run --out DIR')",
+    "discovery": "a scenario discovery's (manifest.json of kind discovery, prim_box.csv, from "
+    "'aiadopt discover --out DIR')",
+    "portfolio": "a lever portfolio's (front.csv and evaluated.csv, from 'aiadopt portfolio "
+    "FILE --out DIR')",
+}
+"""The folders ``aiadopt plot`` and ``aiadopt report`` read, by kind, with the files that tell
+them apart and the command that writes them."""
+_ALLOWED = "; ".join(FOLDER_KINDS.values())
+
+
+def folder_kind(folder: str | os.PathLike[str]) -> str:
+    """The kind of results folder ``folder`` is (a key of :data:`FOLDER_KINDS`), told by its
+    files: a manifest's ``kind`` (none: an experiment), ``trajectories.parquet`` (a run),
+    ``front.csv`` (a portfolio).
+
+    Raises:
+        ResultsError: the folder does not exist, is a file, is a sensitivity analysis's, or is
+            of no known kind (one line naming the folder and the kinds allowed).
+    """
+    path = Path(folder)
+    if not path.exists():
+        raise ResultsError(f"{path}: no such folder")
+    if not path.is_dir():
+        raise ResultsError(f"{path} is a file, not a results folder")
+    if (path / "manifest.json").is_file():
+        kind = _manifest_kind(path)
+        if kind in (None, "experiment", "discovery"):
+            return kind or "experiment"
+        if kind == "sensitivity":
+            raise ResultsError(
+                f"{path} is a sensitivity analysis's folder, whose tables and figures "
+                "'aiadopt sensitivity' writes itself (indices.csv, <output>.png); plot and "
+                f"report read a results folder: {_ALLOWED}"
+            )
+        raise ResultsError(
+            f"{path}/manifest.json names an unknown kind of folder, {kind!r}; plot and report "
+            f"read a results folder: {_ALLOWED}"
+        )
+    if (path / "trajectories.parquet").is_file():
+        return "run"
+    if (path / "front.csv").is_file():
+        return "portfolio"
+    raise ResultsError(f"{path} is not a results folder: expected {_ALLOWED}")
+
+
+def _manifest_kind(path: Path) -> str | None:
+    """The ``kind`` a folder's manifest names (None: none, or the manifest is unreadable; then
+    the folder is read as an experiment's, whose reader says what is wrong)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        kind = json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("kind")
+        return None if kind is None else str(kind)
+    return None
 
 
 @dataclass(eq=False)
@@ -103,39 +164,23 @@ def load_results_folder(folder: str | os.PathLike[str]) -> Results:
     ``fit_report.csv`` is read too when present (:func:`read_fit`).
 
     Raises:
-        ResultsError: the folder does not exist, is neither kind, or holds no finished run.
+        ResultsError: the folder does not exist, is neither kind (:func:`folder_kind`), or
+            holds no finished run.
     """
     path = Path(folder)
-    if not path.exists():
-        raise ResultsError(f"{path}: no such folder")
-    if not path.is_dir():
-        raise ResultsError(f"{path} is a file, not a results folder")
-    if (path / "manifest.json").is_file():
-        _refuse_sensitivity(path)
+    kind = folder_kind(path)
+    if kind == "experiment":
         data = _load_experiment(path)
-    elif (path / "trajectories.parquet").is_file():
+    elif kind == "run":
         data = _load_run(path)
     else:
         raise ResultsError(
-            f"{path} is not a results folder: expected an experiment's folder (manifest.json "
-            "and runs/, written by 'aiadopt experiment --out DIR') or a run's folder "
-            "(trajectories.parquet, written by 'aiadopt run --out DIR')"
+            f"{path} is {FOLDER_KINDS[kind].split(' (')[0]} folder, not a run's or an "
+            f"experiment's: 'aiadopt plot {path}' and 'aiadopt report {path}' draw it; in "
+            f"Python, aiadopt.views.discovery.read_{kind}"
         )
     read_fit(data)
     return data
-
-
-def _refuse_sensitivity(path: Path) -> None:
-    """A sensitivity analysis's folder (its manifest says so) is no results folder: say so."""
-    kind = None
-    with contextlib.suppress(OSError, ValueError, AttributeError):  # else: read as experiment
-        kind = json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("kind")
-    if kind == "sensitivity":
-        raise ResultsError(
-                f"{path} is a sensitivity analysis's folder, whose tables and figures "
-            "'aiadopt sensitivity' writes itself (indices.csv, <output>.png); plot and "
-            "report read a run's or an experiment's folder"
-        )
 
 
 def read_fit(data: Results) -> None:

@@ -17,7 +17,11 @@ Where the numbers come from:
   reference scenario (``baseline``).
 - a run's folder (``aiadopt run --out DIR``; ``aiadopt report`` without a folder first runs the
   model once into its output folder and reports that run): that run; no scenario comparison.
-- or what such a folder holds, already read (:class:`aiadopt.views.folder.Results`).
+- a scenario discovery's or a lever portfolio's folder (``aiadopt discover``, ``aiadopt
+  portfolio``): a page of its own, :mod:`aiadopt.views.search_report`.
+- or what such a folder holds, already read (:class:`aiadopt.views.folder.Results`,
+  :class:`~aiadopt.views.discovery.DiscoveryTables`, :class:`~aiadopt.views.discovery.
+  FrontTables`).
 - The calibration fit: the folder's ``fit_report.csv``
   (:data:`aiadopt.calibration.report.FIT_TABLE_FILE`, saved there by ``--fit``); without it
   the report says so and has no fit section.  Nothing here runs a model.
@@ -31,9 +35,7 @@ From Python::
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -47,9 +49,14 @@ from ..calibration.draws import packaged_lever_labels
 from ..calibration.report import FIT_TABLE_FILE, fit_counts, model_text, study_text
 from ..experiments.summary import INDICATORS, mean_interval
 from ..files import __version__, write_atomic
-from .figures import FIGURES, draw_figures
-from .folder import Results, ResultsError, load_results_folder
-from .save import figure_png
+from .figures import FIGURES, Folder, draw_figures, folder_of, plot_months, read_folder
+from .folder import Results, ResultsError
+from .page import embed as _img
+from .page import escape as _e
+from .page import figure as _figure
+from .page import page_head
+from .page import table as _table
+from .search_report import build_search_html
 from .series import RUN_SCENARIO, scenario_label, select_rows
 from .study import (
     ROLE_WEIGHTS,
@@ -58,13 +65,14 @@ from .study import (
     study_target,
     study_value,
 )
-from .style import SAVE_DPI, figure_title
 from .trajectories import plot_stage_shares
 
-__all__ = ["REPORT_FILE", "ReportOutput", "build_report_html", "write_report"]
+__all__ = ["REPORT_FILE", "REPORT_TITLE", "ReportOutput", "build_report_html", "write_report"]
 
 REPORT_FILE = "report.html"
 """The name of the report in ``--out``."""
+REPORT_TITLE = "Generative-AI adoption by French firms: model report (aiadopt)"
+"""The title of the report of a run or an experiment (its browser tab)."""
 
 STUDY = (
     "Publicis Sapient France (2025), <i>De l'expérimentation au passage à l'échelle : l'IA face "
@@ -121,49 +129,66 @@ class ReportOutput:
 
 
 def write_report(
-    results: str | os.PathLike[str] | Results,
+    results: str | os.PathLike[str] | Folder,
     out: str | os.PathLike[str],
     *,
     echo: Callable[[str], None] | None = None,
+    months: str | Sequence[str] | None = None,
 ) -> ReportOutput:
     """Write ``out/report.html`` (see the module docstring) and return what was written.
 
     Args:
-        results: an experiment's or a run's folder, or results already read
-            (:class:`~aiadopt.views.folder.Results`).
+        results: a results folder (an experiment's, a run's, a scenario discovery's or a lever
+            portfolio's: :func:`~aiadopt.views.figures.read_folder`), or what it holds, read.
+            A discovery's or a portfolio's report is :mod:`aiadopt.views.search_report`'s.
         out: the output folder (created if needed); the file is written atomically
             (:func:`aiadopt.files.write_atomic`), so it is there whole or not at all.
         echo: called with a line of text for each step (e.g. ``print``).
+        months: the months of the dose-response figures, the last of them the month of the
+            heatmap and the effect distribution (an experiment's folder only:
+            :func:`~aiadopt.views.figures.plot_months`).
 
     Raises:
-        ResultsError: ``results`` cannot be read, or ``out`` is not a folder.
+        ResultsError: ``results`` cannot be read, ``months`` are not in its results, or
+            ``out`` is not a folder.
     """
     say = echo or (lambda _line: None)
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise ResultsError(f"output folder {folder} exists and is not a folder")
-    if isinstance(results, Results):
+    if isinstance(results, Folder):
         data = results
     else:
-        data = load_results_folder(results)
-        say(f"Reading the {data.kind} in {data.folder}")
+        data = read_folder(results)
+        say(f"Reading the {folder_of(data)} in {data.folder}")
+    if not isinstance(data, Results):
+        say("Drawing the figures...")
+        page, figures = build_search_html(data)
+        path = _write_page(folder, page)
+        return ReportOutput(path, figures, {}, "none (a search over the levers: no fit)",
+                            size=len(page.encode("utf-8")))  # fmt: skip
+    plot_months(data, months)  # checked before anything is drawn
     fit_source = data.fit_source()
     say("Drawing the figures...")
-    page, figures, skipped = build_report_html(data, fit_source=fit_source)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = write_atomic(folder / REPORT_FILE, page)
+    page, figures, skipped = build_report_html(data, fit_source=fit_source, months=months)
+    path = _write_page(folder, page)
     return ReportOutput(path, figures, skipped, fit_source, size=len(page.encode("utf-8")))
+
+
+def _write_page(folder: Path, page: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_atomic(folder / REPORT_FILE, page)
 
 
 # --- the page ------------------------------------------------------------------------------------
 
 
 def build_report_html(
-    data: Results, *, fit_source: str = ""
+    data: Results, *, fit_source: str = "", months: str | Sequence[str] | None = None
 ) -> tuple[str, list[str], dict[str, str]]:
     """The report of ``data`` as one HTML string; also the names of the figures it holds and
-    the figures left out (with why)."""
-    figures, skipped = draw_figures(data)
+    the figures left out (with why).  ``months``: see :func:`write_report`."""
+    figures, skipped = draw_figures(data, months)
     ref = data.reference
     several = len(data.scenarios) > 1
     baseline_stages = None
@@ -181,7 +206,7 @@ def build_report_html(
     if baseline_stages is not None:
         images["baseline_stages"] = _img(baseline_stages)
 
-    parts = [_head(), '<main class="page">', _intro(data, fit_source, several)]
+    parts = [page_head(REPORT_TITLE), '<main class="page">', _intro(data, fit_source, several)]
     parts.append(_summary_section(data, several))
     parts.append(_contents())
     parts.append(_baseline_section(data, images, ref, several))
@@ -199,81 +224,6 @@ def build_report_html(
         if name not in held and name != "baseline_stages":
             skipped[name] = "one scenario: its stage figure shows the same"
     return page, held, skipped
-
-
-def _img(fig) -> dict[str, str]:
-    data = base64.b64encode(figure_png(fig, SAVE_DPI)).decode("ascii")
-    width, height = fig.get_size_inches()
-    return {
-        "src": f"data:image/png;base64,{data}",
-        "title": figure_title(fig),
-        "width": f"{width * SAVE_DPI:.0f}",
-        "height": f"{height * SAVE_DPI:.0f}",
-    }
-
-
-_CSS = """
-:root { --ink:#1a1a1a; --muted:#5f5f5f; --rule:#d9d9d9; --accent:#08306b; --stripe:#f6f6f6;
-        --bad:#b2182b; --good:#1b7837; }
-* { box-sizing: border-box; }
-body { margin:0; font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif;
-       color:var(--ink); background:#fff; line-height:1.5; font-size:16px; }
-.page { max-width: 1180px; margin: 0 auto; padding: 28px 28px 60px; }
-h1 { font-size: 30px; margin: 0 0 6px; color: var(--accent); }
-h2 { font-size: 23px; margin: 46px 0 10px; padding-bottom: 6px;
-     border-bottom: 2px solid var(--accent); }
-h3 { font-size: 18px; margin: 28px 0 8px; }
-p { margin: 8px 0; max-width: 900px; }
-.lede { font-size: 18px; color: #333; max-width: 950px; }
-.muted { color: var(--muted); font-size: 14px; }
-nav ol { margin: 6px 0; padding-left: 22px; }
-nav a, a { color: var(--accent); }
-.facts { display:grid; grid-template-columns: max-content 1fr; gap: 3px 18px; font-size: 14px;
-         background: var(--stripe); border: 1px solid var(--rule); padding: 12px 16px;
-         border-radius: 6px; margin: 14px 0; }
-.facts dt { font-weight: bold; color: #333; }
-.facts dd { margin: 0; overflow-wrap: anywhere; }
-figure { margin: 18px 0 26px; }
-figure img { width: 100%; height: auto; border: 1px solid var(--rule); border-radius: 4px; }
-figcaption { font-size: 14px; color: var(--muted); margin-top: 6px; max-width: 950px; }
-.keypoints { background: #eef3fa; border-left: 4px solid var(--accent); padding: 8px 16px;
-             margin: 12px 0; }
-.keypoints li { margin: 3px 0; }
-.summary { background: #fbfbf8; border: 1px solid var(--rule); border-radius: 6px;
-           padding: 4px 22px 14px; margin-top: 20px; }
-.summary h2 { margin-top: 14px; }
-.caveats li { margin: 5px 0; max-width: 950px; }
-table { border-collapse: collapse; font-size: 13.5px; margin: 10px 0 18px; width: 100%; }
-caption { text-align: left; font-weight: bold; padding: 4px 0 6px; font-size: 14.5px; }
-th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: left;
-         vertical-align: top; }
-th { background: #eceff3; position: sticky; top: 0; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:nth-child(even) { background: var(--stripe); }
-tr.miss td { background: #fde0dd; }
-tr.miss td.verdict { color: var(--bad); font-weight: bold; }
-tr.skip td { color: var(--muted); }
-.table-wrap { max-height: 640px; overflow: auto; border: 1px solid var(--rule); }
-.table-wrap table { margin: 0; }
-details { margin: 8px 0 16px; }
-summary { cursor: pointer; color: var(--accent); font-weight: bold; }
-code { font-size: 13px; background: #f2f2f2; padding: 0 3px; border-radius: 3px; }
-@media print { .table-wrap { max-height: none; overflow: visible; } th { position: static; } }
-"""
-
-
-def _head() -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="aiadopt {html.escape(__version__)}">'
-        "<title>Generative-AI adoption by French firms: model report (aiadopt)</title>"
-        f"<style>{_CSS}</style></head><body>"
-    )
-
-
-def _e(x: Any) -> str:
-    return html.escape(str(x), quote=True)
 
 
 def _fact_rows(data: Results) -> list[tuple[str, str]]:
@@ -358,47 +308,6 @@ with their spread. The study's values are drawn with their 95% sampling interval
 time chart the dotted line marks the survey month, March 2025: what lies after it is the
 model's projection, not an observation.</p>
 <dl class="facts">{facts}</dl></section>"""
-
-
-def _figure(img: Mapping[str, str] | None, caption: str, anchor: str) -> str:
-    if img is None:
-        return ""
-    return (
-        f'<figure id="fig-{_e(anchor)}"><img src="{img["src"]}" alt="{_e(img["title"])}" '
-        f'width="{img["width"]}" height="{img["height"]}">'
-        f"<figcaption>{caption}</figcaption></figure>"
-    )
-
-
-def _table(
-    frame: pd.DataFrame,
-    *,
-    caption: str = "",
-    numeric: Sequence[str] = (),
-    row_class: Sequence[str] | None = None,
-    cell_class: Mapping[str, str] | None = None,
-    wrap: bool = False,
-) -> str:
-    cell_class = dict(cell_class or {})
-    head = "".join(
-        f'<th class="{"num" if c in numeric else ""}" scope="col">{_e(c)}</th>'
-        for c in frame.columns
-    )
-    body = []
-    for k, row in enumerate(frame.itertuples(index=False)):
-        cls = f' class="{row_class[k]}"' if row_class is not None and row_class[k] else ""
-        cells = []
-        for c, v in zip(frame.columns, row, strict=True):
-            classes = " ".join(
-                x for x in ("num" if c in numeric else "", cell_class.get(c, "")) if x
-            )
-            cells.append(f'<td class="{classes}">{_e(v)}</td>')
-        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    table = (
-        f"<table>{f'<caption>{_e(caption)}</caption>' if caption else ''}"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
-    return f'<div class="table-wrap">{table}</div>' if wrap else table
 
 
 # --- calibration ---------------------------------------------------------------------------------
@@ -1054,10 +963,11 @@ def _scenario_section(data: Results, images: Mapping[str, Mapping[str, str]], se
                 images.get(name),
                 "Dose-response: the mean paired effect of each point of a one-lever sweep over "
                 "the lever's value, with its 95% interval, one curve per month (viridis: "
-                "earlier months darker)."
+                "earlier months darker; <code>--months</code> chooses them)."
                 if name.startswith("dose_response")
-                else "Two levers together: the mean paired effect of each mix at the last "
-                "month, and the probability that it raises the outcome.",
+                else "Two levers together: the mean paired effect of each mix at the month its "
+                "subtitle names (the last of the results, or of <code>--months</code>), and the "
+                "probability that it raises the outcome.",
                 name.replace("_", "-"),
             )
             for name in images

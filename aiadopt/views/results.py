@@ -9,6 +9,7 @@
     res.beats(month="2030-12")                    # P(row beats column), every pair
     res.paired_differences()                      # the replicates' own effects (one per row)
     res.plot("effects", out="slides/")            # figures (all, or those named), saved if out
+    res.plot("dose_response", months="2026-12,2030-12")   # a sweep's curves at these months
     res.with_parameters()                         # the tidy results with parameter columns
 
 The object reads the folder once (:func:`~aiadopt.views.folder.load_results_folder`, kept as
@@ -31,7 +32,7 @@ from .folder import Results as FolderData
 from .folder import ResultsError, load_results_folder
 from .save import save_figure
 
-__all__ = ["Results", "compare_table", "format_compare"]
+__all__ = ["Results", "compare_table", "figure_kind", "format_compare"]
 
 RUNS_FILE = "runs.csv"
 JOIN_KEYS = ["scenario", "replicate", "seed"]
@@ -180,24 +181,48 @@ class Results:
         *names: str,
         out: str | os.PathLike[str] | None = None,
         formats: Sequence[str] = ("png",),
+        months: str | Sequence[str] | None = None,
     ) -> dict[str, Any]:
-        """Draw the folder's figures (those ``names``, of :data:`aiadopt.views.figures.
-        FIGURES`; default every one the results have the tables for) and return them by name
-        (matplotlib figures, shown by a notebook); with ``out``, also save each there in
-        ``formats``.  Figures each scenario's description labels (what it changes)."""
+        """Draw the folder's figures and return them by name (matplotlib figures, shown by a
+        notebook); with ``out``, also save each there in ``formats``.
+
+        By default every figure the folder has the tables for (:data:`aiadopt.views.figures.
+        FIGURES`, :func:`~aiadopt.views.figures.draw_figures`): the time series; for an
+        experiment the paired effects and their distribution over the replicates; for each
+        one-lever sweep its dose-response and for each two-lever sweep its heatmap (the
+        first sweep of a kind under the plain name, ``dose_response``, the others with the
+        sweep's name appended, ``dose_response_<sweep>``); the calibration fit when the
+        folder holds its table.  ``names`` choose among them: a name of :data:`FIGURES`
+        selects that figure and, for a sweep figure, the same figure of every sweep.
+        ``months`` (``YYYY-MM``, comma-separated or a list): the months of the dose-response
+        curves, the last of them the month of the heatmap and of the effect distribution.
+        Figures label each scenario with its description (what it changes).
+
+        Raises:
+            ValueError: an unknown figure name, a figure the folder lacks the tables for
+                (with why), or a month not in the results (ResultsError).
+        """
         unknown = [n for n in names if n not in FIGURES]
         if unknown:
             raise ValueError(f"unknown figure {unknown[0]!r}; figures: {', '.join(FIGURES)}")
-        figures, skipped = draw_figures(self.data)
+        figures, skipped = draw_figures(self.data, months)
         missing = {n: skipped[n] for n in names if n in skipped}
         if missing:
             name, why = next(iter(missing.items()))
             raise ValueError(f"figure {name}: {why}")
-        chosen = {n: f for n, f in figures.items() if not names or n in names}
+        chosen = {n: f for n, f in figures.items() if not names or figure_kind(n) in names}
         if out is not None:
             for name, fig in chosen.items():
                 save_figure(fig, Path(out) / name, formats=formats)
         return chosen
+
+
+def figure_kind(name: str) -> str:
+    """The figure of :data:`FIGURES` that ``name`` draws: itself, or for a sweep's figure
+    named after its sweep (``dose_response_<sweep>``), the sweep figure's name."""
+    if name in FIGURES:
+        return name
+    return next((k for k in ("dose_response", "dose_heatmap") if name.startswith(f"{k}_")), name)
 
 
 def compare_table(

@@ -101,3 +101,72 @@ def test_cli_experiment_with_plot(tmp_path: Path) -> None:
     # the experiments' default metrics keep enthusiasm and use-case interest: every figure
     assert {"stage_shares", "share_at_scale", "effects", "gains", "deployed_views",
             "hype_cycle"} <= names  # fmt: skip
+
+
+def test_cli_plot_draws_a_discovery_and_a_portfolio(discovery, portfolio, tmp_path: Path) -> None:
+    folder = tmp_path / "disc"
+    shutil.copytree(discovery.out, folder)
+    code, stdout, stderr = run_cli(["plot", str(folder)])
+    assert code == 0, stderr
+    names = {p.name for p in (folder / "plot").iterdir()}  # the default: RESULTS_DIR/plot/
+    assert names == {f"{n}.{x}" for n in ("prim_tradeoff", "prim_box", "feature_scores",
+                                          "prim_scatter") for x in ("png", "svg")}  # fmt: skip
+    assert "Wrote 4 figures" in stdout and "When is the share of firms at scale" in stdout
+    assert "calibration fit" not in stdout.lower()  # no fit to a search over the levers
+    out = tmp_path / "p"
+    code, stdout, stderr = run_cli(["plot", str(portfolio.paths["figure"].parent), "--out",
+                                    str(out)])  # fmt: skip
+    assert code == 0, stderr
+    assert {p.name for p in out.iterdir()} == {"front.png", "front.svg"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--fit"], "--fit: {folder} is a scenario discovery's folder, which has no calibration"),
+        (["--months", "2026-06"], "{folder}: months: the months of the dose-response and effect "
+         "figures apply to an experiment's folder, not to a scenario discovery's"),
+    ],
+)
+def test_cli_plot_refuses_what_a_discovery_has_not(discovery, tmp_path: Path, extra, message):
+    out = tmp_path / "p"
+    code, _, err = run_cli(["plot", str(discovery.out), "--out", str(out), *extra])
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"aiadopt: error: {message.format(folder=discovery.out)}")
+    assert not out.exists()  # nothing written
+
+
+def test_cli_plot_months_of_an_experiment(experiment_dir: Path, tmp_path: Path, monkeypatch):
+    """--months is checked against the results (one line, nothing written) and reaches the
+    figures: the effect distribution is drawn at the last month asked for."""
+    import aiadopt.views.figures as figures
+
+    out = tmp_path / "p"
+    argv = ["plot", str(experiment_dir), "--out", str(out)]
+    code, _, err = run_cli([*argv, "--months", "2025-08,2031-01"])
+    assert code == 2 and not out.exists()
+    assert err == (f"aiadopt: error: {experiment_dir}: months: month 2031-01 is not in the "
+                   "results: give months 2022-11 to 2025-09\n")  # fmt: skip
+    with pytest.raises(SystemExit):  # not a month: argparse's usage error
+        run_cli([*argv, "--months", "Aug 2025"])
+    drawn = {}
+
+    def keep(fig, path, **_options):  # the figures kept, not written (writing takes seconds)
+        drawn[Path(path).name] = fig
+        return {}
+
+    monkeypatch.setattr(figures, "save_figure", keep)
+    code, _, stderr = run_cli([*argv, "--months", "2025-07,2025-08"])
+    assert code == 0, stderr
+    head = [t.get_text() for sub in drawn["effect_distribution"].subfigs for t in sub.texts]
+    assert any(t.startswith("Aug 2025. Each dot") for t in head)
+
+
+def test_cli_plot_names_an_unknown_kind_of_folder_and_the_kinds_allowed(tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "manifest.json").write_text('{"kind": "calibration"}')
+    code, _, err = run_cli(["plot", str(folder)])
+    assert code == 2 and err.count("\n") == 1
+    assert f"{folder}/manifest.json names an unknown kind of folder, 'calibration'" in err
+    assert "'aiadopt discover --out DIR'" in err and "'aiadopt portfolio FILE --out DIR'" in err

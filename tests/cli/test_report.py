@@ -44,3 +44,16 @@ def test_cli_report_without_results_runs_the_model_into_out(
     text = (out / "report.html").read_text(encoding="utf-8")
     assert "test parameters" in text
     assert "No calibration fit" not in text
+
+
+def test_cli_report_of_a_discovery_and_of_a_portfolio(discovery, portfolio, tmp_path: Path):
+    for folder, title, said in (
+        (discovery.out, "Scenario discovery", "coverage"),
+        (portfolio.paths["figure"].parent, "Lever portfolios", "Pareto front"),
+    ):
+        out = tmp_path / folder.name
+        code, stdout, stderr = run_cli(["report", str(folder), "--out", str(out)])
+        assert code == 0, stderr
+        text = (out / "report.html").read_text(encoding="utf-8")
+        assert f"<title>{title}" in text and said in text
+        assert "Calibration fit" not in stdout and "--fit" not in stdout

@@ -98,3 +98,70 @@ def sweep_dir(tmp_path_factory) -> Path:
     execute_experiment(["baseline", one, two], replicates=2, workers=1, firms=150,
                        until="2025-09", out=out, progress=False)  # fmt: skip
     return out
+
+
+@pytest.fixture(scope="session")
+def discovery(tmp_path_factory):
+    """A scenario discovery's folder as ``aiadopt discover`` writes it (manifest.json and the
+    four tables), its outcomes planted rather than simulated (no model run): 120 runs of the
+    levers on their Latin hypercube at the shipped point, the share at scale 0.6 when
+    training.share > 0.5 and tripartite_strategy.share > 0.4 (5% of the runs flipped), else
+    0.3, give or take 0.05; the question: above 0.45.  Returns the Discovery, ``out`` set."""
+    import json
+
+    import numpy as np
+
+    from aiadopt.experiments.discovery import analyse, plan_discovery, write_discovery
+
+    folder = tmp_path_factory.mktemp("disc") / "disc"
+    plan = plan_discovery(120, seed=3, firms=100, month="2026-06", parameter_set="none")
+    design = plan.design
+    hit = (design["training.share"] > 0.5) & (design["tripartite_strategy.share"] > 0.4)
+    rng = np.random.default_rng(0)
+    flip = rng.uniform(size=len(design)) < 0.05
+    share = np.where(hit ^ flip, 0.6, 0.3) + rng.uniform(-0.05, 0.05, len(design))
+    values = pd.DataFrame({"share_scaled": share, "share_in_place": share + 0.2,
+                           "productivity_realised": 10 * share})  # fmt: skip
+    result = analyse(plan, values, "share_scaled", 0.45)
+    write_discovery(result, folder)
+    (folder / "manifest.json").write_text(json.dumps(plan.manifest()), encoding="utf-8")
+    result.out = folder
+    return result
+
+
+@pytest.fixture(scope="session")
+def portfolio(tmp_path_factory):
+    """A lever portfolio's folder as ``aiadopt portfolio`` writes it (front.csv, evaluated.csv,
+    and with the front's figure portfolio.json), every mix of 3 levers at 3 levels evaluated
+    on a toy robust outcome (no model run).  Returns the PortfolioResult."""
+    import itertools
+
+    from aiadopt.experiments.portfolio import (
+        EVALUATED_FILE,
+        FRONT_FILE,
+        PortfolioResult,
+        pareto_front,
+        portfolio_from_dict,
+    )
+    from aiadopt.views.discovery import save_front_figure
+
+    folder = tmp_path_factory.mktemp("port") / "port"
+    spec = {"levers": {"tripartite_strategy": {}, "training": {"cost": 2.0},
+                       "cost_support": {"cost": 0.5, "reduction": 0.3}},
+            "firms": 200, "draws": 4, "month": "2027-12", "levels": [0, 0.5, 1]}  # fmt: skip
+    p = portfolio_from_dict(spec, "toy.toml")
+    rows = []
+    for mix in itertools.product(p.levels, repeat=len(p.levers)):
+        a, b, c = mix
+        robust = 0.2 + 0.1 * a + 0.06 * b + 0.02 * c - 0.03 * a * b
+        rows.append(dict(zip(p.levers, mix, strict=True)) | {"effort": p.effort(mix),
+                    "robust": robust, "mean": robust + 0.05})  # fmt: skip
+    evaluated = pd.DataFrame(rows).sort_values(["effort", "robust"]).reset_index(drop=True)
+    folder.mkdir(parents=True)
+    evaluated.to_csv(folder / EVALUATED_FILE, index=False)
+    front = pareto_front(evaluated)
+    front.to_csv(folder / FRONT_FILE, index=False)
+    result = PortfolioResult(p, front, evaluated, 4 * len(evaluated), "the shipped point",
+                             {"front": folder / FRONT_FILE})  # fmt: skip
+    result.paths["figure"] = save_front_figure(result, folder)
+    return result

@@ -12,6 +12,7 @@ import aiadopt
 from aiadopt.experiments import summarise
 from aiadopt.views.folder import ResultsError
 from aiadopt.views.results import Results
+from aiadopt.views.style import axes_of
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +91,37 @@ def test_with_parameters_joins_the_runs_table(res: Results) -> None:
     assert len(joined) == len(res.results)
     assert {"param_hash", "status"} <= set(joined.columns)
     assert (joined["status"] == "done").all()
+
+
+def _effects(results: pd.DataFrame, month: str) -> pd.Series:
+    """Mean paired effect on share at scale (points) per scenario at ``month``, computed
+    apart."""
+    at = results[(results["metric"] == "stage_share.scaled") & (results["group"] == "all")
+                 & (results["date"] == pd.Timestamp(f"{month}-01"))]  # fmt: skip
+    wide = at.pivot(index="replicate", columns="scenario", values="value")
+    return 100 * wide.sub(wide["baseline"], axis=0).mean()
+
+
+def test_plot_draws_every_figure_family_of_a_sweep_experiment(sweep_dir: Path,
+                                                               tmp_path: Path) -> None:  # fmt: skip
+    res = aiadopt.Results.open(sweep_dir)
+    figures = res.plot()
+    assert {"stage_shares", "share_at_scale", "effects", "effect_distribution", "dose_response",
+            "dose_heatmap"} <= set(figures)  # fmt: skip
+    chosen = res.plot("dose_response", "dose_heatmap", "effect_distribution", out=tmp_path,
+                      months=["2025-07", "2025-08"])  # fmt: skip
+    assert set(chosen) == {"dose_response", "dose_heatmap", "effect_distribution"}
+    assert sorted(p.stem for p in tmp_path.iterdir()) == sorted(chosen)
+    want = _effects(res.results, "2025-08")  # the last month asked for
+    ax = axes_of(chosen["dose_response"])[0]
+    lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert [line.get_label() for line in lines] == ["Jul 2025", "Aug 2025"]
+    dose = sorted((n for n in res.scenarios if n.startswith("dose[")),
+                  key=lambda n: float(n.split("=")[1][:-1]))  # fmt: skip
+    assert lines[1].get_ydata() == pytest.approx([want[n] for n in dose])
+    grid = np.asarray(axes_of(chosen["dose_heatmap"])[0].images[0].get_array())
+    mixes = [n for n in res.scenarios if n.startswith("mix[")]
+    assert sorted(grid.ravel()) == pytest.approx(sorted(want[n] for n in mixes))
+    assert not np.allclose(sorted(grid.ravel()), sorted(_effects(res.results, "2025-09")[mixes]))
+    with pytest.raises(ResultsError, match="month 2031-01 is not in the results: give months "):
+        res.plot("dose_response", months="2031-01")
