@@ -20,10 +20,12 @@ def add_parser(sub) -> None:
             "Read a portfolio file (TOML: the levers that may be mixed and their cost per\n"
             "treated firm, the share levels, the outcome and its month, the quantile over the\n"
             "posterior draws to maximise, an optional budget; see the README or\n"
-            "aiadopt.experiments.portfolio). For budgets up to the budget, scipy's differential\n"
-            "evolution finds the mix of levels that maximises the quantile of the outcome over\n"
-            "the same draws (common random numbers) within the budget; prints the mixes no other\n"
-            "beats on both effort and outcome, writes front.csv, evaluated.csv and front.png."
+            "aiadopt.experiments.portfolio). For budgets up to the budget, it finds the mix of\n"
+            "levels that maximises the quantile of the outcome over the same draws (common\n"
+            "random numbers) within the budget: every mix is evaluated when the mixes within the\n"
+            "budget are few (at most what the search would evaluate), else scipy's differential\n"
+            "evolution searches them. Prints the mixes no other beats on both effort and\n"
+            "outcome, writes front.csv, evaluated.csv and front.png."
         ),
         examples=(
             "examples:\n"
@@ -44,7 +46,8 @@ def add_parser(sub) -> None:
         type=common.positive_int,
         default=30,
         metavar="N",
-        help="generations of the differential evolution per budget (default 30)",
+        help="generations of the differential evolution per budget (default 30); a budget "
+        "whose mixes number at most 8 x levers x (N + 1) has them all evaluated instead",
     )
     common.add_workers(portfolio)
     common.add_scheduler(portfolio)

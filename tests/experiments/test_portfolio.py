@@ -1,6 +1,8 @@
-"""Lever portfolios (issue 14, point 5): the optimiser finds the known optimum of a toy problem
-at every budget, the front keeps the mixes no other beats, and a bad portfolio file (no
-feasible mix, an unknown lever or key) is refused naming the file and the key."""
+"""Lever portfolios (issue 14, point 5): the optimiser finds the known optimum of three toy
+problems at every budget and on every seed tried (a search, a small grid listed with a
+non-greedy optimum, a large grid searched), the front keeps the mixes no other beats, and a bad
+portfolio file (no feasible mix, an unknown lever or key) is refused naming the file and the
+key."""
 
 from __future__ import annotations
 
@@ -22,41 +24,117 @@ from aiadopt.experiments.portfolio import (
 
 from .synthetic_posterior import write_posterior
 
-LEVELS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-COSTS = (1.0, 2.0, 3.0, 1.5)
 Z = np.random.default_rng(8).normal(size=12)  # the draws' noise, common to every mix
+SEEDS = range(5)
 
 
 def toy(mixes: list[tuple[float, ...]]) -> list[np.ndarray]:
-    """Outcomes over 12 draws: lever 1 has the best mean per cost but a spread that makes it
-    the worst in the 10% quantile (a robust optimum differs from the mean's); levers 0 and 3
-    overlap (their joint effect is less than the sum)."""
+    """Four levers, six levels: outcomes over 12 draws.  Lever 1 has the best mean per cost but
+    a spread that makes it the worst in the 10% quantile (a robust optimum differs from the
+    mean's); levers 0 and 3 overlap (their joint effect is less than the sum)."""
     return [
         s0 + 2.0 * s1 + 1.5 * s2 + 1.2 * s3 - 0.8 * s0 * s3 + 3.0 * s1 * Z
         for s0, s1, s2, s3 in mixes
     ]
 
 
-def test_the_optimiser_finds_the_known_optimum_of_a_toy_problem() -> None:
+TOY = (toy, (1.0, 2.0, 3.0, 1.5), (0.0, 0.2, 0.4, 0.6, 0.8, 1.0), 5)
+
+
+def knapsack(mixes: list[tuple[float, ...]]) -> list[np.ndarray]:
+    """Five levers, three levels, a best mix that is not the greedy one: lever 0 gives the
+    most per unit of effort (7 for 6) but at a budget of 10 the best is levers 1 and 2 in full
+    (5.5 + 5.5 for 5 + 5), without it; levers 3 and 4 help only together."""
+    return [
+        7.0 * s0 + 5.5 * s1 + 5.5 * s2 + 3.5 * s3 * s4 + 0.3 * s0 * Z
+        for s0, s1, s2, s3, s4 in mixes
+    ]
+
+
+KNAPSACK = (knapsack, (6.0, 5.0, 5.0, 2.0, 2.0), (0.0, 0.5, 1.0), 4)
+
+A7 = np.array([1.0, 2.2, 3.1, 1.4, 0.4, 2.4, 1.5])
+
+
+def seven(mixes: list[tuple[float, ...]]) -> list[np.ndarray]:
+    """Seven levers, five levels (78,125 mixes: too many to list at every budget): diminishing
+    returns (square roots: the best mixes spread the effort over several levers at middle
+    levels), two overlaps, a synergy, and a lever whose spread makes it risky."""
+    s = np.asarray(mixes, dtype=float)
+    mean = (A7 * np.sqrt(s)).sum(axis=1) - 0.7 * s[:, 0] * s[:, 3] - 0.5 * s[:, 2] * s[:, 5]
+    mean += 0.9 * s[:, 1] * s[:, 6]
+    return list(mean[:, None] + (2.5 * s[:, [1]] + 0.2) * Z[None, :])
+
+
+SEVEN = (seven, (1.0, 2.0, 3.0, 1.5, 0.5, 2.5, 1.2), (0.0, 0.25, 0.5, 0.75, 1.0), 6)
+
+
+def exact_front(problem) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every mix of a toy problem (brute force): the mixes, their efforts, their robust
+    outcomes, and the budgets the optimiser is asked for."""
+    outcome, costs, levels, budgets = problem
+    every = np.array(list(itertools.product(levels, repeat=len(costs))))
+    robust = np.quantile(np.array(outcome(list(map(tuple, every)))), 0.1, axis=1)
+    effort = every @ np.asarray(costs)
+    return every, effort, robust, np.linspace(effort.max() / budgets, effort.max(), budgets)
+
+
+def assert_optimum_at_every_budget(problem, evaluated: pd.DataFrame) -> None:
+    _, effort, robust, budgets = exact_front(problem)
+    for b in budgets:
+        best = robust[effort <= b + 1e-9].max()
+        found = evaluated.loc[evaluated["effort"] <= b + 1e-9, "robust"].max()
+        assert found == pytest.approx(best), f"budget {b}"
+
+
+def _optimise(problem, seed: int, **options) -> tuple[pd.DataFrame, list[int]]:
+    outcome, costs, levels, budgets = problem
     calls: list[int] = []
 
     def evaluate(mixes):
         calls.append(len(mixes))
-        return toy(mixes)
+        return outcome(mixes)
 
-    budgets = 5
-    evaluated = optimise_front(evaluate, COSTS, LEVELS, quantile=0.1, budgets=budgets, seed=3)
-    every = list(itertools.product(LEVELS, repeat=len(COSTS)))
-    robust = np.array([np.quantile(v, 0.1) for v in toy(every)])
-    effort = np.array([np.dot(COSTS, m) for m in every])
-    for b in np.linspace(effort.max() / budgets, effort.max(), budgets):
-        best = robust[effort <= b + 1e-9].max()
-        found = evaluated.loc[evaluated["effort"] <= b + 1e-9, "robust"].max()
-        assert found == pytest.approx(best), f"budget {b}"
-    assert len(evaluated) < len(every)  # it searched, it did not enumerate
+    evaluated = optimise_front(
+        evaluate, costs, levels, quantile=0.1, budgets=budgets, seed=seed, **options
+    )
+    return evaluated, calls
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_differential_evolution_finds_the_known_optimum_of_a_toy_problem(seed: int) -> None:
+    evaluated, calls = _optimise(TOY, seed, max_listed=0)  # never list: always search
+    assert_optimum_at_every_budget(TOY, evaluated)
+    assert len(evaluated) < 6**4  # it searched, it did not enumerate
     assert len(evaluated) == sum(calls)  # each mix simulated once
     top = evaluated.loc[evaluated["robust"].idxmax()]
     assert top["lever1"] == 0.0  # the risky lever is left out of the robust optimum
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("listed", [False, True], ids=["searched", "listed"])
+def test_the_optimum_need_not_be_the_greedy_mix(seed: int, listed: bool) -> None:
+    """The knapsack, searched at every budget or listed (its 243 mixes are few enough to list
+    with the default settings)."""
+    evaluated, calls = _optimise(KNAPSACK, seed, max_listed=None if listed else 0)
+    assert_optimum_at_every_budget(KNAPSACK, evaluated)
+    batches = len(calls)  # listed: one per budget at most (and the no-lever mix)
+    assert batches <= 1 + KNAPSACK[3] if listed else batches > 1 + KNAPSACK[3]
+    assert len(evaluated) == 3**5 or not listed
+    at_10 = evaluated[evaluated["effort"] <= 10.0].sort_values("robust").iloc[-1]
+    assert (at_10["lever0"], at_10["lever1"], at_10["lever2"]) == (0.0, 1.0, 1.0)
+    assert 7.0 / 6.0 > 5.5 / 5.0  # lever 0 is the greedy first pick, and it is not in the mix
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_large_grid_is_searched_and_its_optimum_found(seed: int) -> None:
+    """Seven levers: the smallest budget's 771 mixes are listed, the larger budgets searched
+    (tens of thousands of mixes each); the optimum is found at every budget."""
+    evaluated, calls = _optimise(SEVEN, seed)
+    assert_optimum_at_every_budget(SEVEN, evaluated)
+    assert len(evaluated) < 5**7 / 4  # a search: under a quarter of the grid
+    assert len(evaluated) == sum(calls)
 
 
 def test_the_front_keeps_the_mixes_no_other_beats() -> None:
