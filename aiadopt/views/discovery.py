@@ -10,7 +10,8 @@ from the folder the command wrote (``aiadopt plot`` and ``aiadopt report`` redra
   interest, the top inputs;
 - :func:`scatter_figure`: the runs over the two highest-scored restricted inputs, above the
   threshold or not, with the box drawn;
-- :func:`front_figure`: a portfolio's Pareto front, robust outcome against effort.
+- :func:`front_figure`: a portfolio's Pareto front, robust outcome against effort, its points
+  numbered and their mixes in a table beside the plot.
 
 Each figure takes the tables (:class:`DiscoveryTables`, :class:`FrontTables`) or the result
 they come from (:class:`~aiadopt.experiments.discovery.Discovery`,
@@ -58,6 +59,7 @@ __all__ = [
     "box_figure",
     "discovery_figures",
     "discovery_tables",
+    "front_cells",
     "front_figure",
     "front_tables",
     "read_discovery",
@@ -569,10 +571,11 @@ def _rectangle(x: float, y: float, w: float, h: float):
 
 def front_figure(result: PortfolioResult | FrontTables):
     """A portfolio's Pareto front: the robust outcome (its quantile over the draws) of each mix
-    against its effort, every mix evaluated in grey, the front joined in colour and labelled
-    with its levers."""
+    against its effort, every mix evaluated in grey, the front joined in colour, its points
+    numbered by effort and their mixes in a table beside the plot (labels written at the
+    points overlapped where the front flattens and its points crowd together)."""
     t = front_tables(result)
-    front, evaluated, q = t.front, t.evaluated, t.question
+    front, evaluated, q = t.front.sort_values("effort"), t.evaluated, t.question
     meta = {
         "version": q.get("version"),
         "root_seed": q.get("seed"),
@@ -581,33 +584,34 @@ def front_figure(result: PortfolioResult | FrontTables):
         + (f" x {q['draws']} draws" if q.get("draws") else "")
         + (f"; {q['parameters']}" if q.get("parameters") else ""),
     }
+    cells, columns = front_cells(t, front)
+    table_in = 0.3 + 0.62 * len(columns)
     with style():
         fig, body = canvas(
-            8.0,
-            5.8,
+            6.6 + table_in,
+            max(5.8, 2.6 + 0.2 * len(front)),
             "Lever portfolios: the Pareto front of robust outcome against effort",
             _front_subtitle(t),
             meta,
         )
-        ax = body.subplots()
+        ax, side = body.subplots(1, 2, width_ratios=[6.4, table_in])
         ax.scatter(
             evaluated["effort"], evaluated["robust"], s=10, color=BELOW, label="mixes evaluated"
         )
         ax.plot(front["effort"], front["robust"], "-o", color=ABOVE, ms=5, label="Pareto front")
         span = float(evaluated["effort"].max()) or 1.0
-        for row in front.to_dict("records"):
-            # the front rises: a label below-right of its point clears the line, except at
-            # the right end, where it goes above-left (the line there is below the point)
-            late = row["effort"] > 0.75 * span
+        for number, row in enumerate(front.to_dict("records"), start=1):
+            # the front rises and is concave: above-left of a point is clear of the line
+            # (the segment from the previous point runs below it) and of the grey mixes
             ax.annotate(
-                t.mix_text(row),
+                str(number),
                 (row["effort"], row["robust"]),
-                fontsize=7,
-                xytext=(-6, 7) if late else (4, -10),
+                fontsize=7.5,
+                xytext=(-3, 4),
                 textcoords="offset points",
-                ha="right" if late else "left",
-                va="bottom" if late else "baseline",
-                color=PALETTE["muted"],
+                ha="right",
+                va="bottom",
+                color=PALETTE["zero"],
             )
         ax.set_xlim(-0.04 * span, 1.06 * span)
         ax.set_xlabel("effort (cost x firms targeted)")
@@ -615,13 +619,51 @@ def front_figure(result: PortfolioResult | FrontTables):
         if str(q.get("outcome", "")).startswith("share"):
             ax.yaxis.set_major_formatter(_percent())
         ax.legend(loc="lower right", frameon=False)
+        _mix_table(side, cells, columns)
     return fig
+
+
+def front_cells(t: FrontTables, front: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
+    """The front's table beside its figure: one row per point (numbered as on the plot, by
+    effort): the share of firms each lever treats (blank when off), the effort and the
+    robust outcome."""
+    columns = ["#", *(LEVER_LABELS.get(k, k).replace(" ", "\n", 1) for k in t.levers)]
+    columns += ["effort", "outcome"]
+    share = str(t.question.get("outcome", "")).startswith("share")
+    cells = []
+    for number, row in enumerate(front.to_dict("records"), start=1):
+        levers = [f"{float(row[k]):.0%}" if float(row[k]) > 0 else "" for k in t.levers]
+        value = f"{float(row['robust']):.1%}" if share else f"{float(row['robust']):.3g}"
+        cells.append([str(number), *levers, f"{float(row['effort']):,.0f}", value])
+    return cells, columns
+
+
+def _mix_table(ax, cells: list[list[str]], columns: list[str]) -> None:
+    """Draw the front's table (:func:`front_cells`) in ``ax``, from its top."""
+    ax.set_axis_off()
+    rows = len(cells) + 1
+    height = min(1.0, 0.075 * rows)
+    drawn = ax.table(cellText=cells, colLabels=columns, loc="upper center", cellLoc="right",
+                     bbox=(0.0, 1.0 - height, 1.0, height))  # fmt: skip
+    drawn.auto_set_font_size(False)
+    drawn.set_fontsize(7.5)
+    for (r, c), cell in drawn.get_celld().items():
+        cell.set_edgecolor(PALETTE["grid"])
+        if c == 0:  # the point's number: a narrow column
+            cell.set_width(cell.get_width() * 0.5)
+        cell.set_linewidth(0.5)
+        if r == 0:
+            cell.set_text_props(fontweight="bold")
+            cell.set_height(cell.get_height() * 1.6)
+        elif r % 2 == 0:
+            cell.set_facecolor(PALETTE["stripe"])
 
 
 def _front_subtitle(t: FrontTables) -> str:
     q = t.question
     grey = (" Grey: every mix the optimiser evaluated; blue: the mixes no other beats on both "
-            "(less effort and a higher robust outcome).")  # fmt: skip
+            "(less effort and a higher robust outcome), numbered by effort, their mixes in the "
+            "table.")  # fmt: skip
     if not q.get("outcome"):
         return (
             "The robust outcome (a quantile over posterior draws) of each mix against its "

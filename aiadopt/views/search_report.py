@@ -272,8 +272,8 @@ def _portfolio_page(t: FrontTables) -> tuple[str, list[str]]:
             image,
             "Each grey point is a mix the optimiser evaluated at budgets up to the "
             "portfolio's (every mix within a budget when they are few, else those scipy's "
-            "differential evolution tried); the blue line joins the front, each point "
-            "labelled with its levers.",
+            "differential evolution tried); the blue line joins the front, its points "
+            "numbered by effort as in the table beside the plot and the one below.",
             "front",
         ),
         _front_table(t),
@@ -337,8 +337,9 @@ def _front_answer(t: FrontTables) -> list[str]:
 
 def _front_table(t: FrontTables) -> str:
     rows = []
-    for r in t.front.sort_values("effort").to_dict("records"):
-        row: dict[str, Any] = {"Effort": f"{r['effort']:,.0f}", "Mix": t.mix_text(r)}
+    for number, r in enumerate(t.front.sort_values("effort").to_dict("records"), start=1):
+        row: dict[str, Any] = {"#": number, "Effort": f"{r['effort']:,.0f}",
+                               "Mix": t.mix_text(r)}  # fmt: skip
         row.update({LEVER_LABELS.get(k, k): f"{float(r[k]):.0%}" for k in t.levers})
         row[f"Robust outcome ({t.outcome_label})"] = _value(t, r["robust"])
         if "mean" in r:

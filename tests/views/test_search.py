@@ -18,6 +18,7 @@ from aiadopt.experiments.discovery import BOX_FILE, TRAJECTORY_FILE
 from aiadopt.views.discovery import (
     PORTFOLIO_FILE,
     discovery_tables,
+    front_cells,
     front_figure,
     read_discovery,
     read_portfolio,
@@ -118,8 +119,17 @@ def test_a_portfolio_folder_reads_back_and_is_drawn_as_computed(portfolio) -> No
     assert np.allclose(line.get_xdata(), portfolio.front["effort"])
     assert np.allclose(line.get_ydata(), portfolio.front["robust"])
     assert ax.get_ylabel() == "10% quantile of the share of firms at scale"
-    labels = {t.get_text() for t in ax.texts}
-    assert "no lever" in labels and "strategy 100%, training 100%, cost support 100%" in labels
+    numbers = {t.get_text(): t.xy for t in ax.texts}  # each point numbered by effort
+    front = portfolio.front.sort_values("effort").reset_index(drop=True)
+    assert set(numbers) == {str(i) for i in range(1, len(front) + 1)}
+    last = numbers[str(len(front))]
+    assert last == pytest.approx((front["effort"].iloc[-1], front["robust"].iloc[-1]))
+    cells, columns = front_cells(tables, front)  # the mixes in the table beside the plot
+    (drawn,) = [t for a in axes_of(front_figure(tables)) for t in a.tables]
+    text = {(r, c): cell.get_text().get_text() for (r, c), cell in drawn.get_celld().items()}
+    assert [text[0, c] for c in range(len(columns))] == columns
+    assert cells[0][1:4] == ["", "", ""]  # no lever at no effort
+    assert [text[len(front), c] for c in range(1, 4)] == ["100%", "100%", "100%"]
 
 
 def test_the_portfolio_report_holds_the_front(portfolio) -> None:
