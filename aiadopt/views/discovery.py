@@ -36,13 +36,16 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.discovery import (
+    BOX_COLUMNS,
     BOX_FILE,
     LEVER_KINDS,
     OUTCOMES,
     OUTCOMES_FILE,
     SCORES_FILE,
+    SIGNIFICANCE,
     TRAJECTORY_FILE,
     Discovery,
+    significant,
 )
 from ..experiments.portfolio import EVALUATED_FILE, FRONT_FILE, PortfolioResult
 from ..files import __version__, write_atomic
@@ -115,7 +118,7 @@ class DiscoveryTables:
     outcomes: pd.DataFrame  # one row per run: inputs, outcomes, above
     trajectory: pd.DataFrame  # box, coverage, density, mass, res_dim
     chosen: int  # the box reported (a row of the trajectory)
-    box: pd.DataFrame  # input, low, high, range_low, range_high: the inputs it restricts
+    box: pd.DataFrame  # input, low, high, range_low, range_high, qp_low, qp_high, qp
     scores: pd.DataFrame  # input, score_outcome, score_above
     min_coverage: float | None = None  # the rule that chose the box, when known
     folder: Path | None = None
@@ -229,7 +232,7 @@ def read_discovery(folder: str | os.PathLike[str]) -> DiscoveryTables:
         outcomes=outcomes,
         trajectory=trajectory.drop(columns="reported"),
         chosen=int(reported[0]),
-        box=box[["input", "low", "high", "range_low", "range_high"]],
+        box=box.reindex(columns=list(BOX_COLUMNS)),  # qp: NaN in a folder written before it
         scores=tables[SCORES_FILE],
         folder=path,
         version=manifest.get("version"),
@@ -448,12 +451,14 @@ def box_figure(result: Discovery | DiscoveryTables):
     stats = d.stats
     with style():
         fig, body = canvas(
-            7.5,
-            1.6 + 0.45 * max(len(box), 1),
+            8.5,
+            2.4 + 0.55 * max(len(box), 1),
             "Scenario discovery: the box reported",
             f"{d.question} In the box, {stats['density']:.0%} of the runs are above the "
             f"threshold; it holds {stats['coverage']:.0%} of all the runs above it. Grey: the "
-            "input's sampled range; blue: the box's limits.",
+            "input's sampled range; blue: the box's limits, with each limit's quasi-p-value; "
+            f"n.s.: not significant ({SIGNIFICANCE:g} or more: the limit may be noise); pale: "
+            "no limit of the input is significant.",
             d.meta(),
         )
         ax = body.subplots()
@@ -465,11 +470,13 @@ def box_figure(result: Discovery | DiscoveryTables):
             span = (r.range_high - r.range_low) or 1.0
             lo, hi = (r.low - r.range_low) / span, (r.high - r.range_low) / span
             ax.barh(row, 1.0, left=0.0, color="#e0e0e0", height=0.55)
-            ax.barh(row, hi - lo, left=lo, color=ABOVE, height=0.55)
+            sure = significant(r.qp)
+            ax.barh(row, hi - lo, left=lo, color=ABOVE, alpha=1.0 if sure else 0.35, height=0.55)
             ax.text(
                 1.04,
                 row,
-                f"{r.low:.3g} to {r.high:.3g}  (of {r.range_low:.3g} to {r.range_high:.3g})",
+                f"{r.low:.3g} to {r.high:.3g}  (of {r.range_low:.3g} to {r.range_high:.3g})\n"
+                f"{_qp_label(r.qp_low, r.qp_high)}",
                 ha="left",
                 va="center",
                 fontsize=8.5,
@@ -480,6 +487,17 @@ def box_figure(result: Discovery | DiscoveryTables):
         ax.set_xlim(-0.02, 1.02)
         ax.set_xticks([0, 0.5, 1], ["range low", "middle", "range high"])
     return fig
+
+
+def _qp_label(qp_low: float, qp_high: float) -> str:
+    """The quasi-p-values of a restriction's limits, short: "quasi-p: lower 4.3e-06, upper
+    0.41 (n.s.)"."""
+    parts = [
+        f"{side} {qp:.2g}" + ("" if significant(qp) else " (n.s.)")
+        for side, qp in (("lower", qp_low), ("upper", qp_high))
+        if np.isfinite(qp)
+    ]
+    return "quasi-p: " + (", ".join(parts) if parts else "not recorded")
 
 
 def scores_figure(result: Discovery | DiscoveryTables):

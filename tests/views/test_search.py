@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from aiadopt.experiments.discovery import BOX_FILE, TRAJECTORY_FILE
+from aiadopt.experiments.discovery import BOX_FILE, SIGNIFICANCE, TRAJECTORY_FILE
 from aiadopt.views.discovery import (
     PORTFOLIO_FILE,
     discovery_tables,
@@ -100,6 +100,40 @@ def test_the_discovery_report_gives_the_box_with_its_coverage_and_density(discov
     drawn = bool((discovery.outcomes["param_draw"] >= 0).any())  # the fixture: no draws
     assert ("one posterior draw per run" in text) == drawn
     assert ("at fixed parameters" in text) != drawn
+
+
+PLANTED = {"training.share", "tripartite_strategy.share"}
+"""The inputs of the box planted in the ``discovery`` fixture."""
+
+
+def test_the_summary_and_report_say_which_restrictions_may_be_noise(discovery) -> None:
+    """The planted inputs' restrictions are significant; another input the box restricts
+    (the fixture's PRIM also nibbles a lever that plays no part) is flagged as noise."""
+    box = read_discovery(discovery.out).box.set_index("input")
+    assert set(box.index) >= PLANTED and set(box.index) - PLANTED  # a noise input restricted
+    assert (box.loc[list(PLANTED), "qp"] < SIGNIFICANCE).all()
+    noise = sorted(set(box.index) - PLANTED)
+    assert (box.loc[noise, "qp"] >= SIGNIFICANCE).all()
+    page, _ = build_search_html(read_discovery(discovery.out))
+    text = re.sub(r"<[^>]+>", "", page)
+    found = text.split("Significance")[1].split("may be noise rather than a finding:")
+    assert all(name in found[0] for name in PLANTED) and not any(n in found[0] for n in noise)
+    assert found[1].split(".share.")[0].strip() + ".share" == ", ".join(noise)
+    summary = discovery.format_report()
+    assert summary.count("(significant)") >= len(PLANTED)
+    assert summary.split("may be noise, not a finding): ")[1].split("\n")[0] == ", ".join(noise)
+
+
+def test_a_discovery_folder_without_quasi_p_values_reads_and_says_so(
+    discovery, tmp_path: Path
+) -> None:
+    folder = _copy(discovery.out, tmp_path)
+    box = pd.read_csv(folder / BOX_FILE)
+    box.drop(columns=["qp_low", "qp_high", "qp"]).to_csv(folder / BOX_FILE, index=False)
+    tables = read_discovery(folder)
+    assert tables.box["qp"].isna().all() and len(tables.box) == len(box)
+    page, _ = build_search_html(tables)
+    assert "does not record the restrictions' quasi-p-values" in page
 
 
 # --- a portfolio ---------------------------------------------------------------------------------
