@@ -19,7 +19,7 @@ they come from (:class:`~aiadopt.experiments.discovery.Discovery`,
 :func:`read_portfolio` read the tables back from a folder: a discovery's ``manifest.json``,
 ``outcomes.csv``, ``prim_trajectory.csv``, ``prim_box.csv`` and ``feature_scores.csv``; a
 portfolio's ``front.csv``, ``evaluated.csv`` and the question they answer, ``portfolio.json``
-(written with the front's figure by :func:`save_front_figure`).
+(all written by :func:`~aiadopt.experiments.portfolio.run_portfolio`).
 """
 
 from __future__ import annotations
@@ -47,9 +47,14 @@ from ..experiments.discovery import (
     Discovery,
     significant,
 )
-from ..experiments.portfolio import EVALUATED_FILE, FRONT_FILE, PortfolioResult
-from ..files import __version__, write_atomic
-from ..model.interventions import REDUCING
+from ..experiments.portfolio import (
+    EVALUATED_FILE,
+    FRONT_FILE,
+    PORTFOLIO_FILE,
+    PortfolioResult,
+    portfolio_question,
+)
+from ..files import __version__
 from .folder import ResultsError
 from .save import save_figure
 from .style import PALETTE, SCENARIO_COLOURS, canvas, style
@@ -92,9 +97,6 @@ LEVER_LABELS = {
 ABOVE = SCENARIO_COLOURS[0]
 BELOW = "#bdbdbd"
 TOP_SCORES = 15
-PORTFOLIO_FILE = "portfolio.json"
-"""The question a portfolio folder's front answers (outcome, month, quantile, draws, costs),
-written beside ``front.png`` so that the folder can be redrawn and reported."""
 _QUESTION = re.compile(r"^(?P<outcome>\w+) at (?P<month>\d{4}-\d{2}) > (?P<threshold>\S+)$")
 """``Discovery.question`` as written in ``prim_box.csv``: ``OUTCOME at YYYY-MM > THRESHOLD``."""
 
@@ -295,32 +297,6 @@ def front_tables(result: PortfolioResult | FrontTables) -> FrontTables:
         return result
     return FrontTables(result.front, result.evaluated, portfolio_question(result),
                       _folder_of(result))  # fmt: skip
-
-
-def portfolio_question(result: PortfolioResult) -> dict[str, Any]:
-    """What a portfolio asked (its file's keys, resolved) and how it was answered: the
-    content of ``portfolio.json``."""
-    p = result.portfolio
-    return {
-        "kind": "portfolio",
-        "version": __version__,
-        "outcome": p.outcome,
-        "month": p.month,
-        "start": p.start,
-        "quantile": p.quantile,
-        "draws": p.draws,
-        "firms": p.firms,
-        "seed": p.seed,
-        "levels": list(p.levels),
-        "budget": p.budget,
-        "levers": {  # a reduction for the obstacle reducers only (the others have none)
-            k: {"cost": c} | ({"reduction": r} if k in REDUCING else {})
-            for k, c, r in zip(p.levers, p.costs, p.reductions, strict=True)
-        },
-        "file": p.origin,
-        "parameters": result.description,
-        "runs": result.runs,
-    }
 
 
 def _folder_of(result: PortfolioResult) -> Path | None:
@@ -703,14 +679,10 @@ def _percent():
 
 
 def save_front_figure(result: PortfolioResult, folder: str | os.PathLike[str]) -> Path:
-    """Draw :func:`front_figure` and save it as ``folder/front.png``, with the question the
-    front answers as ``folder/portfolio.json`` (:data:`PORTFOLIO_FILE`), so that ``aiadopt
-    plot`` and ``aiadopt report`` can redraw and report the folder."""
-    tables = front_tables(result)
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    write_atomic(path / PORTFOLIO_FILE, json.dumps(tables.question, indent=2) + "\n")
-    return save_figure(front_figure(tables), path / "front", formats=("png",))["png"]
+    """Draw :func:`front_figure` and save it as ``folder/front.png`` (the tables and the
+    question, ``portfolio.json``, are written by
+    :func:`~aiadopt.experiments.portfolio.run_portfolio`)."""
+    return save_figure(front_figure(result), Path(folder) / "front", formats=("png",))["png"]
 
 
 DISCOVERY_FIGURES = {
