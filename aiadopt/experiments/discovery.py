@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 import time
@@ -70,7 +71,7 @@ from ..progress import progress as progress_bar
 from .executors import make_executor
 from .runner import RunSpec, decode_parquet
 from .seeds import ParameterSource, parameter_source, replicate_seed
-from .store import ExperimentError, Store
+from .store import MANIFEST, ExperimentError, Store
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # "ipyparallel not installed": unused here
@@ -445,8 +446,25 @@ class Discovery:
     paths: dict[str, Path] = field(default_factory=dict)
     min_coverage: float = DEFAULT_MIN_COVERAGE
     """The smallest coverage of the box reported (:func:`choose_box`)."""
-    quasi_p: list[dict[str, float]] = field(default_factory=list)
-    """Each box's quasi-p-value per restricted input (the reported one's in ``box["qp"]``)."""
+    quasi_p: list[dict[str, tuple[float, float]]] = field(default_factory=list)
+    """Each box's quasi-p-values per restricted input, of its lower and upper limit (the
+    reported box's in ``box``: ``qp_low``, ``qp_high``, ``qp``)."""
+    min_density: float = DEFAULT_MIN_DENSITY
+    """The density PRIM's last box had to reach (:func:`prim_analysis`)."""
+
+    def question_record(self) -> dict[str, Any]:
+        """The question the folder's tables answer, as its manifest records it (key
+        ``question``): outcome, threshold, month, the box's rules and the significance
+        level, so that the views read them rather than parse ``prim_box.csv``."""
+        return {
+            "outcome": self.outcome,
+            "threshold": float(self.threshold),
+            "month": self.plan.month,
+            "min_coverage": float(self.min_coverage),
+            "min_density": float(self.min_density),
+            "significance": SIGNIFICANCE,
+            "runs_above": int(self.outcomes["above"].sum()),
+        }
 
     @property
     def question(self) -> str:
@@ -655,13 +673,19 @@ def analyse(
         resumed=0,
         min_coverage=min_coverage,
         quasi_p=quasi_p,
+        min_density=min_density,
     )
 
 
 def write_discovery(result: Discovery, folder: Path) -> dict[str, Path]:
     """Write the tables of a discovery into ``folder`` together (staged: all or none):
     the runs' inputs and outcomes, the PRIM trajectory, the box reported and the feature
-    scores.  The figures are drawn by the views (:mod:`aiadopt.views.discovery`)."""
+    scores, and the question they answer into its ``manifest.json`` (key ``question``:
+    :meth:`Discovery.question_record`; the runs' keys kept, a new question on the same runs
+    replaces it).  The figures are drawn by the views (:mod:`aiadopt.views.discovery`)."""
+    manifest = folder / MANIFEST
+    doc = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
+    doc = {**(doc or result.plan.manifest()), "question": result.question_record()}
     chosen = result.trajectory["box"] == result.chosen
     trajectory = result.trajectory.assign(reported=chosen)
     box = result.box.assign(
@@ -674,5 +698,6 @@ def write_discovery(result: Discovery, folder: Path) -> dict[str, Path]:
         staging.write(TRAJECTORY_FILE, trajectory.to_csv(index=False))
         staging.write(BOX_FILE, box.to_csv(index=False))
         staging.write(SCORES_FILE, result.scores.to_csv(index=False))
+        staging.write(MANIFEST, json.dumps(doc, indent=2))
         written = [final for _, final in staging.pending]
     return {p.name: p for p in written}

@@ -219,12 +219,15 @@ def read_discovery(folder: str | os.PathLike[str]) -> DiscoveryTables:
     if len(reported) != 1:
         raise ResultsError(f"{path / TRAJECTORY_FILE}: expected one box marked reported, "
                            f"found {len(reported)}")  # fmt: skip
-    outcome, threshold = _question_of(path, box, outcomes)
+    question = _recorded_question(path / "manifest.json", manifest)
+    if question is None:  # a folder written before its manifest recorded the question
+        outcome, threshold = _question_of(path, box, outcomes)
+        question = {"outcome": outcome, "threshold": threshold}
     scenario = (manifest.get("scenarios") or [{}])[0]
     return DiscoveryTables(
-        outcome=outcome,
-        threshold=threshold,
-        month=str(manifest.get("until")),
+        outcome=question["outcome"],
+        threshold=question["threshold"],
+        month=str(question.get("month") or manifest.get("until")),
         start=str(scenario.get("start", "?")),
         runs=len(outcomes),
         firms=int(manifest.get("firms") or 0),
@@ -236,15 +239,46 @@ def read_discovery(folder: str | os.PathLike[str]) -> DiscoveryTables:
         chosen=int(reported[0]),
         box=box.reindex(columns=list(BOX_COLUMNS)),  # qp: NaN in a folder written before it
         scores=tables[SCORES_FILE],
+        min_coverage=question.get("min_coverage"),
         folder=path,
         version=manifest.get("version"),
     )
 
 
+def _recorded_question(file: Path, manifest: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The question a discovery's manifest records (key ``question``, written with the
+    tables: :meth:`~aiadopt.experiments.discovery.Discovery.question_record`), checked; None
+    when the manifest predates it."""
+    question = manifest.get("question")
+    if question is None:
+        return None
+    if not isinstance(question, Mapping):
+        raise ResultsError(f"{file}: question: expected an object (outcome, threshold, month)")
+    if question.get("outcome") not in OUTCOMES:
+        raise ResultsError(f"{file}: question.outcome: {question.get('outcome')!r} is not an "
+                           f"outcome; allowed: {', '.join(OUTCOMES)}")  # fmt: skip
+    for key in ("threshold", "min_coverage"):
+        value = question.get(key)
+        if key == "threshold" or value is not None:
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise ResultsError(f"{file}: question.{key}: expected a number, got "
+                                   f"{value!r}") from None  # fmt: skip
+    return {
+        "outcome": question["outcome"],
+        "threshold": float(question["threshold"]),
+        "month": question.get("month"),
+        "min_coverage": None if question.get("min_coverage") is None
+        else float(question["min_coverage"]),
+    }
+
+
 def _question_of(path: Path, box: pd.DataFrame, outcomes: pd.DataFrame) -> tuple[str, float]:
-    """The outcome and threshold of a discovery folder: from the box's ``question`` column;
-    a box that restricts nothing has no row, so then from the runs: the outcome whose values
-    split the runs as ``above`` does, the threshold its highest value not above."""
+    """The outcome and threshold of a discovery folder written before its manifest recorded
+    them: from the box's ``question`` column (the threshold rounded to 6 digits); a box that
+    restricts nothing has no row, so then from the runs: the outcome whose values split the
+    runs as ``above`` does, the threshold its highest value not above."""
     if "question" in box.columns and len(box):
         found = _QUESTION.match(str(box["question"].iloc[0]))
         if found and found["outcome"] in OUTCOMES:

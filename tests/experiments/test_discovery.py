@@ -4,6 +4,7 @@ is drawn."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +195,10 @@ def test_a_small_discovery_runs_resumes_and_is_drawn(tmp_path: Path) -> None:
         assert (out / name).is_file()
     box = pd.read_csv(out / "prim_box.csv")
     assert set(box["input"]) <= set(again.inputs)
+    assert {"qp_low", "qp_high", "qp"} <= set(box.columns)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["question"]["outcome"] == "share_in_place"  # the last question asked
+    assert manifest["question"]["threshold"] == middle and manifest["replicates"] == 24
     figures = save_discovery_figures(again, out / "figures")
     assert all(p.stat().st_size > 10_000 for p in figures.values())
     with pytest.raises(ExperimentError, match="holds another experiment"):

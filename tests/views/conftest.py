@@ -123,8 +123,9 @@ def discovery(tmp_path_factory):
     values = pd.DataFrame({"share_scaled": share, "share_in_place": share + 0.2,
                            "productivity_realised": 10 * share})  # fmt: skip
     result = analyse(plan, values, "share_scaled", 0.45)
-    write_discovery(result, folder)
+    folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps(plan.manifest()), encoding="utf-8")
+    write_discovery(result, folder)  # adds the question to the manifest
     result.out = folder
     return result
 

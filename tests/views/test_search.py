@@ -44,7 +44,7 @@ def _copy(folder: Path, tmp_path: Path) -> Path:
 def test_a_discovery_folder_reads_back_as_computed(discovery) -> None:
     tables = read_discovery(discovery.out)
     assert (tables.outcome, tables.month, tables.start) == ("share_scaled", "2026-06", "2025-06")
-    assert tables.threshold == pytest.approx(discovery.threshold)
+    assert (tables.threshold, tables.min_coverage) == (discovery.threshold, 0.5)
     assert tables.chosen == discovery.chosen and tables.runs == 120 and tables.firms == 100
     pd.testing.assert_frame_equal(tables.box, discovery.box, check_dtype=False)
     pd.testing.assert_frame_equal(tables.trajectory, discovery.trajectory, check_dtype=False)
@@ -56,10 +56,45 @@ def test_a_discovery_folder_reads_back_as_computed(discovery) -> None:
         assert tables.limits(name) == pytest.approx((limits.at[0, name], limits.at[1, name]))
 
 
+def _without_question(folder: Path) -> dict:
+    """Drop the question from a discovery folder's manifest (as written before it held it);
+    returns the question."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    question = manifest.pop("question")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return question
+
+
+def test_the_manifest_records_the_question_the_views_read(discovery, tmp_path: Path) -> None:
+    folder = _copy(discovery.out, tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["question"] == discovery.question_record()
+    assert manifest["replicates"] == 120  # the runs' keys kept
+    manifest["question"] |= {"threshold": 0.4512345678, "min_coverage": 0.3}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    tables = read_discovery(folder)  # read, not parsed from the rounded question column
+    assert (tables.threshold, tables.min_coverage) == (0.4512345678, 0.3)
+    manifest["question"]["outcome"] = "share_sold"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ResultsError, match=r"manifest.json: question.outcome: 'share_sold'"):
+        read_discovery(folder)
+
+
+def test_a_folder_written_before_the_manifest_held_the_question_still_reads(
+    discovery, tmp_path: Path
+) -> None:
+    folder = _copy(discovery.out, tmp_path)
+    _without_question(folder)
+    tables = read_discovery(folder)  # from the box's question column
+    assert (tables.outcome, tables.threshold) == ("share_scaled", discovery.threshold)
+    assert tables.min_coverage is None
+
+
 def test_the_question_is_read_from_the_runs_when_the_box_restricts_nothing(
     discovery, tmp_path: Path
 ) -> None:
     folder = _copy(discovery.out, tmp_path)
+    _without_question(folder)
     pd.read_csv(folder / BOX_FILE).iloc[:0].to_csv(folder / BOX_FILE, index=False)
     tables = read_discovery(folder)
     assert tables.outcome == "share_scaled" and tables.box.empty
