@@ -74,38 +74,17 @@ def _threshold(text: str) -> float | None:
     return None if text.strip().lower() == "median" else float(text)
 
 
-def quasi_p_values(result) -> dict[str, float]:
-    """Each restricted input of the box reported: the quasi-p-value of its restriction (EMA
-    Workbench's one-sided binomial test that the box's density would be reached without it;
-    the larger of a two-sided restriction's two).  PRIM is run again on the same inputs with
-    the package's settings (:func:`aiadopt.experiments.discovery.prim_analysis`: the same
-    trajectory) to read them; the package does not report them."""
-    import warnings
-
-    from aiadopt.experiments.discovery import DEFAULT_MIN_DENSITY, prim
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        finder = prim.Prim(
-            result.outcomes[result.inputs].reset_index(drop=True),
-            result.outcomes["above"].to_numpy().astype(int),
-            threshold=DEFAULT_MIN_DENSITY,
-            peel_alpha=0.05,
-            mass_min=0.05,
-        )
-        box = finder.find_box()
-    assert len(box.peeling_trajectory) == len(result.trajectory), "not the same trajectory"
-    return {
-        name: float(max(v for v in values if v >= 0))
-        for name, values in box.qp[result.chosen].items()
-    }
+def _qp(value) -> str:
+    return "-" if value is None else f"{value:.2g}"
 
 
 def question_record(result) -> dict:
     """What PRIM and the feature scores say about one question, as JSON-ready values."""
     chosen = result.trajectory.iloc[result.chosen]
-    qp = quasi_p_values(result)
-    restricted = [{**r, "qp": qp.get(r["input"])} for r in result.box.to_dict("records")]
+    restricted = [  # with the quasi-p-values of its limits and of the restriction (the package)
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in result.box.to_dict("records")
+    ]
     return {
         "question": result.question,
         "outcome": result.outcome,
@@ -175,12 +154,13 @@ def markdown(report: dict) -> str:
             f"PRIM box {box['index']} of {box['of']}: coverage {box['coverage']:.2f}, density "
             f"{box['density']:.2f}, mass {box['mass']:.2f}.",
             "",
-            "| restricted input | low | high | range | quasi-p |",
-            "|---|---|---|---|---|",
+            "| restricted input | low | high | range | quasi-p (low) | quasi-p (high) |",
+            "|---|---|---|---|---|---|",
         ]
         lines += [
             f"| {r['input']} | {r['low']:.3g} | {r['high']:.3g} | "
-            f"{r['range_low']:.3g} to {r['range_high']:.3g} | {r.get('qp', float('nan')):.2g} |"
+            f"{r['range_low']:.3g} to {r['range_high']:.3g} | {_qp(r.get('qp_low'))} | "
+            f"{_qp(r.get('qp_high'))} |"
             for r in box["restricted"]
         ]
         lines += ["", "| input | score (outcome) | score (above) |", "|---|---|---|"]

@@ -44,12 +44,14 @@ def add_parser(sub) -> None:
             "(the shipped posterior sample, or --param-set). Each run stops at --month. Then\n"
             "PRIM (EMA Workbench) finds the box of inputs where the outcome at --month exceeds\n"
             "--threshold, with its coverage (share of the runs above the threshold that are in\n"
-            "the box) and density (share of the box's runs above it), and extra trees score\n"
-            "every input.\n"
+            "the box) and density (share of the box's runs above it), and each limit's\n"
+            "quasi-p-value (a restriction with no limit below 0.05 may be noise), and extra\n"
+            "trees score every input.\n"
             "\n"
             "Writes into --out: runs/ (one file per run, written atomically: the same command\n"
             "resumes), outcomes.csv (one row per run: levers, parameters, outcomes),\n"
-            "prim_trajectory.csv, prim_box.csv, feature_scores.csv and figures/*.png."
+            "prim_trajectory.csv, prim_box.csv, feature_scores.csv and figures/*.png; the\n"
+            "question asked (outcome, threshold, month, --min-coverage) goes into manifest.json."
         ),
         examples=(
             "examples:\n"

@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
             "random numbers) within the budget: every mix is evaluated when the mixes within the\n"
             "budget are few (at most what the search would evaluate), else scipy's differential\n"
             "evolution searches them. Prints the mixes no other beats on both effort and\n"
-            "outcome, writes front.csv, evaluated.csv and front.png."
+            "outcome, writes front.csv, evaluated.csv, portfolio.json (the question the front\n"
+            "answers) and front.png."
         ),
         examples=(
             "examples:\n"

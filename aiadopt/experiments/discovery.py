@@ -24,23 +24,32 @@ boxes over the inputs where the outcome exceeds the threshold: its peeling traje
 each candidate box's *coverage* (the share of all the runs above the threshold that fall in
 the box) and *density* (the share of the runs in the box that are above it).  The box
 reported (:func:`choose_box`) is the densest one that still covers at least
-``min_coverage`` (default 0.5) of the cases of interest.  Feature scoring ranks the inputs by
-an extra-trees ensemble's impurity importance (EMA Workbench's ``get_ex_feature_scores``),
-for the continuous outcome and for the "above the threshold" class.
+``min_coverage`` (default 0.5) of the cases of interest.  Each limit of the box has a
+*quasi-p-value* (Bryant and Lempert 2010, EMA Workbench's ``PrimBox.qp``): a one-sided binomial
+test of whether the box's density could be reached without that limit (the box with the
+input's lower, or upper, limit put back at its sampled range).  A limit with a quasi-p-value
+of :data:`SIGNIFICANCE` (0.05) or more is not significant: it may be PRIM fitting noise (PRIM
+often nibbles the far side of a one-sided condition), and the summary and the report say so.
+An input's restriction is significant when one of its limits is (``qp``: the smaller).
+
+Feature scoring ranks the inputs by an extra-trees ensemble's impurity importance (EMA
+Workbench's ``get_ex_feature_scores``), for the continuous outcome and for the "above the
+threshold" class.
 
 Why the EMA Workbench (``ema_workbench``, :mod:`ema_workbench.analysis`).  It is the reference
 implementation of PRIM for scenario discovery (Kwakkel 2017), kept up (2.5, 2024-2025),
 pure Python on numpy, pandas, scikit-learn and SALib, which the package already uses; it adds
 seaborn, statsmodels and platypus-opt (about 8 packages, ``pip check`` clean on Python 3.11).
-Its ``Prim`` gives the peeling trajectory and the box limits; the package only picks the box
-and draws it.  Its import warns that ipyparallel is not installed (its optional cluster
-evaluator, unused here): the warning is silenced at import.
+Its ``Prim`` gives the peeling trajectory, the box limits and their quasi-p-values; the
+package only picks the box and draws it.  Its import warns that ipyparallel is not installed
+(its optional cluster evaluator, unused here): the warning is silenced at import.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 import time
@@ -62,7 +71,7 @@ from ..progress import progress as progress_bar
 from .executors import make_executor
 from .runner import RunSpec, decode_parquet
 from .seeds import ParameterSource, parameter_source, replicate_seed
-from .store import ExperimentError, Store
+from .store import MANIFEST, ExperimentError, Store
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # "ipyparallel not installed": unused here
@@ -74,6 +83,7 @@ __all__ = [
     "LEVER_KINDS",
     "OUTCOMES",
     "OUTCOME_METRICS",
+    "SIGNIFICANCE",
     "Discovery",
     "DiscoveryPlan",
     "choose_box",
@@ -92,6 +102,8 @@ DEFAULT_REDUCTION = 0.5
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_MIN_COVERAGE = 0.5
 DEFAULT_MIN_DENSITY = 0.5
+SIGNIFICANCE = 0.05
+"""A restriction of the box is significant when its quasi-p-value is below this."""
 DISCOVERY_SCENARIO = "discovery"
 """The scenario name of every run in the folder: run k is ``runs/discovery/k.parquet``."""
 
@@ -113,6 +125,8 @@ OUTCOMES_FILE = "outcomes.csv"
 TRAJECTORY_FILE = "prim_trajectory.csv"
 BOX_FILE = "prim_box.csv"
 SCORES_FILE = "feature_scores.csv"
+BOX_COLUMNS = ("input", "low", "high", "range_low", "range_high", "qp_low", "qp_high", "qp")
+"""The columns of the box's table (``prim_box.csv`` adds the box's coverage and density)."""
 
 
 @dataclass(frozen=True)
@@ -272,11 +286,12 @@ def prim_analysis(
     min_density: float = DEFAULT_MIN_DENSITY,
     peel_alpha: float = 0.05,
     mass_min: float = 0.05,
-) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.DataFrame]:
+) -> tuple[pd.DataFrame, list[pd.DataFrame], pd.DataFrame, list[dict[str, float]]]:
     """PRIM (EMA Workbench) on inputs ``x`` and the boolean ``y`` (the case of interest):
     returns the peeling trajectory (one row per box: coverage, density, mass, number of
     restricted dimensions ``res_dim``), each box's limits (rows min and max, one column per
-    input) and the initial box (the inputs' ranges).  PRIM keeps a box only if its last
+    input), the initial box (the inputs' ranges) and each box's quasi-p-values (per restricted
+    input, of its lower and upper limit: :func:`quasi_p_values`).  PRIM keeps a box only if its last
     (densest) box reaches ``min_density`` (EMA's ``threshold``); otherwise ExperimentError."""
     y = np.asarray(y, dtype=bool)
     if not y.any():
@@ -307,7 +322,44 @@ def prim_analysis(
         )
     trajectory["res_dim"] = trajectory["res_dim"].astype(int)
     trajectory.insert(0, "box", np.arange(len(trajectory)))
-    return trajectory, [lims.copy() for lims in box.box_lims], finder.box_init.copy()
+    limits = [lims.copy() for lims in box.box_lims]
+    return trajectory, limits, finder.box_init.copy(), [quasi_p_values(qp) for qp in box.qp]
+
+
+def quasi_p_values(qp: dict[str, list[float]]) -> dict[str, tuple[float, float]]:
+    """A box's quasi-p-values per restricted input, of its lower and upper limit, from EMA
+    Workbench's ``PrimBox.qp`` entry (``{input: [lower, upper]}``, -1 for a limit the box
+    leaves at the sampled range: NaN here)."""
+    return {
+        name: tuple(float(v) if v >= 0 else float("nan") for v in values[:2])
+        for name, values in qp.items()
+    }
+
+
+def restriction_qp(low: float, high: float) -> dict[str, float]:
+    """The quasi-p-values of a restriction's limits and of the restriction (the smaller: it
+    is a finding when one of its limits is)."""
+    sides = [v for v in (low, high) if np.isfinite(v)]
+    return {"qp_low": low, "qp_high": high, "qp": min(sides) if sides else float("nan")}
+
+
+def significant(qp: float) -> bool:
+    """Whether a quasi-p-value is significant (below :data:`SIGNIFICANCE`); a missing one
+    (NaN) is not."""
+    return bool(qp < SIGNIFICANCE)
+
+
+def significance_text(qp_low: float, qp_high: float) -> str:
+    """A restriction's limits' quasi-p-values in words: "quasi-p of the lower limit 1.3e-08
+    (significant), of the upper 0.41 (not significant: may be noise)"."""
+    parts = [
+        f"of the {side} limit {qp:.2g} ("
+        + ("significant" if significant(qp) else "not significant: may be noise")
+        + ")"
+        for side, qp in (("lower", qp_low), ("upper", qp_high))
+        if np.isfinite(qp)
+    ]
+    return ("quasi-p " + ", ".join(parts)) if parts else "quasi-p not recorded"
 
 
 def choose_box(trajectory: pd.DataFrame, min_coverage: float = DEFAULT_MIN_COVERAGE) -> int:
@@ -320,9 +372,17 @@ def choose_box(trajectory: pd.DataFrame, min_coverage: float = DEFAULT_MIN_COVER
     return int(best["box"])
 
 
-def box_table(limits: pd.DataFrame, initial: pd.DataFrame) -> pd.DataFrame:
-    """The restricted inputs of a box: one row each with its lower and upper limit and the
-    input's full range (inputs the box does not restrict are left out)."""
+def box_table(
+    limits: pd.DataFrame,
+    initial: pd.DataFrame,
+    qp: dict[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
+    """The restricted inputs of a box: one row each with its lower and upper limit, the
+    input's full range and the quasi-p-values of its limits (``qp_low``, ``qp_high``: NaN for
+    a limit at the range or when not given) and of the restriction (``qp``: the smaller;
+    inputs the box does not restrict are left out)."""
+    qp = qp or {}
+    nan = float("nan")
     rows = []
     for column in initial.columns:
         low, high = float(limits.at[0, column]), float(limits.at[1, column])
@@ -330,8 +390,9 @@ def box_table(limits: pd.DataFrame, initial: pd.DataFrame) -> pd.DataFrame:
         if (low, high) != (lo0, hi0):
             rows.append(
                 {"input": column, "low": low, "high": high, "range_low": lo0, "range_high": hi0}
+                | restriction_qp(*qp.get(column, (nan, nan)))
             )
-    return pd.DataFrame(rows, columns=["input", "low", "high", "range_low", "range_high"])
+    return pd.DataFrame(rows, columns=list(BOX_COLUMNS))
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, above: np.ndarray, seed: int) -> pd.DataFrame:
@@ -385,6 +446,25 @@ class Discovery:
     paths: dict[str, Path] = field(default_factory=dict)
     min_coverage: float = DEFAULT_MIN_COVERAGE
     """The smallest coverage of the box reported (:func:`choose_box`)."""
+    quasi_p: list[dict[str, tuple[float, float]]] = field(default_factory=list)
+    """Each box's quasi-p-values per restricted input, of its lower and upper limit (the
+    reported box's in ``box``: ``qp_low``, ``qp_high``, ``qp``)."""
+    min_density: float = DEFAULT_MIN_DENSITY
+    """The density PRIM's last box had to reach (:func:`prim_analysis`)."""
+
+    def question_record(self) -> dict[str, Any]:
+        """The question the folder's tables answer, as its manifest records it (key
+        ``question``): outcome, threshold, month, the box's rules and the significance
+        level, so that the views read them rather than parse ``prim_box.csv``."""
+        return {
+            "outcome": self.outcome,
+            "threshold": float(self.threshold),
+            "month": self.plan.month,
+            "min_coverage": float(self.min_coverage),
+            "min_density": float(self.min_density),
+            "significance": SIGNIFICANCE,
+            "runs_above": int(self.outcomes["above"].sum()),
+        }
 
     @property
     def question(self) -> str:
@@ -423,9 +503,15 @@ class Discovery:
         ]
         lines += [
             f"  {r.input}: {r.low:.3g} to {r.high:.3g} (range {r.range_low:.3g} to "
-            f"{r.range_high:.3g})"
+            f"{r.range_high:.3g}); {significance_text(r.qp_low, r.qp_high)}"
             for r in self.box.itertuples()
         ]
+        noise = [r.input for r in self.box.itertuples() if not significant(r.qp)]
+        if noise:
+            lines.append(
+                f"  Not significant (no limit with quasi-p < {SIGNIFICANCE:g}; may be noise, "
+                "not a finding): " + ", ".join(noise)
+            )
         lines.append("Feature scores (extra trees; outcome / above the threshold):")
         lines += [
             f"  {r.input:<40s} {r.score_outcome:.3f}  {r.score_above:.3f}"
@@ -565,7 +651,7 @@ def analyse(
         threshold = float(table[outcome].median())
     table["above"] = table[outcome] > threshold
     x = table[inputs]
-    trajectory, limits, initial = prim_analysis(
+    trajectory, limits, initial, quasi_p = prim_analysis(
         x, table["above"].to_numpy(), min_density=min_density
     )
     chosen = choose_box(trajectory, min_coverage)
@@ -580,19 +666,26 @@ def analyse(
         box_limits=limits,
         initial_box=initial,
         chosen=chosen,
-        box=box_table(limits[chosen], initial),
+        box=box_table(limits[chosen], initial, quasi_p[chosen]),
         scores=scores,
         elapsed=0.0,
         ran=0,
         resumed=0,
         min_coverage=min_coverage,
+        quasi_p=quasi_p,
+        min_density=min_density,
     )
 
 
 def write_discovery(result: Discovery, folder: Path) -> dict[str, Path]:
     """Write the tables of a discovery into ``folder`` together (staged: all or none):
     the runs' inputs and outcomes, the PRIM trajectory, the box reported and the feature
-    scores.  The figures are drawn by the views (:mod:`aiadopt.views.discovery`)."""
+    scores, and the question they answer into its ``manifest.json`` (key ``question``:
+    :meth:`Discovery.question_record`; the runs' keys kept, a new question on the same runs
+    replaces it).  The figures are drawn by the views (:mod:`aiadopt.views.discovery`)."""
+    manifest = folder / MANIFEST
+    doc = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
+    doc = {**(doc or result.plan.manifest()), "question": result.question_record()}
     chosen = result.trajectory["box"] == result.chosen
     trajectory = result.trajectory.assign(reported=chosen)
     box = result.box.assign(
@@ -605,5 +698,6 @@ def write_discovery(result: Discovery, folder: Path) -> dict[str, Path]:
         staging.write(TRAJECTORY_FILE, trajectory.to_csv(index=False))
         staging.write(BOX_FILE, box.to_csv(index=False))
         staging.write(SCORES_FILE, result.scores.to_csv(index=False))
+        staging.write(MANIFEST, json.dumps(doc, indent=2))
         written = [final for _, final in staging.pending]
     return {p.name: p for p in written}

@@ -67,6 +67,7 @@ step of every lever (no mix of levers fits).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tomllib
@@ -79,7 +80,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, differential_evolution
 
-from ..files import check_input_file, staged
+from ..files import __version__, check_input_file, staged
 from ..model.clock import check_last_month
 from ..model.interventions import REDUCING, Intervention, InterventionError
 from .discovery import DEFAULT_REDUCTION, LEVER_KINDS, OUTCOME_METRICS, OUTCOMES, outcomes_of_run
@@ -95,7 +96,9 @@ __all__ = [
     "load_portfolio",
     "optimise_front",
     "pareto_front",
+    "portfolio_question",
     "run_portfolio",
+    "write_portfolio",
 ]
 
 PORTFOLIO_KEYS = (
@@ -114,6 +117,10 @@ PORTFOLIO_KEYS = (
 LEVER_KEYS = ("cost", "reduction")
 FRONT_FILE = "front.csv"
 EVALUATED_FILE = "evaluated.csv"
+PORTFOLIO_FILE = "portfolio.json"
+"""The question a portfolio folder's front answers (:func:`portfolio_question`: outcome,
+month, quantile, draws, levers' costs...), written with the tables so that the folder can be
+redrawn and reported without parsing them."""
 
 
 class PortfolioError(ExperimentError):
@@ -494,7 +501,8 @@ def run_portfolio(
     popsize: int = 8,
 ) -> PortfolioResult:
     """Trace the portfolio's front with the model (each mix over the same draws) and, with
-    ``out``, write ``front.csv`` and ``evaluated.csv`` there (together)."""
+    ``out``, write ``front.csv``, ``evaluated.csv`` and the question they answer,
+    ``portfolio.json``, there (together: :func:`write_portfolio`)."""
     try:
         source = parameter_source(parameter_set)
     except ValueError as exc:
@@ -542,11 +550,44 @@ def run_portfolio(
         portfolio, pareto_front(evaluated), evaluated, runs, source.description
     )
     if out is not None:
-        with staged(out) as staging:
-            staging.write(FRONT_FILE, result.front.to_csv(index=False))
-            staging.write(EVALUATED_FILE, result.evaluated.to_csv(index=False))
-            result.paths = {p.stem: p for _, p in staging.pending}
+        result.paths = write_portfolio(result, out)
     return result
+
+
+def write_portfolio(result: PortfolioResult, out: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write a portfolio's tables and its question into ``out`` together (staged: all or
+    none): ``front.csv``, ``evaluated.csv`` and ``portfolio.json``; returns them by stem."""
+    with staged(out) as staging:
+        staging.write(FRONT_FILE, result.front.to_csv(index=False))
+        staging.write(EVALUATED_FILE, result.evaluated.to_csv(index=False))
+        staging.write(PORTFOLIO_FILE, json.dumps(portfolio_question(result), indent=2) + "\n")
+        return {p.stem: p for _, p in staging.pending}
+
+
+def portfolio_question(result: PortfolioResult) -> dict[str, Any]:
+    """What a portfolio asked (its file's keys, resolved) and how it was answered: the
+    content of ``portfolio.json``."""
+    p = result.portfolio
+    return {
+        "kind": "portfolio",
+        "version": __version__,
+        "outcome": p.outcome,
+        "month": p.month,
+        "start": p.start,
+        "quantile": p.quantile,
+        "draws": p.draws,
+        "firms": p.firms,
+        "seed": p.seed,
+        "levels": list(p.levels),
+        "budget": p.budget,
+        "levers": {  # a reduction for the obstacle reducers only (the others have none)
+            k: {"cost": c} | ({"reduction": r} if k in REDUCING else {})
+            for k, c, r in zip(p.levers, p.costs, p.reductions, strict=True)
+        },
+        "file": p.origin,
+        "parameters": result.description,
+        "runs": result.runs,
+    }
 
 
 def _spec(portfolio: Portfolio, shares: Sequence[float], j: int, k: int, base) -> RunSpec:

@@ -10,7 +10,8 @@ from the folder the command wrote (``aiadopt plot`` and ``aiadopt report`` redra
   interest, the top inputs;
 - :func:`scatter_figure`: the runs over the two highest-scored restricted inputs, above the
   threshold or not, with the box drawn;
-- :func:`front_figure`: a portfolio's Pareto front, robust outcome against effort.
+- :func:`front_figure`: a portfolio's Pareto front, robust outcome against effort, its points
+  numbered and their mixes in a table beside the plot.
 
 Each figure takes the tables (:class:`DiscoveryTables`, :class:`FrontTables`) or the result
 they come from (:class:`~aiadopt.experiments.discovery.Discovery`,
@@ -18,7 +19,7 @@ they come from (:class:`~aiadopt.experiments.discovery.Discovery`,
 :func:`read_portfolio` read the tables back from a folder: a discovery's ``manifest.json``,
 ``outcomes.csv``, ``prim_trajectory.csv``, ``prim_box.csv`` and ``feature_scores.csv``; a
 portfolio's ``front.csv``, ``evaluated.csv`` and the question they answer, ``portfolio.json``
-(written with the front's figure by :func:`save_front_figure`).
+(all written by :func:`~aiadopt.experiments.portfolio.run_portfolio`).
 """
 
 from __future__ import annotations
@@ -35,17 +36,25 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.discovery import (
+    BOX_COLUMNS,
     BOX_FILE,
     LEVER_KINDS,
     OUTCOMES,
     OUTCOMES_FILE,
     SCORES_FILE,
+    SIGNIFICANCE,
     TRAJECTORY_FILE,
     Discovery,
+    significant,
 )
-from ..experiments.portfolio import EVALUATED_FILE, FRONT_FILE, PortfolioResult
-from ..files import __version__, write_atomic
-from ..model.interventions import REDUCING
+from ..experiments.portfolio import (
+    EVALUATED_FILE,
+    FRONT_FILE,
+    PORTFOLIO_FILE,
+    PortfolioResult,
+    portfolio_question,
+)
+from ..files import __version__
 from .folder import ResultsError
 from .save import save_figure
 from .style import PALETTE, SCENARIO_COLOURS, canvas, style
@@ -58,6 +67,7 @@ __all__ = [
     "box_figure",
     "discovery_figures",
     "discovery_tables",
+    "front_cells",
     "front_figure",
     "front_tables",
     "read_discovery",
@@ -87,9 +97,6 @@ LEVER_LABELS = {
 ABOVE = SCENARIO_COLOURS[0]
 BELOW = "#bdbdbd"
 TOP_SCORES = 15
-PORTFOLIO_FILE = "portfolio.json"
-"""The question a portfolio folder's front answers (outcome, month, quantile, draws, costs),
-written beside ``front.png`` so that the folder can be redrawn and reported."""
 _QUESTION = re.compile(r"^(?P<outcome>\w+) at (?P<month>\d{4}-\d{2}) > (?P<threshold>\S+)$")
 """``Discovery.question`` as written in ``prim_box.csv``: ``OUTCOME at YYYY-MM > THRESHOLD``."""
 
@@ -113,7 +120,7 @@ class DiscoveryTables:
     outcomes: pd.DataFrame  # one row per run: inputs, outcomes, above
     trajectory: pd.DataFrame  # box, coverage, density, mass, res_dim
     chosen: int  # the box reported (a row of the trajectory)
-    box: pd.DataFrame  # input, low, high, range_low, range_high: the inputs it restricts
+    box: pd.DataFrame  # input, low, high, range_low, range_high, qp_low, qp_high, qp
     scores: pd.DataFrame  # input, score_outcome, score_above
     min_coverage: float | None = None  # the rule that chose the box, when known
     folder: Path | None = None
@@ -212,12 +219,15 @@ def read_discovery(folder: str | os.PathLike[str]) -> DiscoveryTables:
     if len(reported) != 1:
         raise ResultsError(f"{path / TRAJECTORY_FILE}: expected one box marked reported, "
                            f"found {len(reported)}")  # fmt: skip
-    outcome, threshold = _question_of(path, box, outcomes)
+    question = _recorded_question(path / "manifest.json", manifest)
+    if question is None:  # a folder written before its manifest recorded the question
+        outcome, threshold = _question_of(path, box, outcomes)
+        question = {"outcome": outcome, "threshold": threshold}
     scenario = (manifest.get("scenarios") or [{}])[0]
     return DiscoveryTables(
-        outcome=outcome,
-        threshold=threshold,
-        month=str(manifest.get("until")),
+        outcome=question["outcome"],
+        threshold=question["threshold"],
+        month=str(question.get("month") or manifest.get("until")),
         start=str(scenario.get("start", "?")),
         runs=len(outcomes),
         firms=int(manifest.get("firms") or 0),
@@ -227,17 +237,48 @@ def read_discovery(folder: str | os.PathLike[str]) -> DiscoveryTables:
         outcomes=outcomes,
         trajectory=trajectory.drop(columns="reported"),
         chosen=int(reported[0]),
-        box=box[["input", "low", "high", "range_low", "range_high"]],
+        box=box.reindex(columns=list(BOX_COLUMNS)),  # qp: NaN in a folder written before it
         scores=tables[SCORES_FILE],
+        min_coverage=question.get("min_coverage"),
         folder=path,
         version=manifest.get("version"),
     )
 
 
+def _recorded_question(file: Path, manifest: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The question a discovery's manifest records (key ``question``, written with the
+    tables: :meth:`~aiadopt.experiments.discovery.Discovery.question_record`), checked; None
+    when the manifest predates it."""
+    question = manifest.get("question")
+    if question is None:
+        return None
+    if not isinstance(question, Mapping):
+        raise ResultsError(f"{file}: question: expected an object (outcome, threshold, month)")
+    if question.get("outcome") not in OUTCOMES:
+        raise ResultsError(f"{file}: question.outcome: {question.get('outcome')!r} is not an "
+                           f"outcome; allowed: {', '.join(OUTCOMES)}")  # fmt: skip
+    for key in ("threshold", "min_coverage"):
+        value = question.get(key)
+        if key == "threshold" or value is not None:
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                raise ResultsError(f"{file}: question.{key}: expected a number, got "
+                                   f"{value!r}") from None  # fmt: skip
+    return {
+        "outcome": question["outcome"],
+        "threshold": float(question["threshold"]),
+        "month": question.get("month"),
+        "min_coverage": None if question.get("min_coverage") is None
+        else float(question["min_coverage"]),
+    }
+
+
 def _question_of(path: Path, box: pd.DataFrame, outcomes: pd.DataFrame) -> tuple[str, float]:
-    """The outcome and threshold of a discovery folder: from the box's ``question`` column;
-    a box that restricts nothing has no row, so then from the runs: the outcome whose values
-    split the runs as ``above`` does, the threshold its highest value not above."""
+    """The outcome and threshold of a discovery folder written before its manifest recorded
+    them: from the box's ``question`` column (the threshold rounded to 6 digits); a box that
+    restricts nothing has no row, so then from the runs: the outcome whose values split the
+    runs as ``above`` does, the threshold its highest value not above."""
     if "question" in box.columns and len(box):
         found = _QUESTION.match(str(box["question"].iloc[0]))
         if found and found["outcome"] in OUTCOMES:
@@ -290,32 +331,6 @@ def front_tables(result: PortfolioResult | FrontTables) -> FrontTables:
         return result
     return FrontTables(result.front, result.evaluated, portfolio_question(result),
                       _folder_of(result))  # fmt: skip
-
-
-def portfolio_question(result: PortfolioResult) -> dict[str, Any]:
-    """What a portfolio asked (its file's keys, resolved) and how it was answered: the
-    content of ``portfolio.json``."""
-    p = result.portfolio
-    return {
-        "kind": "portfolio",
-        "version": __version__,
-        "outcome": p.outcome,
-        "month": p.month,
-        "start": p.start,
-        "quantile": p.quantile,
-        "draws": p.draws,
-        "firms": p.firms,
-        "seed": p.seed,
-        "levels": list(p.levels),
-        "budget": p.budget,
-        "levers": {  # a reduction for the obstacle reducers only (the others have none)
-            k: {"cost": c} | ({"reduction": r} if k in REDUCING else {})
-            for k, c, r in zip(p.levers, p.costs, p.reductions, strict=True)
-        },
-        "file": p.origin,
-        "parameters": result.description,
-        "runs": result.runs,
-    }
 
 
 def _folder_of(result: PortfolioResult) -> Path | None:
@@ -446,12 +461,14 @@ def box_figure(result: Discovery | DiscoveryTables):
     stats = d.stats
     with style():
         fig, body = canvas(
-            7.5,
-            1.6 + 0.45 * max(len(box), 1),
+            8.5,
+            2.4 + 0.55 * max(len(box), 1),
             "Scenario discovery: the box reported",
             f"{d.question} In the box, {stats['density']:.0%} of the runs are above the "
             f"threshold; it holds {stats['coverage']:.0%} of all the runs above it. Grey: the "
-            "input's sampled range; blue: the box's limits.",
+            "input's sampled range; blue: the box's limits, with each limit's quasi-p-value; "
+            f"n.s.: not significant ({SIGNIFICANCE:g} or more: the limit may be noise); pale: "
+            "no limit of the input is significant.",
             d.meta(),
         )
         ax = body.subplots()
@@ -463,11 +480,13 @@ def box_figure(result: Discovery | DiscoveryTables):
             span = (r.range_high - r.range_low) or 1.0
             lo, hi = (r.low - r.range_low) / span, (r.high - r.range_low) / span
             ax.barh(row, 1.0, left=0.0, color="#e0e0e0", height=0.55)
-            ax.barh(row, hi - lo, left=lo, color=ABOVE, height=0.55)
+            sure = significant(r.qp)
+            ax.barh(row, hi - lo, left=lo, color=ABOVE, alpha=1.0 if sure else 0.35, height=0.55)
             ax.text(
                 1.04,
                 row,
-                f"{r.low:.3g} to {r.high:.3g}  (of {r.range_low:.3g} to {r.range_high:.3g})",
+                f"{r.low:.3g} to {r.high:.3g}  (of {r.range_low:.3g} to {r.range_high:.3g})\n"
+                f"{_qp_label(r.qp_low, r.qp_high)}",
                 ha="left",
                 va="center",
                 fontsize=8.5,
@@ -478,6 +497,17 @@ def box_figure(result: Discovery | DiscoveryTables):
         ax.set_xlim(-0.02, 1.02)
         ax.set_xticks([0, 0.5, 1], ["range low", "middle", "range high"])
     return fig
+
+
+def _qp_label(qp_low: float, qp_high: float) -> str:
+    """The quasi-p-values of a restriction's limits, short: "quasi-p: lower 4.3e-06, upper
+    0.41 (n.s.)"."""
+    parts = [
+        f"{side} {qp:.2g}" + ("" if significant(qp) else " (n.s.)")
+        for side, qp in (("lower", qp_low), ("upper", qp_high))
+        if np.isfinite(qp)
+    ]
+    return "quasi-p: " + (", ".join(parts) if parts else "not recorded")
 
 
 def scores_figure(result: Discovery | DiscoveryTables):
@@ -569,10 +599,11 @@ def _rectangle(x: float, y: float, w: float, h: float):
 
 def front_figure(result: PortfolioResult | FrontTables):
     """A portfolio's Pareto front: the robust outcome (its quantile over the draws) of each mix
-    against its effort, every mix evaluated in grey, the front joined in colour and labelled
-    with its levers."""
+    against its effort, every mix evaluated in grey, the front joined in colour, its points
+    numbered by effort and their mixes in a table beside the plot (labels written at the
+    points overlapped where the front flattens and its points crowd together)."""
     t = front_tables(result)
-    front, evaluated, q = t.front, t.evaluated, t.question
+    front, evaluated, q = t.front.sort_values("effort"), t.evaluated, t.question
     meta = {
         "version": q.get("version"),
         "root_seed": q.get("seed"),
@@ -581,33 +612,34 @@ def front_figure(result: PortfolioResult | FrontTables):
         + (f" x {q['draws']} draws" if q.get("draws") else "")
         + (f"; {q['parameters']}" if q.get("parameters") else ""),
     }
+    cells, columns = front_cells(t, front)
+    table_in = 0.3 + 0.62 * len(columns)
     with style():
         fig, body = canvas(
-            8.0,
-            5.8,
+            6.6 + table_in,
+            max(5.8, 2.6 + 0.2 * len(front)),
             "Lever portfolios: the Pareto front of robust outcome against effort",
             _front_subtitle(t),
             meta,
         )
-        ax = body.subplots()
+        ax, side = body.subplots(1, 2, width_ratios=[6.4, table_in])
         ax.scatter(
             evaluated["effort"], evaluated["robust"], s=10, color=BELOW, label="mixes evaluated"
         )
         ax.plot(front["effort"], front["robust"], "-o", color=ABOVE, ms=5, label="Pareto front")
         span = float(evaluated["effort"].max()) or 1.0
-        for row in front.to_dict("records"):
-            # the front rises: a label below-right of its point clears the line, except at
-            # the right end, where it goes above-left (the line there is below the point)
-            late = row["effort"] > 0.75 * span
+        for number, row in enumerate(front.to_dict("records"), start=1):
+            # the front rises and is concave: above-left of a point is clear of the line
+            # (the segment from the previous point runs below it) and of the grey mixes
             ax.annotate(
-                t.mix_text(row),
+                str(number),
                 (row["effort"], row["robust"]),
-                fontsize=7,
-                xytext=(-6, 7) if late else (4, -10),
+                fontsize=7.5,
+                xytext=(-3, 4),
                 textcoords="offset points",
-                ha="right" if late else "left",
-                va="bottom" if late else "baseline",
-                color=PALETTE["muted"],
+                ha="right",
+                va="bottom",
+                color=PALETTE["zero"],
             )
         ax.set_xlim(-0.04 * span, 1.06 * span)
         ax.set_xlabel("effort (cost x firms targeted)")
@@ -615,13 +647,51 @@ def front_figure(result: PortfolioResult | FrontTables):
         if str(q.get("outcome", "")).startswith("share"):
             ax.yaxis.set_major_formatter(_percent())
         ax.legend(loc="lower right", frameon=False)
+        _mix_table(side, cells, columns)
     return fig
+
+
+def front_cells(t: FrontTables, front: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
+    """The front's table beside its figure: one row per point (numbered as on the plot, by
+    effort): the share of firms each lever treats (blank when off), the effort and the
+    robust outcome."""
+    columns = ["#", *(LEVER_LABELS.get(k, k).replace(" ", "\n", 1) for k in t.levers)]
+    columns += ["effort", "outcome"]
+    share = str(t.question.get("outcome", "")).startswith("share")
+    cells = []
+    for number, row in enumerate(front.to_dict("records"), start=1):
+        levers = [f"{float(row[k]):.0%}" if float(row[k]) > 0 else "" for k in t.levers]
+        value = f"{float(row['robust']):.1%}" if share else f"{float(row['robust']):.3g}"
+        cells.append([str(number), *levers, f"{float(row['effort']):,.0f}", value])
+    return cells, columns
+
+
+def _mix_table(ax, cells: list[list[str]], columns: list[str]) -> None:
+    """Draw the front's table (:func:`front_cells`) in ``ax``, from its top."""
+    ax.set_axis_off()
+    rows = len(cells) + 1
+    height = min(1.0, 0.075 * rows)
+    drawn = ax.table(cellText=cells, colLabels=columns, loc="upper center", cellLoc="right",
+                     bbox=(0.0, 1.0 - height, 1.0, height))  # fmt: skip
+    drawn.auto_set_font_size(False)
+    drawn.set_fontsize(7.5)
+    for (r, c), cell in drawn.get_celld().items():
+        cell.set_edgecolor(PALETTE["grid"])
+        if c == 0:  # the point's number: a narrow column
+            cell.set_width(cell.get_width() * 0.5)
+        cell.set_linewidth(0.5)
+        if r == 0:
+            cell.set_text_props(fontweight="bold")
+            cell.set_height(cell.get_height() * 1.6)
+        elif r % 2 == 0:
+            cell.set_facecolor(PALETTE["stripe"])
 
 
 def _front_subtitle(t: FrontTables) -> str:
     q = t.question
     grey = (" Grey: every mix the optimiser evaluated; blue: the mixes no other beats on both "
-            "(less effort and a higher robust outcome).")  # fmt: skip
+            "(less effort and a higher robust outcome), numbered by effort, their mixes in the "
+            "table.")  # fmt: skip
     if not q.get("outcome"):
         return (
             "The robust outcome (a quantile over posterior draws) of each mix against its "
@@ -643,14 +713,10 @@ def _percent():
 
 
 def save_front_figure(result: PortfolioResult, folder: str | os.PathLike[str]) -> Path:
-    """Draw :func:`front_figure` and save it as ``folder/front.png``, with the question the
-    front answers as ``folder/portfolio.json`` (:data:`PORTFOLIO_FILE`), so that ``aiadopt
-    plot`` and ``aiadopt report`` can redraw and report the folder."""
-    tables = front_tables(result)
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    write_atomic(path / PORTFOLIO_FILE, json.dumps(tables.question, indent=2) + "\n")
-    return save_figure(front_figure(tables), path / "front", formats=("png",))["png"]
+    """Draw :func:`front_figure` and save it as ``folder/front.png`` (the tables and the
+    question, ``portfolio.json``, are written by
+    :func:`~aiadopt.experiments.portfolio.run_portfolio`)."""
+    return save_figure(front_figure(result), Path(folder) / "front", formats=("png",))["png"]
 
 
 DISCOVERY_FIGURES = {

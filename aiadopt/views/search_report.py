@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ..experiments.discovery import SIGNIFICANCE, significance_text, significant
 from ..files import __version__
 from ..model.interventions import REDUCING
 from .discovery import (
@@ -141,7 +143,8 @@ def _discovery_answer(d: DiscoveryTables) -> list[str]:
     ]
     restricted = "".join(
         f"<li><b>{escape(r.input)}</b> {_number(r.low)} to {_number(r.high)} (sampled "
-        f"{_number(r.range_low)} to {_number(r.range_high)})</li>"
+        f"{_number(r.range_low)} to {_number(r.range_high)}): "
+        f"{escape(significance_text(r.qp_low, r.qp_high))}</li>"
         for r in d.box.itertuples()
     )
     in_box = round(float(stats["mass"]) * d.runs)
@@ -157,6 +160,8 @@ def _discovery_answer(d: DiscoveryTables) -> list[str]:
         else "It restricts no input: no range of the levers or parameters singles out the "
         "runs above the threshold."
     )
+    if len(d.box):
+        items.append(_significance_item(d))
     top = d.scores.head(3)
     items.append(
         "<b>The inputs that matter most</b> (feature scores for the outcome): "
@@ -164,6 +169,25 @@ def _discovery_answer(d: DiscoveryTables) -> list[str]:
         + "."
     )
     return items
+
+
+def _significance_item(d: DiscoveryTables) -> str:
+    """Which restrictions are findings and which may be noise (their quasi-p-values)."""
+    qp = d.box["qp"].to_numpy(dtype=float)
+    if not np.isfinite(qp).any():
+        return ("<b>Significance</b>: the folder does not record the restrictions' "
+                "quasi-p-values (written before they were); run 'aiadopt discover' into it "
+                "again to add them.")  # fmt: skip
+    sure = [r.input for r in d.box.itertuples() if significant(r.qp)]
+    noise = [r.input for r in d.box.itertuples() if not significant(r.qp)]
+    text = (f"<b>Significance</b> (quasi-p-value of each limit, a one-sided binomial test "
+            f"that the box's density needs it; significant below {SIGNIFICANCE:g}): ")  # fmt: skip
+    text += (f"significant: {escape(', '.join(sure))}. " if sure
+             else "no restriction is significant. ")  # fmt: skip
+    if noise:
+        text += (f"<b>Not significant, may be noise rather than a finding</b>: "
+                 f"{escape(', '.join(noise))}.")  # fmt: skip
+    return text
 
 
 def _number(x: float) -> str:
@@ -181,6 +205,9 @@ def _box_table(d: DiscoveryTables) -> str:
             "Box high": f"{r.high:.3g}",
             "Sampled range": f"{r.range_low:.3g} to {r.range_high:.3g}",
             "Share of the range kept": _kept(r.low, r.high, r.range_low, r.range_high),
+            "Quasi-p (lower limit)": _qp(r.qp_low),
+            "Quasi-p (upper limit)": _qp(r.qp_high),
+            "Significant": "yes" if significant(r.qp) else "no (may be noise)",
         }
         for r in d.box.itertuples()
     ]
@@ -188,8 +215,13 @@ def _box_table(d: DiscoveryTables) -> str:
         pd.DataFrame(rows),
         caption=f"The box reported (box {d.chosen}): coverage {stats['coverage']:.2f}, density "
         f"{stats['density']:.2f}, mass {stats['mass']:.2f} (the share of all the runs in it)",
-        numeric=("Box low", "Box high", "Share of the range kept"),
+        numeric=[c for c in rows[0] if c not in ("Input", "Sampled range", "Significant")],
     )
+
+
+def _qp(value: float) -> str:
+    """A quasi-p-value, or a dash for a limit left at the sampled range (or not recorded)."""
+    return f"{value:.2g}" if np.isfinite(value) else "–"
 
 
 def _kept(low: float, high: float, range_low: float, range_high: float) -> str:
@@ -272,8 +304,8 @@ def _portfolio_page(t: FrontTables) -> tuple[str, list[str]]:
             image,
             "Each grey point is a mix the optimiser evaluated at budgets up to the "
             "portfolio's (every mix within a budget when they are few, else those scipy's "
-            "differential evolution tried); the blue line joins the front, each point "
-            "labelled with its levers.",
+            "differential evolution tried); the blue line joins the front, its points "
+            "numbered by effort as in the table beside the plot and the one below.",
             "front",
         ),
         _front_table(t),
@@ -337,8 +369,9 @@ def _front_answer(t: FrontTables) -> list[str]:
 
 def _front_table(t: FrontTables) -> str:
     rows = []
-    for r in t.front.sort_values("effort").to_dict("records"):
-        row: dict[str, Any] = {"Effort": f"{r['effort']:,.0f}", "Mix": t.mix_text(r)}
+    for number, r in enumerate(t.front.sort_values("effort").to_dict("records"), start=1):
+        row: dict[str, Any] = {"#": number, "Effort": f"{r['effort']:,.0f}",
+                               "Mix": t.mix_text(r)}  # fmt: skip
         row.update({LEVER_LABELS.get(k, k): f"{float(r[k]):.0%}" for k in t.levers})
         row[f"Robust outcome ({t.outcome_label})"] = _value(t, r["robust"])
         if "mean" in r:

@@ -4,6 +4,7 @@ is drawn."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,10 @@ import pytest
 
 from aiadopt.experiments.discovery import (
     LEVER_KINDS,
+    SIGNIFICANCE,
     DiscoveryPlan,
     ExperimentError,
+    box_table,
     choose_box,
     execute_discovery,
     feature_scores,
@@ -21,6 +24,10 @@ from aiadopt.experiments.discovery import (
     lever_design,
     plan_discovery,
     prim_analysis,
+    quasi_p_values,
+    restriction_qp,
+    significance_text,
+    significant,
 )
 
 from .synthetic_posterior import write_posterior
@@ -38,7 +45,7 @@ def _planted(n: int = 1500, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray]:
 
 def test_prim_finds_a_planted_box() -> None:
     x, y = _planted()
-    trajectory, limits, initial = prim_analysis(x, y)
+    trajectory, limits, initial, quasi_p = prim_analysis(x, y)
     chosen = choose_box(trajectory, min_coverage=0.8)
     box = limits[chosen]
     restricted = [c for c in x.columns if not box[c].equals(initial[c])]
@@ -48,6 +55,35 @@ def test_prim_finds_a_planted_box() -> None:
     stats = trajectory.iloc[chosen]
     assert stats["coverage"] >= 0.8
     assert stats["density"] >= 0.8  # 2% noise: about 0.98 in the true box
+    assert set(quasi_p[chosen]) == {"a", "c"}  # the planted restrictions are significant
+    table = box_table(box, initial, quasi_p[chosen]).set_index("input")
+    assert table.at["a", "qp_low"] < SIGNIFICANCE and np.isnan(table.at["a", "qp_high"])
+    assert table.at["c", "qp_high"] < SIGNIFICANCE and np.isnan(table.at["c", "qp_low"])
+    assert (table["qp"] == table[["qp_low", "qp_high"]].min(axis=1)).all()
+
+
+@pytest.mark.parametrize("seed", [5, 10, 12])
+def test_a_restriction_of_a_pure_noise_input_is_not_significant(seed: int) -> None:
+    """Peeled far enough, PRIM also restricts the noise inputs b, d and e (these seeds: in
+    its densest boxes); their quasi-p-values say it may be chance, the planted ones' do not."""
+    x, y = _planted(seed=seed)
+    trajectory, _, _, quasi_p = prim_analysis(x, y)
+    noise = [v for qp in quasi_p for k in qp if k in ("b", "d", "e") for v in qp[k]]
+    assert noise and np.nanmin(noise) >= SIGNIFICANCE
+    chosen = choose_box(trajectory, min_coverage=0.8)
+    assert max(np.nanmin(quasi_p[chosen][k]) for k in ("a", "c")) < SIGNIFICANCE
+
+
+def test_a_restriction_is_significant_when_one_of_its_limits_is() -> None:
+    qp = quasi_p_values({"a": [0.01, 0.2], "b": [-1, 0.003], "c": [-1, -1]})
+    assert qp["a"] == (0.01, 0.2) and np.isnan(qp["b"][0]) and qp["b"][1] == 0.003
+    rows = {k: restriction_qp(*v) for k, v in qp.items()}
+    assert [rows[k]["qp"] for k in "ab"] == [0.01, 0.003] and np.isnan(rows["c"]["qp"])
+    assert [significant(r["qp"]) for r in rows.values()] == [True, True, False]
+    assert significance_text(*qp["a"]) == (
+        "quasi-p of the lower limit 0.01 (significant), of the upper limit 0.2 (not "
+        "significant: may be noise)"
+    )
 
 
 def test_choose_box_is_the_densest_with_enough_coverage() -> None:
@@ -159,6 +195,10 @@ def test_a_small_discovery_runs_resumes_and_is_drawn(tmp_path: Path) -> None:
         assert (out / name).is_file()
     box = pd.read_csv(out / "prim_box.csv")
     assert set(box["input"]) <= set(again.inputs)
+    assert {"qp_low", "qp_high", "qp"} <= set(box.columns)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["question"]["outcome"] == "share_in_place"  # the last question asked
+    assert manifest["question"]["threshold"] == middle and manifest["replicates"] == 24
     figures = save_discovery_figures(again, out / "figures")
     assert all(p.stat().st_size > 10_000 for p in figures.values())
     with pytest.raises(ExperimentError, match="holds another experiment"):

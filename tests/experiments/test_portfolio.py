@@ -7,6 +7,7 @@ key."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -208,6 +209,26 @@ def test_a_small_portfolio_runs_on_the_model(tmp_path: Path) -> None:
     assert result.front["robust"].is_monotonic_increasing
     assert result.runs == 3 * len(result.evaluated)
     assert (tmp_path / "o" / "front.csv").is_file()
+    assert sorted(result.paths) == ["evaluated", "front", "portfolio"]  # written together
+    question = json.loads((tmp_path / "o" / "portfolio.json").read_text(encoding="utf-8"))
+    assert (question["outcome"], question["month"], question["draws"]) == (
+        "share_scaled", "2026-06", 3)  # fmt: skip
+    assert question["levers"] == {"tripartite_strategy": {"cost": 1.0}, "training": {"cost": 2.0}}
+    assert question["runs"] == result.runs and question["file"] == "p.toml"
+
+
+@pytest.mark.slow
+def test_the_command_lists_the_question_among_the_files_it_wrote(tmp_path: Path, capsys) -> None:
+    from aiadopt.cli import main
+
+    path = _write(tmp_path, 'firms = 80\ndraws = 2\nmonth = "2025-12"\nlevels = [0, 1]\n'
+                  "[levers.training]\n")  # fmt: skip
+    assert main(["portfolio", str(path), "--param-set", "none", "--workers", "1",
+                 "--out", str(tmp_path / "o")]) == 0  # fmt: skip
+    wrote = capsys.readouterr().out.split("Wrote to ")[1]
+    assert wrote.split(": ")[1].strip().split(", ") == [
+        "front.csv", "evaluated.csv", "portfolio.json", "front.png"]  # fmt: skip
+    assert json.loads((tmp_path / "o" / "portfolio.json").read_text())["file"] == str(path)
 
 
 def test_the_command_refuses_an_infeasible_portfolio(tmp_path: Path, capsys) -> None:

@@ -123,8 +123,9 @@ def discovery(tmp_path_factory):
     values = pd.DataFrame({"share_scaled": share, "share_in_place": share + 0.2,
                            "productivity_realised": 10 * share})  # fmt: skip
     result = analyse(plan, values, "share_scaled", 0.45)
-    write_discovery(result, folder)
+    folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps(plan.manifest()), encoding="utf-8")
+    write_discovery(result, folder)  # adds the question to the manifest
     result.out = folder
     return result
 
@@ -132,16 +133,15 @@ def discovery(tmp_path_factory):
 @pytest.fixture(scope="session")
 def portfolio(tmp_path_factory):
     """A lever portfolio's folder as ``aiadopt portfolio`` writes it (front.csv, evaluated.csv,
-    and with the front's figure portfolio.json), every mix of 3 levers at 3 levels evaluated
+    portfolio.json and the front's figure), every mix of 3 levers at 3 levels evaluated
     on a toy robust outcome (no model run).  Returns the PortfolioResult."""
     import itertools
 
     from aiadopt.experiments.portfolio import (
-        EVALUATED_FILE,
-        FRONT_FILE,
         PortfolioResult,
         pareto_front,
         portfolio_from_dict,
+        write_portfolio,
     )
     from aiadopt.views.discovery import save_front_figure
 
@@ -157,11 +157,8 @@ def portfolio(tmp_path_factory):
         rows.append(dict(zip(p.levers, mix, strict=True)) | {"effort": p.effort(mix),
                     "robust": robust, "mean": robust + 0.05})  # fmt: skip
     evaluated = pd.DataFrame(rows).sort_values(["effort", "robust"]).reset_index(drop=True)
-    folder.mkdir(parents=True)
-    evaluated.to_csv(folder / EVALUATED_FILE, index=False)
     front = pareto_front(evaluated)
-    front.to_csv(folder / FRONT_FILE, index=False)
-    result = PortfolioResult(p, front, evaluated, 4 * len(evaluated), "the shipped point",
-                             {"front": folder / FRONT_FILE})  # fmt: skip
+    result = PortfolioResult(p, front, evaluated, 4 * len(evaluated), "the shipped point")
+    result.paths = write_portfolio(result, folder)
     result.paths["figure"] = save_front_figure(result, folder)
     return result

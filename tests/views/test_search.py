@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from aiadopt.experiments.discovery import BOX_FILE, TRAJECTORY_FILE
+from aiadopt.experiments.discovery import BOX_FILE, SIGNIFICANCE, TRAJECTORY_FILE
 from aiadopt.views.discovery import (
     PORTFOLIO_FILE,
     discovery_tables,
+    front_cells,
     front_figure,
     read_discovery,
     read_portfolio,
@@ -43,7 +44,7 @@ def _copy(folder: Path, tmp_path: Path) -> Path:
 def test_a_discovery_folder_reads_back_as_computed(discovery) -> None:
     tables = read_discovery(discovery.out)
     assert (tables.outcome, tables.month, tables.start) == ("share_scaled", "2026-06", "2025-06")
-    assert tables.threshold == pytest.approx(discovery.threshold)
+    assert (tables.threshold, tables.min_coverage) == (discovery.threshold, 0.5)
     assert tables.chosen == discovery.chosen and tables.runs == 120 and tables.firms == 100
     pd.testing.assert_frame_equal(tables.box, discovery.box, check_dtype=False)
     pd.testing.assert_frame_equal(tables.trajectory, discovery.trajectory, check_dtype=False)
@@ -55,10 +56,45 @@ def test_a_discovery_folder_reads_back_as_computed(discovery) -> None:
         assert tables.limits(name) == pytest.approx((limits.at[0, name], limits.at[1, name]))
 
 
+def _without_question(folder: Path) -> dict:
+    """Drop the question from a discovery folder's manifest (as written before it held it);
+    returns the question."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    question = manifest.pop("question")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return question
+
+
+def test_the_manifest_records_the_question_the_views_read(discovery, tmp_path: Path) -> None:
+    folder = _copy(discovery.out, tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["question"] == discovery.question_record()
+    assert manifest["replicates"] == 120  # the runs' keys kept
+    manifest["question"] |= {"threshold": 0.4512345678, "min_coverage": 0.3}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    tables = read_discovery(folder)  # read, not parsed from the rounded question column
+    assert (tables.threshold, tables.min_coverage) == (0.4512345678, 0.3)
+    manifest["question"]["outcome"] = "share_sold"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ResultsError, match=r"manifest.json: question.outcome: 'share_sold'"):
+        read_discovery(folder)
+
+
+def test_a_folder_written_before_the_manifest_held_the_question_still_reads(
+    discovery, tmp_path: Path
+) -> None:
+    folder = _copy(discovery.out, tmp_path)
+    _without_question(folder)
+    tables = read_discovery(folder)  # from the box's question column
+    assert (tables.outcome, tables.threshold) == ("share_scaled", discovery.threshold)
+    assert tables.min_coverage is None
+
+
 def test_the_question_is_read_from_the_runs_when_the_box_restricts_nothing(
     discovery, tmp_path: Path
 ) -> None:
     folder = _copy(discovery.out, tmp_path)
+    _without_question(folder)
     pd.read_csv(folder / BOX_FILE).iloc[:0].to_csv(folder / BOX_FILE, index=False)
     tables = read_discovery(folder)
     assert tables.outcome == "share_scaled" and tables.box.empty
@@ -101,6 +137,40 @@ def test_the_discovery_report_gives_the_box_with_its_coverage_and_density(discov
     assert ("at fixed parameters" in text) != drawn
 
 
+PLANTED = {"training.share", "tripartite_strategy.share"}
+"""The inputs of the box planted in the ``discovery`` fixture."""
+
+
+def test_the_summary_and_report_say_which_restrictions_may_be_noise(discovery) -> None:
+    """The planted inputs' restrictions are significant; another input the box restricts
+    (the fixture's PRIM also nibbles a lever that plays no part) is flagged as noise."""
+    box = read_discovery(discovery.out).box.set_index("input")
+    assert set(box.index) >= PLANTED and set(box.index) - PLANTED  # a noise input restricted
+    assert (box.loc[list(PLANTED), "qp"] < SIGNIFICANCE).all()
+    noise = sorted(set(box.index) - PLANTED)
+    assert (box.loc[noise, "qp"] >= SIGNIFICANCE).all()
+    page, _ = build_search_html(read_discovery(discovery.out))
+    text = re.sub(r"<[^>]+>", "", page)
+    found = text.split("Significance")[1].split("may be noise rather than a finding:")
+    assert all(name in found[0] for name in PLANTED) and not any(n in found[0] for n in noise)
+    assert found[1].split(".share.")[0].strip() + ".share" == ", ".join(noise)
+    summary = discovery.format_report()
+    assert summary.count("(significant)") >= len(PLANTED)
+    assert summary.split("may be noise, not a finding): ")[1].split("\n")[0] == ", ".join(noise)
+
+
+def test_a_discovery_folder_without_quasi_p_values_reads_and_says_so(
+    discovery, tmp_path: Path
+) -> None:
+    folder = _copy(discovery.out, tmp_path)
+    box = pd.read_csv(folder / BOX_FILE)
+    box.drop(columns=["qp_low", "qp_high", "qp"]).to_csv(folder / BOX_FILE, index=False)
+    tables = read_discovery(folder)
+    assert tables.box["qp"].isna().all() and len(tables.box) == len(box)
+    page, _ = build_search_html(tables)
+    assert "does not record the restrictions' quasi-p-values" in page
+
+
 # --- a portfolio ---------------------------------------------------------------------------------
 
 
@@ -118,8 +188,17 @@ def test_a_portfolio_folder_reads_back_and_is_drawn_as_computed(portfolio) -> No
     assert np.allclose(line.get_xdata(), portfolio.front["effort"])
     assert np.allclose(line.get_ydata(), portfolio.front["robust"])
     assert ax.get_ylabel() == "10% quantile of the share of firms at scale"
-    labels = {t.get_text() for t in ax.texts}
-    assert "no lever" in labels and "strategy 100%, training 100%, cost support 100%" in labels
+    numbers = {t.get_text(): t.xy for t in ax.texts}  # each point numbered by effort
+    front = portfolio.front.sort_values("effort").reset_index(drop=True)
+    assert set(numbers) == {str(i) for i in range(1, len(front) + 1)}
+    last = numbers[str(len(front))]
+    assert last == pytest.approx((front["effort"].iloc[-1], front["robust"].iloc[-1]))
+    cells, columns = front_cells(tables, front)  # the mixes in the table beside the plot
+    (drawn,) = [t for a in axes_of(front_figure(tables)) for t in a.tables]
+    text = {(r, c): cell.get_text().get_text() for (r, c), cell in drawn.get_celld().items()}
+    assert [text[0, c] for c in range(len(columns))] == columns
+    assert cells[0][1:4] == ["", "", ""]  # no lever at no effort
+    assert [text[len(front), c] for c in range(1, 4)] == ["100%", "100%", "100%"]
 
 
 def test_the_portfolio_report_holds_the_front(portfolio) -> None:
