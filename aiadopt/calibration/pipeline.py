@@ -51,9 +51,10 @@ normal scale) by at least 20%, and by more than any placebo coordinate's (noise 
 never reads, sampled with the rest: :func:`informed_floor`), AND the screen found that one
 prior sd of it moves the figures by at least ``screen_threshold`` sampling sds; otherwise
 "prior-driven" (its answer is its prior).  The placebo and the screen are required too
-because simulation-based calibration showed that the emulated posterior can contract
-parameters the figures barely move (mean contraction 0.37-0.5 for the levers' drivers with
-the full quadratic emulator, with 67-80% coverage; a placebo contracted as much)."""
+because simulation-based calibration showed that an emulated posterior can contract
+parameters the figures barely move (mean contraction 0.37-0.5 for the levers' drivers, with
+67-80% coverage, before the snooker move was dropped and the emulator made additive; a
+placebo contracted as much): the placebo measures that floor in every calibration."""
 
 
 def informed_floor(fit: po.PosteriorFit) -> float:
