@@ -41,8 +41,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -53,7 +51,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from experiments_benchmark import _busy_processes, _load  # noqa: E402
+from experiments_benchmark import _busy_processes, _load, announce_machine  # noqa: E402
 
 TARGET_SECONDS = 600.0
 QUESTIONS = (("share_scaled", 0.4), ("share_scaled", None), ("productivity_realised", None))
@@ -200,19 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 if over the target")
     args = parser.parse_args(argv)
 
-    import numpy as np
 
-    import aiadopt
     from aiadopt.experiments.discovery import execute_discovery
     from aiadopt.views.discovery import save_discovery_figures
 
-    machine = (f"aiadopt {aiadopt.__version__}, Python {platform.python_version()}, numpy "
-               f"{np.__version__}, {platform.machine()}, {os.cpu_count()} CPUs")  # fmt: skip
-    print(machine)
-    load_before, busy_before = _load(), _busy_processes()
-    print(f"Before: {load_before}")
-    for row in busy_before:
-        print(f"  busy: {row}")
+    machine, load_before, busy_before = announce_machine()
     scratch = Path(tempfile.mkdtemp(prefix="aiadopt-discbench-"))
     folder = Path(args.out) if args.out else scratch / "disc"
     if args.out and folder.exists():

@@ -43,6 +43,27 @@ def _load() -> str:
     return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"
 
 
+def machine_line() -> str:
+    """aiadopt, Python and numpy versions, the architecture and the CPU count, on one line."""
+    import numpy as np
+
+    import aiadopt
+
+    return (f"aiadopt {aiadopt.__version__}, Python {platform.python_version()}, numpy "
+            f"{np.__version__}, {platform.machine()}, {os.cpu_count()} CPUs")  # fmt: skip
+
+
+def announce_machine() -> tuple[str, str, list[str]]:
+    """Print the machine, the load average and the busiest other processes before a
+    benchmark; return them (machine line, load, busy processes) for its report."""
+    machine, load, busy = machine_line(), _load(), _busy_processes()
+    print(machine)
+    print(f"Before: {load}")
+    for row in busy:
+        print(f"  busy: {row}")
+    return machine, load, busy
+
+
 def _busy_processes(limit: int = 5) -> list[str]:
     """The busiest processes other than this one and its own (ps), to say what else loads the
     machine."""
@@ -86,18 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 if over the target")
     args = parser.parse_args(argv)
 
-    import numpy as np
 
-    import aiadopt
     from aiadopt.experiments import BUILTIN_SCENARIOS, execute_experiment
     from aiadopt.experiments.api import plan_experiment
     from aiadopt.experiments.runner import decode_parquet, execute_run
 
-    print(f"aiadopt {aiadopt.__version__}, Python {platform.python_version()}, numpy "
-          f"{np.__version__}, {platform.machine()}, {os.cpu_count()} CPUs")  # fmt: skip
-    print(f"Before: {_load()}")
-    for row in _busy_processes():
-        print(f"  busy: {row}")
+    announce_machine()
 
     # (a) one run
     plan = plan_experiment(["baseline"], 1, 42, args.firms, args.until)

@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -46,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from experiments_benchmark import _busy_processes, _load  # noqa: E402
+from experiments_benchmark import _busy_processes, _load, announce_machine  # noqa: E402
 
 DEFAULT_PORTFOLIO = """\
 # The benchmark's portfolio (benchmarks/portfolio_benchmark.py): effort = firms targeted.
@@ -111,19 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="folder of front.csv, evaluated.csv and front.png")
     args = parser.parse_args(argv)
 
-    import numpy as np
 
-    import aiadopt
     from aiadopt.experiments.portfolio import load_portfolio, run_portfolio
     from aiadopt.views.discovery import save_front_figure
 
-    machine = (f"aiadopt {aiadopt.__version__}, Python {platform.python_version()}, numpy "
-               f"{np.__version__}, {platform.machine()}, {os.cpu_count()} CPUs")  # fmt: skip
-    print(machine)
-    load_before, busy_before = _load(), _busy_processes()
-    print(f"Before: {load_before}")
-    for row in busy_before:
-        print(f"  busy: {row}")
+    machine, load_before, busy_before = announce_machine()
     scratch = Path(tempfile.mkdtemp(prefix="aiadopt-portbench-"))
     path = Path(args.portfolio) if args.portfolio else scratch / "portfolio.toml"
     if not args.portfolio:
