@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +57,10 @@ parameters the figures barely move (mean contraction 0.37-0.5 for the levers' dr
 placebo contracted as much): the placebo measures that floor in every calibration."""
 
 
-def informed_floor(fit: po.PosteriorFit) -> float:
+def informed_floor(placebo_contraction: Sequence[float]) -> float:
     """The contraction a parameter must reach to be data-informed: 0.2, or the largest
-    placebo contraction of the fit if that is larger."""
-    return max([CONTRACTION_INFORMED, *fit.placebo_contraction])
+    placebo contraction of the fit (``sampler.json``) if that is larger."""
+    return max([CONTRACTION_INFORMED, *placebo_contraction])
 
 
 @dataclass
@@ -105,7 +105,7 @@ def identifiability(fit: po.PosteriorFit) -> pd.DataFrame:
     z_post = space.to_z(fit.draws[list(space.names)].to_numpy())
     active = set(fit.sampled)
     screen_at = fit.settings.screen_threshold
-    floor = informed_floor(fit)
+    floor = informed_floor(fit.placebo_contraction)
     rows = []
     for j, p in enumerate(space.priors):
         lo, hi = p.interval(0.9)

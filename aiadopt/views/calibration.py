@@ -40,7 +40,7 @@ from matplotlib.ticker import NullFormatter
 
 from ..calibration.checks import LEVEL
 from ..calibration.design import ParameterSpace
-from ..calibration.pipeline import CONTRACTION_INFORMED
+from ..calibration.pipeline import informed_floor
 from ..calibration.posterior import LEVER_DRIVERS, POSTERIOR_FILE
 from ..calibration.priors import load_priors
 from ..files import __version__, staged
@@ -344,10 +344,9 @@ def _sampler_lines(data: CalibrationData, seconds: float | None) -> list[str]:
     return lines
 
 
-def informed_floor(data: CalibrationData) -> float:
-    """The contraction from which a parameter is data-informed: 20%, or the largest placebo
-    contraction of the fit (``calibration.pipeline.informed_floor``, from sampler.json)."""
-    return max([CONTRACTION_INFORMED, *data.sampler.get("placebo_contraction", [])])
+def _informed_floor(data: CalibrationData) -> float:
+    """The contraction from which a parameter of this calibration is data-informed."""
+    return informed_floor(data.sampler.get("placebo_contraction", []))
 
 
 def _table_lines(checks: pd.DataFrame) -> list[str]:
@@ -384,7 +383,7 @@ def _identifiability_lines(data: CalibrationData) -> list[str]:
         f"- {len(ident)} parameters; {len(sampled)} sampled (the screen's and the levers' "
         f"drivers), the others kept at their priors.",
         f"- {len(informed)} data-informed (the data shrink the prior variance by at least "
-        f"{informed_floor(data):.0%}, and the screen found the figures move with it); the "
+        f"{_informed_floor(data):.0%}, and the screen found the figures move with it); the "
         f"other {len(ident) - len(informed)} are prior-driven: "
         "their answer is their prior.",
     ]
@@ -638,7 +637,7 @@ def plot_identifiability(data: CalibrationData):
     subtitle = (
         f"Left: prior 90% interval (grey band, -1 to 1) against the posterior's (bar, dot: "
         f"median) on the prior's normal scale (median 0{_approx_note(approximate)}). Right: "
-        f"contraction of the variance; data-informed (green) from {informed_floor(data):.0%} "
+        f"contraction of the variance; data-informed (green) from {_informed_floor(data):.0%} "
         "(dashed; 20% or the placebo's contraction if larger) when the screen also found the "
         "figures move with it (grey: not). "
         "◆ a lever's driver (its levers in purple). The "
@@ -681,7 +680,7 @@ def plot_identifiability(data: CalibrationData):
         ax.grid(axis="x", color=PALETTE["grid"], lw=0.6, zorder=1)
         low = min(0.0, float(rows["contraction"].min()) if n else 0.0)
         bx.set_xlim(low - 0.05, 1.0)
-        bx.axvline(informed_floor(data), color=PALETTE["model"], ls="--", lw=1.0, zorder=3)
+        bx.axvline(_informed_floor(data), color=PALETTE["model"], ls="--", lw=1.0, zorder=3)
         bx.axvline(0, color=PALETTE["zero"], lw=0.8, zorder=3)
         bx.set_xlabel("contraction of the variance")
         bx.grid(axis="x", color=PALETTE["grid"], lw=0.6, zorder=1)
